@@ -1,0 +1,45 @@
+"""Yes/no questions before actions that cannot be undone (approve, reply on a solved ticket)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from tui.i18n import _
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("escape", "answer(False)", _("Cancel"), id="confirm.cancel"),
+        Binding("y", "answer(True)", _("Yes"), id="confirm.yes", show=False),
+        Binding("n", "answer(False)", _("No"), id="confirm.no", show=False),
+    ]
+
+    def __init__(
+        self, title: str, question: str, *, yes: str | None = None, no: str | None = None
+    ) -> None:
+        super().__init__()
+        self.question_title = title
+        self.question = question
+        self.yes_label = yes or _("Yes")
+        self.no_label = no or _("Cancel")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(self.question_title, id="dialog-title", markup=False)
+            yield Static(self.question, id="dialog-body", markup=False)
+            with Horizontal(id="dialog-buttons"):
+                yield Button(self.yes_label, id="yes", variant="primary")
+                yield Button(self.no_label, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,135 @@
+"""Shared fixtures: the embedded helpdesk on loopback, an isolated home, app factories.
+
+One helpdesk per test session serves read-only tests and snapshots (its clock is
+frozen, so every snapshot sees the same data); tests that change data take
+`fresh_helpdesk`, a new server of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.i18n import set_language
+
+FROZEN_NOW = datetime(2026, 11, 28, 10, 0, 0)
+"""Server-local time of every test helpdesk (Europe/Paris, UTC+1 in November)."""
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test touches the real home, and nothing in the environment leaks into pixels."""
+    for var in ("NO_COLOR", "TEXTUAL_THEME", "FORCE_COLOR", "EDITOR", "VISUAL"):
+        monkeypatch.delenv(var, raising=False)
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_DOWNLOAD_DIR", "downloads"),
+    ):
+        path = tmp_path / sub
+        path.mkdir()
+        monkeypatch.setenv(var, str(path))
+    monkeypatch.delenv("CEBOX_SUPPORT_CONFIG", raising=False)
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    set_language("en")
+    return tmp_path
+
+
+def _start(**kwargs: Any):  # type: ignore[no-untyped-def]
+    from tui.helpdesk.clock import Clock
+    from tui.helpdesk.runner import start_helpdesk
+
+    clock = Clock()
+    clock.set(FROZEN_NOW)
+    return start_helpdesk(clock=clock, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def helpdesk() -> Iterator[Any]:
+    """Shared demo helpdesk: read-only use only."""
+    running = _start(demo=True)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def fresh_helpdesk() -> Iterator[Any]:
+    """A demo helpdesk of this test's own, free to change."""
+    running = _start(demo=True)
+    yield running
+    running.stop()
+
+
+def frozen_now() -> datetime:
+    """The console's clock in tests: the helpdesk's frozen time, as an aware datetime."""
+    return FROZEN_NOW.astimezone()
+
+
+async def wait_for(
+    predicate: Callable[[], bool | Awaitable[bool]], timeout: float = 5.0, step: float = 0.02
+) -> None:
+    """Poll until `predicate` holds (for background work no pilot call waits on)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = predicate()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(step)
+
+
+@pytest.fixture
+def make_app(helpdesk: Any) -> Callable[..., Any]:
+    """Build a console logged in as `login` on `server` (default: the shared helpdesk)."""
+
+    def factory(
+        *,
+        server: Any = None,
+        login: str = "post-only",
+        password: str = "postonly",
+        logged_in: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        from tui.app import CeboxApp
+        from tui.config import LoadedSettings, Profile, Settings, config_path
+
+        target = server or helpdesk
+        profile = Profile(url=target.api_url, login=login)
+        settings = Settings(profiles={"test": profile}, default_profile="test")
+        loaded = LoadedSettings(settings, config_path())
+        workspace = None
+        if logged_in:
+            workspace = _sign_in_sync(profile, password)
+        return CeboxApp(loaded, workspace=workspace, now=frozen_now, **kwargs)
+
+    return factory
+
+
+def _sign_in_sync(profile: Any, password: str) -> Any:
+    """Log in outside any app loop; the client's connection pool is created later, lazily."""
+    from tui.session import sign_in
+
+    async def go() -> Any:
+        workspace = await sign_in("test", profile, password=password, cache_session=False)
+        await workspace.client.close()  # drop the pool bound to this temporary loop
+        return workspace
+
+    return asyncio.run(go())
+
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")

@@ -1,0 +1,966 @@
+"""Async client for GLPI 10's legacy REST API (`apirest.php`).
+
+Written against the behaviour of a real GLPI 10.0.12 (docs/glpi-api.md in the shared
+notes), quirks included. Every request goes through `_request`, the one choke point
+that adds the tokens, retries safe reads and turns every failure into a `GlpiError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import mimetypes
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tui import __version__
+from tui.api import errors as E
+from tui.api.models import (
+    Actor,
+    ActorRole,
+    Document,
+    Followup,
+    Me,
+    PasswordPolicy,
+    Priority,
+    ServerConfig,
+    Solution,
+    SolutionStatus,
+    Task,
+    Ticket,
+    TicketDetail,
+    TicketFilter,
+    TicketPage,
+    TicketStatus,
+    TicketSummary,
+    TicketType,
+)
+from tui.api.text import clean_line, clean_terminal, decode_glpi, html_to_text, text_to_html
+from tui.i18n import _
+
+SORT_FIELDS = {
+    "id": 2,
+    "name": 1,
+    "status": 12,
+    "type": 14,
+    "priority": 3,
+    "category": 7,
+    "date": 15,
+    "date_mod": 19,
+}
+LIST_DISPLAY = (1, 2, 3, 7, 12, 14, 15, 19)
+SUBITEM_PAGE = 1000
+_RETRY_STATUS = {502, 503, 504}
+
+
+def normalize_api_url(url: str) -> str:
+    """Accept a server root, a GLPI folder or the API URL itself; return `…/apirest.php`."""
+    url = url.strip()
+    if not re.match(r"^https?://", url, re.I):
+        url = "https://" + url
+    url = url.rstrip("/")
+    match = re.search(r"/apirest\.php(/.*)?$", url)
+    if match:
+        return url[: match.start()] + "/apirest.php"
+    for suffix in ("/index.php", "/front/central.php", "/front/helpdesk.public.php"):
+        if url.endswith(suffix):
+            url = url[: -len(suffix)]
+    return url + "/apirest.php"
+
+
+def web_root(api_url: str) -> str:
+    return api_url[: -len("/apirest.php")] if api_url.endswith("/apirest.php") else api_url
+
+
+def _int(value: Any, default: int | None = None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _enum(cls: Any, value: Any, default: Any = None) -> Any:
+    """An enum member from a GLPI number, or `default` for anything unexpected."""
+    number = _int(value)
+    try:
+        return cls(number) if number is not None else default
+    except ValueError:
+        return default
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip() in ("1", "true", "True")
+
+
+class GlpiClient:
+    """One logged-in (or not yet) conversation with a GLPI server."""
+
+    def __init__(
+        self,
+        api_url: str,
+        *,
+        app_token: str | None = None,
+        verify: bool | str = True,
+        timeout: float = 20.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        read_retries: int = 2,
+        retry_backoff: float = 0.25,
+        raw_html: bool = True,
+    ) -> None:
+        self.api_url = normalize_api_url(api_url)
+        self.web_url = web_root(self.api_url)
+        self._app_token = app_token or None
+        self._verify = verify
+        self._timeout = timeout
+        self._transport = transport
+        self._read_retries = read_retries
+        self._retry_backoff = retry_backoff
+        # Raw HTML is asked for; escaped answers (proxies, old servers) are handled too.
+        self._raw_html = raw_html
+        self._session_token: str | None = None
+        self._http: httpx.AsyncClient | None = None
+        self.server_tz: tzinfo = UTC
+        self.me: Me | None = None
+        self._config: ServerConfig | None = None
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"GlpiClient({self.api_url!r}, logged_in={self.logged_in})"
+
+    @property
+    def logged_in(self) -> bool:
+        return self._session_token is not None
+
+    @property
+    def session_token(self) -> str | None:
+        return self._session_token
+
+    def ssl_verify(self) -> Any:
+        """httpx `verify`: the system trust store by default, a CA bundle, or off."""
+        if self._verify is False:
+            return False
+        if isinstance(self._verify, str):
+            import ssl
+
+            return ssl.create_default_context(cafile=self._verify)
+        try:
+            import ssl
+
+            import truststore
+
+            return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        except Exception:  # pragma: no cover - platform without a usable store
+            return True
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            kwargs: dict[str, Any] = {
+                "timeout": httpx.Timeout(self._timeout, connect=min(10.0, self._timeout)),
+                "headers": {"User-Agent": f"cebox-support/{__version__}"},
+                "follow_redirects": False,
+            }
+            if self._transport is not None:
+                kwargs["transport"] = self._transport
+            elif self.api_url.startswith("https:"):
+                kwargs["verify"] = self.ssl_verify()
+            self._http = httpx.AsyncClient(**kwargs)
+        return self._http
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    async def __aenter__(self) -> GlpiClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def _headers(self, extra: Mapping[str, str] | None, *, session: bool) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if self._raw_html:
+            headers["X-GLPI-Sanitized-Content"] = "false"
+        if self._app_token:
+            headers["App-Token"] = self._app_token
+        if session:
+            if not self._session_token:
+                raise E.SessionExpired(_("You are not logged in."), code="NOT_LOGGED_IN")
+            headers["Session-Token"] = self._session_token
+        if extra:
+            headers.update(extra)
+        return headers
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        json_body: Any = None,
+        files: Any = None,
+        data: Any = None,
+        headers: Mapping[str, str] | None = None,
+        session: bool = True,
+    ) -> httpx.Response:
+        """Send one request; retry only reads; raise only `GlpiError`."""
+        url = f"{self.api_url}/{path}"
+        write = method != "GET"
+        attempts = 1 if write else 1 + self._read_retries
+        for attempt in range(attempts):
+            error: E.GlpiError | None = None
+            retryable = False
+            try:
+                response = await self._client().request(
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    files=files,
+                    data=data,
+                    headers=self._headers(headers, session=session),
+                )
+            except httpx.HTTPError as exc:
+                error, retryable = self._transport_error(exc, write=write)
+            else:
+                if response.status_code < 400 or response.status_code == 304:
+                    return response
+                retryable = response.status_code in _RETRY_STATUS
+                error = self._http_error(response)
+            if retryable and attempt + 1 < attempts:
+                await asyncio.sleep(self._retry_backoff * (3**attempt))
+                continue
+            if isinstance(error, E.SessionExpired) and session:
+                self._session_token = None
+            assert error is not None
+            raise error
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _transport_error(self, exc: httpx.HTTPError, *, write: bool) -> tuple[E.GlpiError, bool]:
+        host = httpx.URL(self.api_url).host
+        if isinstance(exc, httpx.ConnectTimeout):
+            return E.Timeout(_("{host} did not answer in time.").format(host=host)), True
+        if isinstance(exc, httpx.TimeoutException):
+            if write:
+                return (
+                    E.Timeout(
+                        _(
+                            "{host} did not answer in time; the change may or may not "
+                            "have been saved."
+                        ).format(host=host),
+                        uncertain=True,
+                    ),
+                    False,
+                )
+            return E.Timeout(_("{host} did not answer in time.").format(host=host)), True
+        text = f"{exc!s} {exc.__cause__!s} {exc.__context__!s}".lower()
+        if isinstance(exc, httpx.ConnectError):
+            if "certificate" in text or "ssl" in text or "tls" in text:
+                return (
+                    E.TlsError(
+                        _(
+                            "The TLS certificate of {host} could not be verified. If the "
+                            "server uses a private CA, set `ca_bundle` for this profile in "
+                            "config.toml."
+                        ).format(host=host)
+                    ),
+                    False,
+                )
+            if "name or service" in text or "nodename" in text or "getaddrinfo" in text:
+                return E.Unreachable(_("Unknown server name: {host}.").format(host=host)), False
+            return E.Unreachable(_("Cannot connect to {host}.").format(host=host)), True
+        if write:
+            err = E.Unreachable(
+                _(
+                    "The connection to {host} broke; the change may or may not have been saved."
+                ).format(host=host)
+            )
+            err.uncertain = True  # type: ignore[attr-defined]
+            return err, False
+        return E.Unreachable(_("The connection to {host} broke.").format(host=host)), True
+
+    def _http_error(self, response: httpx.Response) -> E.GlpiError:
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, list) and body and isinstance(body[0], str):
+            code = body[0]
+            raw = body[1] if len(body) > 1 and isinstance(body[1], str) else None
+            server_message = clean_line(raw.split("; view documentation")[0]) if raw else None
+            cls, message = E.glpi_error_message(code, server_message)
+            if status == 403 and cls is E.ServerError:
+                cls, message = E.PermissionDenied, _("You are not allowed to see this.")
+            return cls(message, code=code, status=status, detail=server_message)
+        if status >= 500:
+            return E.ServerError(
+                _("The server failed ({status}); try again later.").format(status=status),
+                status=status,
+            )
+        if status == 401:
+            return E.AuthError(_("The server refused the credentials."), status=status)
+        return E.NotGlpi(
+            _(
+                "{url} does not answer like a GLPI API (HTTP {status}). Check the server URL."
+            ).format(url=self.api_url, status=status),
+            status=status,
+        )
+
+    def _json(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise E.NotGlpi(
+                _("{url} does not answer like a GLPI API. Check the server URL.").format(
+                    url=self.api_url
+                )
+            ) from None
+
+    def _text(self, value: Any) -> str:
+        return decode_glpi(value, sanitized=not self._raw_html)
+
+    def _line(self, value: Any) -> str:
+        return clean_line(self._text(value))
+
+    def _rich(self, value: Any) -> tuple[str, str]:
+        html = self._text(value)
+        return html, html_to_text(html)
+
+    def parse_date(self, value: Any) -> datetime | None:
+        """GLPI dates are server-local and zone-less: attach the server's offset."""
+        if not value or not isinstance(value, str) or value.startswith("0000"):
+            return None
+        try:
+            parsed = datetime.strptime(value[:19], "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            try:
+                parsed = datetime.strptime(value[:10], "%Y-%m-%d")
+            except ValueError:
+                return None
+        return parsed.replace(tzinfo=self.server_tz)
+
+    def server_time(self, when: datetime) -> str:
+        return when.astimezone(self.server_tz).strftime("%Y-%m-%d %H:%M:%S")
+
+    # -- sessions -------------------------------------------------------------------
+
+    async def login(self, login: str, password: str) -> Me:
+        """initSession with login and password (Basic), the full session in the same trip."""
+        if not login or not password:
+            raise E.AuthError(_("Enter a login and a password."))
+        credentials = base64.b64encode(f"{login}:{password}".encode()).decode("ascii")
+        return await self._init_session(f"Basic {credentials}")
+
+    async def login_with_token(self, user_token: str) -> Me:
+        if not user_token.strip():
+            raise E.AuthError(_("Enter your personal API token."))
+        return await self._init_session(f"user_token {user_token.strip()}")
+
+    async def _init_session(self, authorization: str) -> Me:
+        response = await self._request(
+            "GET",
+            "initSession",
+            params={"get_full_session": "true"},
+            headers={"Authorization": authorization},
+            session=False,
+        )
+        body = self._json(response)
+        if not isinstance(body, dict) or not isinstance(body.get("session_token"), str):
+            raise E.NotGlpi(
+                _("{url} does not answer like a GLPI API. Check the server URL.").format(
+                    url=self.api_url
+                )
+            )
+        self._session_token = body["session_token"]
+        session = body.get("session")
+        if not isinstance(session, dict):
+            return await self.whoami()
+        return self._set_me(session, response)
+
+    async def resume(self, session_token: str) -> Me:
+        """Reuse a cached session token; raises SessionExpired when it is no longer valid."""
+        self._session_token = session_token
+        try:
+            return await self.whoami()
+        except E.GlpiError:
+            self._session_token = None
+            raise
+
+    async def whoami(self) -> Me:
+        response = await self._request("GET", "getFullSession")
+        body = self._json(response)
+        session = body.get("session") if isinstance(body, dict) else None
+        if not isinstance(session, dict):
+            raise E.NotGlpi(_("Unexpected answer to getFullSession."))
+        return self._set_me(session, response)
+
+    def _set_me(self, session: Mapping[str, Any], response: httpx.Response) -> Me:
+        self._learn_timezone(session.get("glpi_currenttime"), response.headers.get("date"))
+        user_id = _int(session.get("glpiID"))
+        if user_id is None:
+            raise E.NotGlpi(_("Unexpected answer to getFullSession."))
+        login = self._line(session.get("glpiname", ""))
+        self.me = Me(
+            id=user_id,
+            login=login,
+            name=self._line(session.get("glpifriendlyname") or login),
+            language=str(session.get("glpilanguage") or ""),
+            password_expired=_flag(session.get("glpi_password_expired", 0)),
+        )
+        return self.me
+
+    def _learn_timezone(self, server_now: Any, date_header: str | None) -> None:
+        """Server offset = its local clock minus the HTTP Date header, to the quarter hour."""
+        if not server_now or not date_header:
+            return
+        try:
+            local = datetime.strptime(str(server_now)[:19], "%Y-%m-%d %H:%M:%S")
+            utc = parsedate_to_datetime(date_header).astimezone(UTC).replace(tzinfo=None)
+        except (ValueError, TypeError):
+            return
+        quarters = round((local - utc).total_seconds() / 900)
+        if abs(quarters) <= 14 * 4:
+            self.server_tz = timezone(timedelta(minutes=15 * quarters))
+
+    async def logout(self) -> None:
+        """killSession; the local token is forgotten even if the server is unreachable."""
+        if not self._session_token:
+            return
+        try:
+            await self._request("GET", "killSession")
+        except E.GlpiError:
+            pass
+        finally:
+            self._session_token = None
+            self.me = None
+
+    async def server_config(self, *, refresh: bool = False) -> ServerConfig:
+        if self._config is not None and not refresh:
+            return self._config
+        body = self._json(await self._request("GET", "getGlpiConfig"))
+        cfg = body.get("cfg_glpi", {}) if isinstance(body, dict) else {}
+        try:
+            max_size: float | None = float(cfg.get("document_max_size") or 0) or None
+        except (TypeError, ValueError):
+            max_size = None
+        self._config = ServerConfig(
+            version=str(cfg.get("version", "")),
+            url_base=str(cfg.get("url_base", "")),
+            document_max_size_mb=max_size,
+            password_policy=PasswordPolicy(
+                enabled=_flag(cfg.get("use_password_security", 0)),
+                min_length=_int(cfg.get("password_min_length"), 8) or 8,
+                need_digit=_flag(cfg.get("password_need_number", 0)),
+                need_lowercase=_flag(cfg.get("password_need_letter", 0)),
+                need_uppercase=_flag(cfg.get("password_need_caps", 0)),
+                need_symbol=_flag(cfg.get("password_need_symbol", 0)),
+            ),
+        )
+        return self._config
+
+    def _my_id(self) -> int:
+        if self.me is None:
+            raise E.SessionExpired(_("You are not logged in."), code="NOT_LOGGED_IN")
+        return self.me.id
+
+    # -- ticket lists -----------------------------------------------------------------
+
+    def _criteria(self, filter: TicketFilter, text: str | None) -> list[dict[str, Any]]:
+        status: Any = {
+            TicketFilter.OPEN: "notold",
+            TicketFilter.APPROVAL: TicketStatus.SOLVED.value,
+            TicketFilter.SOLVED: TicketStatus.SOLVED.value,
+            TicketFilter.CLOSED: TicketStatus.CLOSED.value,
+            TicketFilter.ALL: "all",
+        }[filter]
+        base = [{"field": 12, "searchtype": "equals", "value": status}]
+        if filter is TicketFilter.APPROVAL:
+            base.append({"link": "AND", "field": 4, "searchtype": "equals", "value": self._my_id()})
+        if not text or not text.strip():
+            return base
+        # (title ∋ x AND base) OR (description ∋ x AND base): correct in GLPI's flat SQL.
+        text = text.strip()
+        criteria: list[dict[str, Any]] = []
+        for field in (1, 21):
+            first: dict[str, Any] = {"field": field, "searchtype": "contains", "value": text}
+            if criteria:
+                first["link"] = "OR"
+            criteria.append(first)
+            for c in base:
+                criteria.append({**c, "link": "AND"})
+        return criteria
+
+    @staticmethod
+    def _search_params(
+        criteria: Sequence[Mapping[str, Any]],
+        *,
+        display: Iterable[int],
+        sort: int,
+        order: str,
+        start: int,
+        count: int,
+    ) -> list[tuple[str, str]]:
+        params: list[tuple[str, str]] = []
+        for i, criterion in enumerate(criteria):
+            for key, value in criterion.items():
+                params.append((f"criteria[{i}][{key}]", str(value)))
+        for i, field in enumerate(display):
+            params.append((f"forcedisplay[{i}]", str(field)))
+        params += [
+            ("sort", str(sort)),
+            ("order", order),
+            ("range", f"{start}-{start + max(count, 1) - 1}"),
+        ]
+        return params
+
+    async def list_tickets(
+        self,
+        filter: TicketFilter = TicketFilter.ALL,
+        *,
+        start: int = 0,
+        count: int = 50,
+        text: str | None = None,
+        sort: str = "date_mod",
+        descending: bool = True,
+    ) -> TicketPage:
+        """One page of my tickets through GLPI's search engine (one request)."""
+        params = self._search_params(
+            self._criteria(filter, text),
+            display=LIST_DISPLAY,
+            sort=SORT_FIELDS.get(sort, 19),
+            order="DESC" if descending else "ASC",
+            start=start,
+            count=count,
+        )
+        body = self._json(await self._request("GET", "search/Ticket", params=params))
+        if not isinstance(body, dict):
+            raise E.NotGlpi(_("Unexpected answer from the ticket search."))
+        rows = [self._summary(row) for row in body.get("data") or []]
+        return TicketPage(
+            rows=[r for r in rows if r is not None],
+            start=start,
+            total=_int(body.get("totalcount"), 0) or 0,
+        )
+
+    async def count_tickets(self, filter: TicketFilter) -> int:
+        return (await self.list_tickets(filter, count=1)).total
+
+    async def count_all_filters(self) -> dict[TicketFilter, int]:
+        filters = list(TicketFilter)
+        totals = await asyncio.gather(*(self.count_tickets(f) for f in filters))
+        return dict(zip(filters, totals, strict=True))
+
+    def _summary(self, row: Mapping[str, Any]) -> TicketSummary | None:
+        def get(field: int) -> Any:
+            return row.get(str(field), row.get(field))  # type: ignore[call-overload]
+
+        ticket_id = _int(get(2))
+        status = _enum(TicketStatus, get(12))
+        if ticket_id is None or status is None:
+            return None
+        return TicketSummary(
+            id=ticket_id,
+            name=self._line(get(1)),
+            status=status,
+            type=_enum(TicketType, get(14)),
+            priority=_enum(Priority, get(3)),
+            category=self._line(get(7) or ""),
+            date=self.parse_date(get(15)),
+            date_mod=self.parse_date(get(19)),
+        )
+
+    async def changed_since(self, since: datetime) -> list[int]:
+        """Ids of my tickets updated after `since` (one search on field 19)."""
+        criteria = [
+            {"field": 12, "searchtype": "equals", "value": "all"},
+            {
+                "link": "AND",
+                "field": 19,
+                "searchtype": "morethan",
+                "value": self.server_time(since),
+            },
+        ]
+        params = self._search_params(
+            criteria, display=(2,), sort=19, order="DESC", start=0, count=1000
+        )
+        body = self._json(await self._request("GET", "search/Ticket", params=params))
+        return [
+            i
+            for i in (_int(r.get("2")) for r in (body.get("data") or []) if isinstance(r, dict))
+            if i is not None
+        ]
+
+    # -- one ticket --------------------------------------------------------------------
+
+    async def _collect(self, path: str, params: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """Every row of a sub-item collection, following 206 pages."""
+        rows: list[dict[str, Any]] = []
+        start = 0
+        while True:
+            response = await self._request(
+                "GET", path, params=[*params, ("range", f"{start}-{start + SUBITEM_PAGE - 1}")]
+            )
+            body = self._json(response)
+            if not isinstance(body, list):
+                return rows
+            rows.extend(r for r in body if isinstance(r, dict))
+            total = _content_range_total(response.headers.get("content-range"))
+            start += SUBITEM_PAGE
+            if response.status_code != 206 or total is None or start >= total or not body:
+                return rows
+
+    async def get_ticket(self, ticket_id: int) -> TicketDetail:
+        """The ticket and all its parts, requested concurrently (one round trip)."""
+        names = [("add_keys_names[]", "users_id")]
+        ticket_params = [
+            ("with_documents", "true"),
+            ("add_keys_names[]", "itilcategories_id"),
+            ("add_keys_names[]", "users_id_recipient"),
+            ("get_hateoas", "false"),
+        ]
+        base = f"Ticket/{int(ticket_id)}"
+        sub = [*names, ("get_hateoas", "false")]
+        ticket_r, followups, tasks, solutions, actors = await asyncio.gather(
+            self._request("GET", base, params=ticket_params),
+            self._collect(f"{base}/ITILFollowup", sub),
+            self._collect(f"{base}/TicketTask", sub),
+            self._collect(f"{base}/ITILSolution", sub),
+            self._collect(f"{base}/Ticket_User", sub),
+        )
+        raw = self._json(ticket_r)
+        if not isinstance(raw, dict) or _int(raw.get("id")) is None:
+            raise E.NotGlpi(_("Unexpected answer for ticket {id}.").format(id=ticket_id))
+        return TicketDetail(
+            ticket=self._ticket(raw),
+            actors=[a for a in (self._actor(r) for r in actors) if a is not None],
+            followups=[
+                Followup(**self._entry(r)) for r in followups if not _flag(r.get("is_private"))
+            ],
+            tasks=[Task(**self._entry(r)) for r in tasks if not _flag(r.get("is_private"))],
+            solutions=[self._solution(r) for r in solutions],
+            documents=[
+                self._document(d) for d in raw.get("_documents") or [] if isinstance(d, dict)
+            ],
+        )
+
+    def _names(self, raw: Mapping[str, Any]) -> Mapping[str, Any]:
+        names = raw.get("_keys_names")
+        return names if isinstance(names, dict) else {}
+
+    def _ticket(self, raw: Mapping[str, Any]) -> Ticket:
+        html, text = self._rich(raw.get("content"))
+        names = self._names(raw)
+        return Ticket(
+            id=int(raw["id"]),
+            name=self._line(raw.get("name")),
+            html=html,
+            text=text,
+            status=_enum(TicketStatus, raw.get("status"), TicketStatus.NEW),
+            type=_enum(TicketType, raw.get("type")),
+            priority=_enum(Priority, raw.get("priority")),
+            urgency=_enum(Priority, raw.get("urgency")),
+            category_id=_int(raw.get("itilcategories_id"), 0) or 0,
+            category=self._line(names.get("itilcategories_id") or ""),
+            date=self.parse_date(raw.get("date")),
+            date_mod=self.parse_date(raw.get("date_mod")),
+            solvedate=self.parse_date(raw.get("solvedate")),
+            closedate=self.parse_date(raw.get("closedate")),
+            recipient_id=_int(raw.get("users_id_recipient")),
+            recipient=self._line(names.get("users_id_recipient") or ""),
+        )
+
+    def _entry(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        html, text = self._rich(raw.get("content"))
+        author_id = _int(raw.get("users_id"))
+        author = self._line(self._names(raw).get("users_id") or "")
+        return {
+            "id": _int(raw.get("id"), 0),
+            "author_id": author_id,
+            "author": author,
+            "html": html,
+            "text": text,
+            "date": self.parse_date(raw.get("date") or raw.get("date_creation")),
+            "is_private": _flag(raw.get("is_private", 0)),
+        }
+
+    def _solution(self, raw: Mapping[str, Any]) -> Solution:
+        entry = self._entry(raw)
+        entry.pop("is_private")
+        return Solution(
+            **entry, status=_enum(SolutionStatus, raw.get("status"), SolutionStatus.WAITING)
+        )
+
+    def _actor(self, raw: Mapping[str, Any]) -> Actor | None:
+        role = _enum(ActorRole, raw.get("type"))
+        user_id = _int(raw.get("users_id"))
+        if role is None or user_id is None:
+            return None
+        name = self._line(self._names(raw).get("users_id") or "") or f"#{user_id}"
+        return Actor(user_id=user_id, name=name, role=role)
+
+    def _document(self, raw: Mapping[str, Any]) -> Document:
+        filename = self._line(raw.get("filename") or raw.get("name") or "")
+        return Document(
+            id=_int(raw.get("id"), 0) or 0,
+            filename=filename or f"document-{raw.get('id')}",
+            mime=self._line(raw.get("mime") or ""),
+            size=_int(raw.get("filesize")),
+            date=self.parse_date(
+                raw.get("assocdate") or raw.get("date_creation") or raw.get("date_mod")
+            ),
+            uploader_id=_int(raw.get("users_id")),
+        )
+
+    # -- writes ------------------------------------------------------------------------
+
+    async def create_ticket(
+        self,
+        *,
+        name: str,
+        content_html: str,
+        ticket_type: int,
+        category_id: int | None = None,
+        urgency: int | None = None,
+    ) -> int:
+        """Create a ticket with me as requester (without it, GLPI never lets me approve)."""
+        ticket_input: dict[str, Any] = {
+            "name": name,
+            "content": content_html,
+            "type": int(ticket_type),
+            "_users_id_requester": self._my_id(),
+        }
+        if category_id:
+            ticket_input["itilcategories_id"] = int(category_id)
+        if urgency:
+            ticket_input["urgency"] = int(urgency)
+        body = self._json(await self._request("POST", "Ticket", json_body={"input": ticket_input}))
+        ticket_id = _int(body.get("id")) if isinstance(body, dict) else None
+        if ticket_id is None:
+            raise E.NotGlpi(_("The server did not return the new ticket's number."))
+        return ticket_id
+
+    async def find_ticket_by_name(self, name: str, *, since: datetime) -> int | None:
+        """After an uncertain create: did the ticket get saved after all?"""
+        criteria = [
+            {"field": 1, "searchtype": "contains", "value": name[:100]},
+            {
+                "link": "AND",
+                "field": 15,
+                "searchtype": "morethan",
+                "value": self.server_time(since),
+            },
+        ]
+        params = self._search_params(
+            criteria, display=(1, 2), sort=2, order="DESC", start=0, count=20
+        )
+        body = self._json(await self._request("GET", "search/Ticket", params=params))
+        for row in body.get("data") or []:
+            if self._line(row.get("1")) == clean_line(name):
+                return _int(row.get("2"))
+        return None
+
+    def _followup_input(self, ticket_id: int, **extra: Any) -> dict[str, Any]:
+        # Always public: a Self-Service private follow-up vanishes from its author's view.
+        return {"itemtype": "Ticket", "items_id": int(ticket_id), "is_private": 0, **extra}
+
+    async def add_followup(
+        self, ticket_id: int, text: str, attachments: Sequence[Path] = ()
+    ) -> int:
+        """A reply; with files it is one multipart request, so it lands whole or not at all."""
+        if not text.strip() and not attachments:
+            raise E.InvalidRequest(_("Write a message before sending."))
+        content = text_to_html(text) if text.strip() else "<p>(documents)</p>"
+        payload = self._followup_input(ticket_id, content=content)
+        if attachments:
+            response = await self._multipart("ITILFollowup", payload, attachments)
+        else:
+            response = await self._request("POST", "ITILFollowup", json_body={"input": payload})
+        body = self._json(response)
+        followup_id = _int(body.get("id")) if isinstance(body, dict) else None
+        if followup_id is None:
+            raise E.NotGlpi(_("The server did not confirm the reply."))
+        return followup_id
+
+    async def find_followup(self, ticket_id: int, text: str) -> int | None:
+        """After an uncertain reply: is a follow-up with this text already there?"""
+        wanted = html_to_text(text_to_html(text))
+        rows = await self._collect(
+            f"Ticket/{int(ticket_id)}/ITILFollowup", [("get_hateoas", "false")]
+        )
+        for row in reversed(rows):
+            if self.me and _int(row.get("users_id")) != self.me.id:
+                continue
+            if html_to_text(self._text(row.get("content"))) == wanted:
+                return _int(row.get("id"))
+        return None
+
+    async def approve_solution(self, ticket_id: int, comment: str = "") -> None:
+        extra: dict[str, Any] = {"add_close": 1}
+        if comment.strip():
+            extra["content"] = text_to_html(comment)
+        await self._request(
+            "POST", "ITILFollowup", json_body={"input": self._followup_input(ticket_id, **extra)}
+        )
+        await self._check_outcome(ticket_id, TicketStatus.CLOSED)
+
+    async def refuse_solution(self, ticket_id: int, reason: str) -> None:
+        if not reason.strip():
+            raise E.InvalidRequest(_("Give a reason for refusing the solution."))
+        payload = self._followup_input(ticket_id, add_reopen=1, content=text_to_html(reason))
+        await self._request("POST", "ITILFollowup", json_body={"input": payload})
+        await self._check_outcome(ticket_id, None)
+
+    async def _check_outcome(self, ticket_id: int, expected: TicketStatus | None) -> None:
+        """GLPI answers 201 and does nothing when I am not the ticket's requester: check."""
+        body = self._json(
+            await self._request("GET", f"Ticket/{int(ticket_id)}", params={"get_hateoas": "false"})
+        )
+        status = _int(body.get("status")) if isinstance(body, dict) else None
+        still_solved = status == TicketStatus.SOLVED
+        if (expected is not None and status != expected) or (expected is None and still_solved):
+            raise E.PermissionDenied(
+                _(
+                    "GLPI did not record your answer: only the ticket's requester can "
+                    "approve or refuse its solution."
+                ),
+                code="APPROVAL_IGNORED",
+            )
+
+    async def upload_document(self, ticket_id: int, path: Path) -> int:
+        """Upload one file linked to the ticket."""
+        name = Path(path).name
+        payload = {"name": name, "itemtype": "Ticket", "items_id": int(ticket_id)}
+        body = self._json(await self._multipart("Document", payload, [Path(path)]))
+        doc_id = _int(body.get("id")) if isinstance(body, dict) else None
+        if doc_id is None:
+            raise E.NotGlpi(_("The server did not confirm the upload."))
+        return doc_id
+
+    async def _multipart(
+        self, itemtype: str, item_input: dict[str, Any], paths: Sequence[Path]
+    ) -> httpx.Response:
+        names = [Path(p).name for p in paths]
+        manifest = {"input": {**item_input, "_filename": names}}
+        files: list[tuple[str, tuple[str, bytes, str]]] = []
+        for i, p in enumerate(paths):
+            try:
+                data = Path(p).read_bytes()
+            except OSError as exc:
+                raise E.InvalidRequest(
+                    _("Cannot read {name}: {reason}").format(name=Path(p).name, reason=exc.strerror)
+                ) from None
+            mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
+            files.append((f"filename[{i}]", (names[i], data, mime)))
+        return await self._request(
+            "POST",
+            itemtype,
+            data={"uploadManifest": json.dumps(manifest)},
+            files=files,
+        )
+
+    async def download_document(self, document: Document, folder: Path) -> Path:
+        """Save a document listed on the ticket into `folder` under a safe, unused name."""
+        response = await self._request(
+            "GET",
+            f"Document/{int(document.id)}",
+            headers={"Accept": "application/octet-stream"},
+        )
+        name = safe_filename(
+            _disposition_filename(response.headers.get("content-disposition")) or document.filename
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        target = unused_path(folder / name)
+        with open(target, "xb") as out:
+            out.write(response.content)
+        return target
+
+    # -- password ------------------------------------------------------------------------
+
+    async def change_password(self, current: str, new: str) -> None:
+        """Change my password: the API where the profile may, else GLPI's own web page."""
+        me = self.me
+        if me is None:
+            raise E.SessionExpired(_("You are not logged in."), code="NOT_LOGGED_IN")
+        if not me.password_expired:
+            try:
+                await self._request(
+                    "PUT",
+                    f"User/{me.id}",
+                    json_body={"input": {"id": me.id, "password": new, "password2": new}},
+                )
+            except (E.PermissionDenied, E.InvalidRequest):
+                pass
+            else:
+                # 200 can mean "nothing changed" on GLPI: prove it with the new password.
+                if await self._password_works(me.login, new):
+                    return
+        from tui.api.webpassword import change_password_via_web
+
+        await change_password_via_web(self, login=me.login, current=current, new=new)
+        if me.password_expired:
+            self.me = me.model_copy(update={"password_expired": False})
+
+    async def _password_works(self, login: str, password: str) -> bool:
+        probe = GlpiClient(
+            self.api_url,
+            app_token=self._app_token,
+            verify=self._verify,
+            timeout=self._timeout,
+            transport=self._transport,
+        )
+        try:
+            await probe.login(login, password)
+            await probe.logout()
+            return True
+        except E.AuthError:
+            return False
+        finally:
+            await probe.close()
+
+    def ticket_url(self, ticket_id: int) -> str:
+        return f"{self.web_url}/front/ticket.form.php?id={int(ticket_id)}"
+
+
+def _content_range_total(header: str | None) -> int | None:
+    if not header or "/" not in header:
+        return None
+    return _int(header.rsplit("/", 1)[1])
+
+
+def _disposition_filename(header: str | None) -> str | None:
+    if not header:
+        return None
+    match = re.search(r"filename\*=UTF-8''([^;]+)", header, re.I)
+    if match:
+        from urllib.parse import unquote
+
+        return unquote(match.group(1))
+    match = re.search(r'filename="?([^";]+)"?', header, re.I)
+    return match.group(1) if match else None
+
+
+def safe_filename(name: str) -> str:
+    """A server-given file name made harmless: no directories, no controls, no dot files."""
+    name = clean_terminal(name).replace("\\", "/").split("/")[-1]
+    name = re.sub(r'[<>:"|?*\x00-\x1f]', "_", name).strip(" .")
+    return name[:200] or "document"
+
+
+def unused_path(path: Path) -> Path:
+    if not path.exists():
+        return path
+    stem, suffix = path.stem, path.suffix
+    for i in range(1, 10_000):
+        candidate = path.with_name(f"{stem} ({i}){suffix}")
+        if not candidate.exists():
+            return candidate
+    raise E.InvalidRequest(_("Too many files named {name}.").format(name=path.name))

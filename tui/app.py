@@ -1,0 +1,262 @@
+"""The app shell: settings, theme and keymap, the first screen, the workspace.
+
+Screens do the work; the shell only decides where to start, keeps the logged-in
+workspace and offers `call_api`, which re-logs in and replays once when GLPI says the
+session expired.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui.api import GlpiClient, GlpiError, SessionExpired
+from tui.config import LoadedSettings, Profile
+from tui.i18n import _
+from tui.messages import SignedIn, SignedOut
+from tui.session import Workspace
+
+if TYPE_CHECKING:
+    from tui.helpdesk.runner import RunningHelpdesk
+
+T = TypeVar("T")
+
+
+@dataclass
+class DemoLogin:
+    """`--demo`: the embedded helpdesk and the demo customer's credentials (in memory only)."""
+
+    api_url: str
+    login: str = "post-only"
+    password: str = "postonly"
+    helpdesk: RunningHelpdesk | None = None
+
+
+class CeboxApp(App[int]):
+    TITLE = "cebox-support"
+    CSS_PATH = [
+        "../styles/base.tcss",
+        "../styles/login.tcss",
+        "../styles/dashboard.tcss",
+        "../styles/ticket.tcss",
+        "../styles/forms.tcss",
+        "../styles/modals.tcss",
+    ]
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+c", "quit", _("Quit"), id="app.quit", show=False, priority=True),
+        Binding("f1", "help", _("Help"), id="app.help"),
+        Binding("ctrl+t", "change_theme", _("Theme"), id="app.theme", show=False),
+    ]
+
+    def __init__(
+        self,
+        loaded: LoadedSettings,
+        *,
+        profile_name: str | None = None,
+        demo: DemoLogin | None = None,
+        open_ticket: int | None = None,
+        now: Callable[[], datetime] | None = None,
+        workspace: Workspace | None = None,
+    ) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.settings = loaded.settings
+        self.profile_name = profile_name or self.settings.default_profile or None
+        self.demo = demo
+        self.open_ticket_id = open_ticket
+        self.now = now or (lambda: datetime.now().astimezone())
+        self.workspace: Workspace | None = workspace
+        self._relogin_lock = asyncio.Lock()
+        if self.settings.theme:
+            self.theme = self.settings.theme
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+
+    # -- start -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        for problem in self.loaded.problems:
+            self.notify(problem, title=_("Configuration"), severity="warning", markup=False)
+        for name, profile in self.settings.profiles.items():
+            if profile.insecure:
+                self.notify(
+                    _("TLS verification is OFF for profile {name}.").format(name=name),
+                    severity="warning",
+                    markup=False,
+                )
+        if self.workspace is not None:
+            self._enter(self.workspace)
+            return
+        from screens.login import LoginScreen
+
+        self.push_screen(LoginScreen(self.settings, profile_name=self.profile_name))
+        if self.demo is not None:
+            self.run_worker(self._demo_sign_in(self.demo), group="sign-in", exit_on_error=False)
+
+    async def _demo_sign_in(self, demo: DemoLogin) -> None:
+        from tui.session import sign_in
+
+        try:
+            workspace = await sign_in(
+                "demo", profile_for_demo(demo), password=demo.password, cache_session=False
+            )
+        except GlpiError as error:
+            self.show_error(error, title=_("Demo"))
+            return
+        workspace.demo = True
+        self._enter(workspace)
+
+    def on_signed_in(self, message: SignedIn) -> None:
+        self._enter(message.workspace)
+
+    def _enter(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        if workspace.me.password_expired:
+            from screens.password import PasswordScreen
+
+            self.switch_screen(PasswordScreen(workspace, forced=True))
+            return
+        from screens.dashboard import DashboardScreen
+
+        dashboard = DashboardScreen(workspace)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(dashboard)
+        else:
+            self.push_screen(dashboard)
+        if self.open_ticket_id is not None:
+            ticket_id, self.open_ticket_id = self.open_ticket_id, None
+            self.open_ticket(ticket_id)
+
+    # -- services for screens --------------------------------------------------------
+
+    @property
+    def client(self) -> GlpiClient:
+        assert self.workspace is not None
+        return self.workspace.client
+
+    async def call_api(self, action: Callable[[GlpiClient], Awaitable[T]]) -> T:
+        """Run a GLPI call; on an expired session ask to log in again and replay it once.
+
+        Must run in a worker (it may wait for the re-login modal).
+        """
+        try:
+            return await action(self.client)
+        except SessionExpired:
+            if not await self.relogin():
+                raise
+        return await action(self.client)
+
+    async def relogin(self) -> bool:
+        async with self._relogin_lock:
+            if self.client.logged_in:
+                return True
+            from screens.relogin import ReloginScreen
+
+            assert self.workspace is not None
+            return bool(await self.push_screen_wait(ReloginScreen(self.workspace)))
+
+    def open_ticket(self, ticket_id: int) -> None:
+        from screens.ticket import TicketScreen
+
+        assert self.workspace is not None
+        self.push_screen(TicketScreen(self.workspace, ticket_id))
+
+    def new_ticket(self, form_id: str | None = None) -> None:
+        from screens.forms import FormsScreen
+
+        assert self.workspace is not None
+        self.push_screen(FormsScreen(self.workspace, open_form=form_id))
+
+    def change_password(self) -> None:
+        from screens.password import PasswordScreen
+
+        assert self.workspace is not None
+        self.push_screen(PasswordScreen(self.workspace, forced=False))
+
+    async def sign_out(self) -> None:
+        from tui.session import sign_out
+
+        if self.workspace is not None:
+            await sign_out(self.workspace)
+            self.workspace = None
+        self.post_message(SignedOut())
+
+    def on_signed_out(self, _message: SignedOut) -> None:
+        from screens.login import LoginScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(LoginScreen(self.settings, profile_name=self.profile_name))
+
+    def show_error(self, error: GlpiError | str, *, title: str | None = None) -> None:
+        from screens.error import ErrorScreen
+
+        self.push_screen(ErrorScreen(title or _("Error"), str(error)))
+
+    # -- commands and keys ----------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette lists every action of the current screen, then the global ones."""
+        for binding in screen.BINDINGS:
+            if isinstance(binding, Binding) and binding.description:
+                action = binding.action
+                yield SystemCommand(
+                    binding.description,
+                    binding.tooltip or binding.description,
+                    lambda action=action: screen.run_action(action),  # type: ignore[misc]
+                )
+        if self.workspace is not None:
+            yield SystemCommand(
+                _("New incident"),
+                _("Declare a ceBox incident"),
+                lambda: self.new_ticket("incident"),
+            )
+            yield SystemCommand(
+                _("New request"), _("Open a ceBox request"), lambda: self.new_ticket("request")
+            )
+            yield SystemCommand(
+                _("Change password"), _("Change your GLPI password"), self.change_password
+            )
+            yield SystemCommand(
+                _("Log out"),
+                _("End the session and return to the login"),
+                lambda: self.run_worker(self.sign_out(), exit_on_error=False),
+            )
+        yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)
+        yield SystemCommand(_("Help"), _("Keys and how-to for this screen"), self.action_help)
+        yield SystemCommand(_("Quit"), _("Quit cebox-support"), self.action_quit)
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def watch_theme(self, theme: str) -> None:
+        if self.settings.theme != theme and self.is_running:
+            self.settings.theme = theme
+            from tui.config import save_settings
+
+            try:
+                save_settings(self.settings, self.loaded.path)
+            except OSError:
+                pass
+
+    async def action_quit(self) -> None:
+        if self.workspace is not None:
+            from tui.session import close
+
+            await close(self.workspace)
+        self.exit(0)
+
+
+def profile_for_demo(demo: DemoLogin) -> Profile:
+    return Profile(url=demo.api_url, login=demo.login)

@@ -1,0 +1,91 @@
+"""`cebox-support`: the console, and subcommands for scripts and tmux key bindings.
+
+Imports stay lazy so `--help`, `list` and `show` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from tui.i18n import _
+
+    parser = argparse.ArgumentParser(
+        prog="cebox-support",
+        description=_("Terminal console for the customers of a GLPI helpdesk (ceBox support)."),
+    )
+    parser.add_argument("--version", action="version", version=f"cebox-support {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=_("start the embedded helpdesk with demo data and log in as the demo customer"),
+    )
+    parser.add_argument("--profile", help=_("server profile from config.toml"))
+    parser.add_argument(
+        "--lang", choices=["fr", "en"], help=_("language (default: config, locale, French)")
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo-server", help=_("run the embedded GLPI-compatible helpdesk"))
+    p.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+
+    from tui.commands import add_subcommands
+
+    add_subcommands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from tui.i18n import detect_language, set_language
+
+    lang = None
+    if "--lang" in argv:
+        i = argv.index("--lang")
+        lang = argv[i + 1] if i + 1 < len(argv) else None
+    if argv[:1] == ["demo-server"]:
+        set_language(detect_language(lang))
+        from tui.helpdesk.runner import serve_forever
+
+        return serve_forever(argv[1:])
+    from tui.config import load_settings
+
+    loaded = load_settings()
+    set_language(detect_language(lang, loaded.settings.language))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command:
+        from tui.commands import run_command
+
+        return run_command(args, loaded)
+    return run_console(args, loaded)
+
+
+def run_console(args: argparse.Namespace, loaded, open_ticket: int | None = None) -> int:  # type: ignore[no-untyped-def]
+    from tui.app import CeboxApp, DemoLogin
+
+    demo = None
+    helpdesk = None
+    if args.demo:
+        from tui.helpdesk.runner import start_helpdesk
+
+        helpdesk = start_helpdesk(demo=True)
+        demo = DemoLogin(api_url=helpdesk.api_url, helpdesk=helpdesk)
+    for problem in loaded.problems:
+        print(f"cebox-support: {problem}", file=sys.stderr)
+    try:
+        app = CeboxApp(loaded, profile_name=args.profile, demo=demo, open_ticket=open_ticket)
+        result = app.run()
+    finally:
+        if helpdesk is not None:
+            helpdesk.stop()
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

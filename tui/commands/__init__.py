@@ -1,0 +1,29 @@
+"""Non-interactive subcommands. Each module registers its own with `register(sub)`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+from tui.config import LoadedSettings
+
+MODULES = ("auth", "tickets", "new", "answer")
+
+
+def add_subcommands(sub: Any) -> None:
+    for name in MODULES:
+        try:
+            module = importlib.import_module(f"tui.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tui.commands.{name}":
+                raise
+            continue
+        module.register(sub)
+
+
+def run_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        return 2
+    return int(handler(args, loaded) or 0)

@@ -1,0 +1,84 @@
+"""What every subcommand shares: picking the profile, resuming the session, one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from tui.api import GlpiError
+from tui.config import LoadedSettings, Profile
+from tui.i18n import _
+from tui.session import InsecureTokenFile, Workspace, close, resume
+
+T = TypeVar("T")
+
+
+class CommandError(Exception):
+    """A one-line message for stderr and a non-zero exit."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def fail(message: str, code: int = 1) -> int:
+    from tui.api.text import clean_line
+
+    print(f"cebox-support: {clean_line(message)}", file=sys.stderr)
+    return code
+
+
+def pick_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[str, Profile]:
+    settings = loaded.settings
+    name = getattr(args, "profile", None) or settings.default_profile
+    if not name and len(settings.profiles) == 1:
+        name = next(iter(settings.profiles))
+    if not name or name not in settings.profiles:
+        if not settings.profiles:
+            raise CommandError(_("No server profile yet: run `cebox-support login --server URL`."))
+        raise CommandError(
+            _("Unknown profile {name}; known: {names}.").format(
+                name=name or "-", names=", ".join(sorted(settings.profiles))
+            )
+        )
+    return name, settings.profiles[name]
+
+
+async def logged_in(args: argparse.Namespace, loaded: LoadedSettings) -> Workspace:
+    name, profile = pick_profile(args, loaded)
+    try:
+        workspace = await resume(name, profile)
+    except InsecureTokenFile as exc:
+        raise CommandError(str(exc)) from None
+    if workspace is None:
+        raise CommandError(
+            _("Not logged in to {name}: run `cebox-support login`.").format(name=name), code=3
+        )
+    return workspace
+
+
+def run(
+    args: argparse.Namespace,
+    loaded: LoadedSettings,
+    action: Callable[[Workspace], Awaitable[int]],
+) -> int:
+    """Resume the session, run `action`, keep the session cached; errors → one line."""
+
+    async def main() -> int:
+        workspace = await logged_in(args, loaded)
+        try:
+            return await action(workspace)
+        finally:
+            await close(workspace)
+
+    try:
+        return asyncio.run(main())
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
+    except GlpiError as exc:
+        return fail(exc.message, 4 if exc.status == 404 else 1)
+    except KeyboardInterrupt:
+        return 130

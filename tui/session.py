@@ -1,0 +1,191 @@
+"""The logged-in workspace and how to get one: sign in, resume, sign out.
+
+Free of Textual, so the command-line subcommands and the console share it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui.api import GlpiClient, GlpiError, Me, ServerConfig, SessionExpired, TicketDetail
+from tui.config import Profile, state_dir
+from tui.drafts import Drafts
+from tui.tokens import (
+    InsecureTokenFile,
+    delete_secret,
+    read_secret,
+    session_token_path,
+    user_token_path,
+    write_secret,
+)
+
+
+def make_client(profile: Profile) -> GlpiClient:
+    verify: bool | str = True
+    if profile.insecure:
+        verify = False
+    elif profile.ca_bundle:
+        verify = str(Path(profile.ca_bundle).expanduser())
+    return GlpiClient(
+        profile.url,
+        app_token=profile.app_token or None,
+        verify=verify,
+        timeout=profile.timeout,
+    )
+
+
+class SeenTickets:
+    """When I last looked at each ticket, to mark those updated since (per profile)."""
+
+    def __init__(self, profile: str, root: Path | None = None) -> None:
+        self.path = (root or state_dir()) / "seen" / f"{_safe(profile)}.json"
+        self._since: float | None = None
+        self._seen: dict[str, float] = {}
+        self._loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self._since = float(data.get("since"))
+            self._seen = {str(k): float(v) for k, v in data.get("tickets", {}).items()}
+        except (OSError, ValueError, TypeError, AttributeError):
+            self._since = datetime.now().timestamp()
+            self._save()
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"since": self._since, "tickets": self._seen}), encoding="utf-8")
+        tmp.replace(self.path)
+
+    def is_updated(self, ticket_id: int, date_mod: datetime | None) -> bool:
+        self._load()
+        if date_mod is None:
+            return False
+        last = self._seen.get(str(ticket_id), self._since or 0.0)
+        return date_mod.timestamp() > last
+
+    def mark_seen(self, ticket_id: int, date_mod: datetime | None = None) -> None:
+        self._load()
+        stamp = max(date_mod.timestamp() if date_mod else 0.0, datetime.now().timestamp())
+        self._seen[str(ticket_id)] = stamp
+        self._save()
+
+
+def _safe(text: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text) or "default"
+
+
+@dataclass
+class Workspace:
+    """Everything a screen needs once logged in."""
+
+    profile_name: str
+    profile: Profile
+    client: GlpiClient
+    me: Me
+    keep_session: bool = True
+    demo: bool = False
+    server: ServerConfig | None = None
+    cache: dict[int, TicketDetail] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.drafts = Drafts(self.profile_name)
+        self.seen = SeenTickets(self.profile_name)
+
+    async def server_config(self) -> ServerConfig:
+        if self.server is None:
+            try:
+                self.server = await self.client.server_config()
+            except GlpiError:
+                return ServerConfig()
+        return self.server
+
+
+async def sign_in(
+    profile_name: str,
+    profile: Profile,
+    *,
+    password: str | None = None,
+    user_token: str | None = None,
+    save_user_token: bool = False,
+    cache_session: bool = True,
+    client: GlpiClient | None = None,
+) -> Workspace:
+    """Log in with a password or a personal token; the password is never kept."""
+    client = client or make_client(profile)
+    if user_token:
+        me = await client.login_with_token(user_token)
+        if save_user_token:
+            write_secret(user_token_path(profile_name), user_token)
+    else:
+        me = await client.login(profile.login, password or "")
+    if cache_session and client.session_token and not me.password_expired:
+        write_secret(session_token_path(profile_name), client.session_token)
+    return Workspace(profile_name, profile, client, me, keep_session=cache_session)
+
+
+async def resume(profile_name: str, profile: Profile) -> Workspace | None:
+    """A cached session token, else a saved personal token; None when neither works.
+
+    An invalid cached token is dropped silently (the user simply logs in again).
+    A token file with loose permissions raises InsecureTokenFile.
+    """
+    client = make_client(profile)
+    token = read_secret(session_token_path(profile_name))
+    if token:
+        try:
+            me = await client.resume(token)
+            return Workspace(profile_name, profile, client, me)
+        except SessionExpired:
+            delete_secret(session_token_path(profile_name))
+        except GlpiError:
+            await client.close()
+            raise
+    saved = read_secret(user_token_path(profile_name))
+    if saved:
+        try:
+            return await sign_in(profile_name, profile, user_token=saved, client=client)
+        except GlpiError:
+            await client.close()
+            raise
+    await client.close()
+    return None
+
+
+async def sign_out(workspace: Workspace, *, forget_user_token: bool = False) -> None:
+    """killSession and delete the cached session token."""
+    delete_secret(session_token_path(workspace.profile_name))
+    if forget_user_token:
+        delete_secret(user_token_path(workspace.profile_name))
+    await workspace.client.logout()
+    await workspace.client.close()
+
+
+async def close(workspace: Workspace) -> None:
+    """Leaving the app: keep a cached session alive, else kill it."""
+    if not workspace.keep_session:
+        await workspace.client.logout()
+    await workspace.client.close()
+
+
+__all__ = [
+    "InsecureTokenFile",
+    "SeenTickets",
+    "Workspace",
+    "close",
+    "make_client",
+    "resume",
+    "sign_in",
+    "sign_out",
+]

@@ -1,0 +1,62 @@
+"""Token files: created 0600 from the start, refused when someone else can read them.
+
+Only tokens are ever written (a GLPI session token, a personal API token the user
+asked to keep) — never a password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+from pathlib import Path
+
+from tui.config import data_dir, state_dir
+from tui.i18n import _
+
+
+class InsecureTokenFile(Exception):
+    """A token file others can read: refused rather than trusted."""
+
+
+def _safe(profile: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", profile) or "default"
+
+
+def session_token_path(profile: str) -> Path:
+    return state_dir() / "sessions" / f"{_safe(profile)}.token"
+
+
+def user_token_path(profile: str) -> Path:
+    return data_dir() / "tokens" / f"{_safe(profile)}.token"
+
+
+def write_secret(path: Path, value: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, value.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def read_secret(path: Path) -> str | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise InsecureTokenFile(
+            _("{path} can be read by other users; it was not used. Run: chmod 600 {path}").format(
+                path=path
+            )
+        )
+    value = path.read_text(encoding="utf-8").strip()
+    return value or None
+
+
+def delete_secret(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
