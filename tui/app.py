@@ -8,11 +8,13 @@ session expired.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -201,6 +203,16 @@ class CeboxApp(App[int]):
 
         self.push_screen(ErrorScreen(title or _("Error"), str(error)))
 
+    def on_resize(self, event: events.Resize) -> None:
+        from screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+        small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif not small and showing:
+            self.pop_screen()
+
     # -- commands and keys ----------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -245,10 +257,8 @@ class CeboxApp(App[int]):
             self.settings.theme = theme
             from tui.config import save_settings
 
-            try:
+            with contextlib.suppress(OSError):
                 save_settings(self.settings, self.loaded.path)
-            except OSError:
-                pass
 
     async def action_quit(self) -> None:
         if self.workspace is not None:

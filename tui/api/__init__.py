@@ -1,7 +1,18 @@
 """The GLPI API client: no Textual, no Rich — pydantic models are the boundary."""
 
-from tui.api.client import GlpiClient, normalize_api_url, safe_filename
-from tui.api.errors import (
+import sys
+import types
+
+# httpx imports its command-line tool (click, pygments, rich) when those are installed,
+# which they are beside Textual: ~50 ms and Rich in a package that must stay free of it.
+# The tool is never used here, so a stub stands in for it.
+if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
+    _stub = types.ModuleType("httpx._main")
+    _stub.main = lambda *args, **kwargs: None  # type: ignore[attr-defined]
+    sys.modules["httpx._main"] = _stub
+
+from tui.api.client import GlpiClient, normalize_api_url, safe_filename  # noqa: E402
+from tui.api.errors import (  # noqa: E402
     ApiDisabled,
     AppTokenError,
     AuthError,
@@ -18,7 +29,7 @@ from tui.api.errors import (
     TlsError,
     Unreachable,
 )
-from tui.api.models import (
+from tui.api.models import (  # noqa: E402
     Actor,
     ActorRole,
     Document,

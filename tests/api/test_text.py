@@ -1,0 +1,57 @@
+"""HTML → terminal text, and the user's text → HTML, including hostile input."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.api.text import clean_terminal, html_to_text, text_to_html
+
+CONTROL = set(range(0, 9)) | set(range(11, 32)) | {127} | set(range(0x80, 0xA0))
+BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
+
+
+def inert(text: str) -> bool:
+    return not any(ord(c) in CONTROL or ord(c) in BIDI for c in text)
+
+
+def test_lists_links_images_tables() -> None:
+    text = html_to_text(
+        "<p>Bonjour</p><ul><li>un</li><li>deux</li></ul>"
+        '<p><a href="https://x.example/doc">la doc</a></p>'
+        '<p><img src="/front/document.send.php?docid=3" alt="capture.png"></p>'
+        "<table><tr><th>A</th></tr><tr><td>1</td></tr></table><pre><code>ls -l</code></pre>"
+    )
+    assert "- un" in text and "- deux" in text
+    assert "la doc <https://x.example/doc>" in text
+    assert "[image: capture.png]" in text
+    assert "| A |" in text and "ls -l" in text
+
+
+def test_escape_sequences_removed() -> None:
+    assert clean_terminal("a\x1b[2J\x1b]8;;http://evil\x07b\x1bP1;2|x\x1b\\c\u202ed\x00") == "abcd"
+
+
+def test_deep_and_huge_html_degrade_gracefully() -> None:
+    assert "deep" in html_to_text("<div>" * 3000 + "deep" + "</div>" * 3000)
+    big = html_to_text("<p>" + "x" * 1_000_000 + "</p>")
+    assert big.endswith("[…]") and len(big) < 300_000
+
+
+def test_text_to_html_escapes() -> None:
+    assert text_to_html("<script>&\n\nb") == "<p>&lt;script&gt;&amp;</p><p>b</p>"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_html_to_text_never_leaks_controls(source: str) -> None:
+    assert inert(html_to_text(source))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_user_text_round_trips_without_tags(text: str) -> None:
+    html = text_to_html(text)
+    assert "<script" not in html.lower() or "&lt;script" in html.lower()
+    back = html_to_text(html)
+    assert inert(back)
