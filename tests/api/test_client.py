@@ -92,9 +92,10 @@ async def test_list_pages_and_filters(fresh_helpdesk: Any) -> None:
     assert dates == sorted(dates, reverse=True)
     counts = await client.count_all_filters()
     assert counts[TicketFilter.ALL] == first.total
-    assert counts[TicketFilter.OPEN] + counts[TicketFilter.SOLVED] + counts[
-        TicketFilter.CLOSED
-    ] == counts[TicketFilter.ALL]
+    assert (
+        counts[TicketFilter.OPEN] + counts[TicketFilter.SOLVED] + counts[TicketFilter.CLOSED]
+        == counts[TicketFilter.ALL]
+    )
     approval = await client.list_tickets(TicketFilter.APPROVAL, count=50)
     assert all(r.status is TicketStatus.SOLVED for r in approval.rows)
     await client.close()
@@ -109,8 +110,12 @@ async def test_empty_search_has_no_rows(fresh_helpdesk: Any) -> None:
 
 async def test_text_search_in_title_and_description(fresh_helpdesk: Any) -> None:
     client = await logged(fresh_helpdesk)
-    a = await client.create_ticket(name="Imprimante bloquée", content_html="<p>rien</p>", ticket_type=1)
-    b = await client.create_ticket(name="Autre", content_html="<p>le mot imprimante ici</p>", ticket_type=1)
+    a = await client.create_ticket(
+        name="Imprimante bloquée", content_html="<p>rien</p>", ticket_type=1
+    )
+    b = await client.create_ticket(
+        name="Autre", content_html="<p>le mot imprimante ici</p>", ticket_type=1
+    )
     page = await client.list_tickets(TicketFilter.ALL, text="imprimante", count=50)
     ids = {r.id for r in page.rows}
     assert {a, b} <= ids
@@ -122,9 +127,7 @@ async def test_create_sets_me_as_requester_and_escapes(fresh_helpdesk: Any) -> N
 
     client = await logged(fresh_helpdesk)
     body = text_to_html("VDI <down> & [bold]out[/bold]\nligne 2")
-    ticket_id = await client.create_ticket(
-        name="Poste <3> & co", content_html=body, ticket_type=2
-    )
+    ticket_id = await client.create_ticket(name="Poste <3> & co", content_html=body, ticket_type=2)
     users = fresh_helpdesk.store.ticket_users(ticket_id)
     assert any(u["users_id"] == 3 and u["type"] == 1 for u in users)
     detail = await client.get_ticket(ticket_id)
@@ -183,7 +186,9 @@ async def test_not_found_ticket(helpdesk: Any) -> None:
 async def test_followup_then_approve(fresh_helpdesk: Any) -> None:
     store = fresh_helpdesk.store
     client = await logged(fresh_helpdesk)
-    ticket_id = await client.create_ticket(name="Approve me", content_html="<p>x</p>", ticket_type=1)
+    ticket_id = await client.create_ticket(
+        name="Approve me", content_html="<p>x</p>", ticket_type=1
+    )
     followup_id = await client.add_followup(ticket_id, "Merci <b>!</b>")
     assert any(f["id"] == followup_id for f in store.followups(ticket_id))
     store.add_solution(ticket_id, user_id=4, content="<p>Redémarrez la ceBox.</p>")
@@ -211,7 +216,9 @@ async def test_refuse_needs_a_reason_and_reopens(fresh_helpdesk: Any) -> None:
 
 async def test_approval_ignored_without_requester_is_reported(fresh_helpdesk: Any) -> None:
     store = fresh_helpdesk.store
-    ticket_id = store.create_ticket(name="No requester", content="<p>x</p>", requester_id=None, recipient_id=3)
+    ticket_id = store.create_ticket(
+        name="No requester", content="<p>x</p>", requester_id=None, recipient_id=3
+    )
     store.add_solution(ticket_id, user_id=4, content="<p>s</p>")
     client = await logged(fresh_helpdesk)
     with pytest.raises(PermissionDenied) as ignored:
@@ -245,7 +252,9 @@ async def test_upload_and_download(fresh_helpdesk: Any, tmp_path: Path) -> None:
 
 async def test_observer_cannot_reply(fresh_helpdesk: Any) -> None:
     store = fresh_helpdesk.store
-    ticket_id = store.create_ticket(name="Watched", content="<p>x</p>", requester_id=5, observers=(3,))
+    ticket_id = store.create_ticket(
+        name="Watched", content="<p>x</p>", requester_id=5, observers=(3,)
+    )
     client = await logged(fresh_helpdesk)
     detail = await client.get_ticket(ticket_id)
     assert not detail.is_requester(3)
@@ -301,3 +310,34 @@ async def test_expired_password_detected_then_changed(fresh_helpdesk: Any) -> No
     await client.close()
     async with GlpiClient(fresh_helpdesk.api_url) as again:
         assert not (await again.login("newbie", "Definitif-5678")).password_expired
+
+
+async def test_search_titles_are_unescaped(fresh_helpdesk: Any) -> None:
+    client = await logged(fresh_helpdesk)
+    ticket_id = await client.create_ticket(name="R&D <lab>", content_html="<p>x</p>", ticket_type=1)
+    page = await client.list_tickets(TicketFilter.ALL, count=100)
+    assert next(r for r in page.rows if r.id == ticket_id).name == "R&D <lab>"
+    await client.close()
+
+
+async def test_api_disabled_is_named(fresh_helpdesk: Any) -> None:
+    from tui.api import ApiDisabled
+
+    fresh_helpdesk.store.api_enabled = False
+    async with GlpiClient(fresh_helpdesk.api_url) as client:
+        with pytest.raises(ApiDisabled):
+            await client.login("post-only", "postonly")
+
+
+async def test_app_token_required_and_wrong(fresh_helpdesk: Any) -> None:
+    from tui.api import AppTokenError
+
+    fresh_helpdesk.store.app_token = "the-app-token"
+    async with GlpiClient(fresh_helpdesk.api_url) as client:
+        with pytest.raises(AppTokenError):
+            await client.login("post-only", "postonly")
+    async with GlpiClient(fresh_helpdesk.api_url, app_token="wrong") as client:
+        with pytest.raises(AppTokenError):
+            await client.login("post-only", "postonly")
+    async with GlpiClient(fresh_helpdesk.api_url, app_token="the-app-token") as client:
+        assert (await client.login("post-only", "postonly")).id == 3

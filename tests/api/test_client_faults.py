@@ -11,7 +11,10 @@ from tui.api.client import normalize_api_url, safe_filename
 
 def client_with(handler, **kwargs) -> GlpiClient:  # type: ignore[no-untyped-def]
     return GlpiClient(
-        "https://glpi.example.com", transport=httpx.MockTransport(handler), retry_backoff=0, **kwargs
+        "https://glpi.example.com",
+        transport=httpx.MockTransport(handler),
+        retry_backoff=0,
+        **kwargs,
     )
 
 

@@ -298,6 +298,9 @@ class GlpiClient:
             raw = body[1] if len(body) > 1 and isinstance(body[1], str) else None
             server_message = clean_line(raw.split("; view documentation")[0]) if raw else None
             cls, message = E.glpi_error_message(code, server_message)
+            if code == "ERROR" and (server_message or "").strip().lower() == "api disabled":
+                # GLPI's API.php: returnError(__("API disabled")) with the generic code.
+                cls, message = E.glpi_error_message("ERROR_API_DISABLED", None)
             if status == 403 and cls is E.ServerError:
                 cls, message = E.PermissionDenied, _("You are not allowed to see this.")
             return cls(message, code=code, status=status, detail=server_message)
@@ -330,6 +333,11 @@ class GlpiClient:
 
     def _line(self, value: Any) -> str:
         return clean_line(self._text(value))
+
+    @staticmethod
+    def _search_line(value: Any) -> str:
+        """Search results come HTML-escaped whatever the sanitising header says."""
+        return clean_line(decode_glpi(value, sanitized=True))
 
     def _rich(self, value: Any) -> tuple[str, str]:
         html = self._text(value)
@@ -569,11 +577,11 @@ class GlpiClient:
             return None
         return TicketSummary(
             id=ticket_id,
-            name=self._line(get(1)),
+            name=self._search_line(get(1)),
             status=status,
             type=_enum(TicketType, get(14)),
             priority=_enum(Priority, get(3)),
-            category=self._line(get(7) or ""),
+            category=self._search_line(get(7) or ""),
             date=self.parse_date(get(15)),
             date_mod=self.parse_date(get(19)),
         )
@@ -764,7 +772,7 @@ class GlpiClient:
         )
         body = self._json(await self._request("GET", "search/Ticket", params=params))
         for row in body.get("data") or []:
-            if self._line(row.get("1")) == clean_line(name):
+            if self._search_line(row.get("1")) == clean_line(name):
                 return _int(row.get("2"))
         return None
 

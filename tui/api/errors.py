@@ -138,6 +138,8 @@ def glpi_error_message(code: str, server_message: str | None) -> tuple[type[Glpi
     if code in known:
         return known[code]
     message = server_message or ""
+    if code == "ERROR" and "api disabled" in message.lower():
+        return ApiDisabled, known["ERROR_API_DISABLED"][1]
     if "permission" in message.lower():
         return PermissionDenied, _("You are not allowed to do this.")
     if code in ("ERROR_GLPI_ADD", "ERROR_GLPI_UPDATE", "ERROR_GLPI_DELETE", "ERROR"):

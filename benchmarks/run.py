@@ -1,0 +1,448 @@
+"""Speed and memory of the console against the embedded helpdesk with an injected RTT.
+
+    python benchmarks/run.py [--rtt-ms 100] [--runs 5] [--only NAME ...]
+
+Prints a table: each figure is the median of --runs runs, with its budget (issue 7)
+and, where it applies, as a multiple of the injected round-trip time. Request counts
+come from the helpdesk's request log. The helpdesk runs in its own process so that
+the console's peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+@dataclass
+class Result:
+    name: str
+    samples: list[float]
+    budget: str
+    requests: int | None = None
+    extra: str = ""
+    rtt: float = 0.1
+    ratio: bool = True
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    def row(self) -> list[str]:
+        ratio = f"{self.median / self.rtt:.2f}×RTT" if self.ratio and self.rtt else "-"
+        return [
+            self.name,
+            f"{self.median * 1000:.0f} ms",
+            ratio,
+            self.budget,
+            "-" if self.requests is None else str(self.requests),
+            self.extra,
+        ]
+
+
+class Server:
+    """The embedded helpdesk in a thread of this process (the console runs in children,
+    so their peak RSS is their own), with the RTT injected on every answer."""
+
+    def __init__(self, db: Path, latency_ms: int) -> None:
+        self.db = db
+        self.latency_ms = latency_ms
+        self.running: Any = None
+
+    def start(self) -> Server:
+        from tui.helpdesk.faults import FaultConfig
+        from tui.helpdesk.runner import start_helpdesk
+
+        self.running = start_helpdesk(
+            db_path=str(self.db), demo=False, faults=FaultConfig(latency_ms=self.latency_ms)
+        )
+        return self
+
+    @property
+    def api_url(self) -> str:
+        return str(self.running.api_url)
+
+    def requests(self, pattern: str = "") -> int:
+        return sum(1 for e in self.running.request_log if pattern in e.path)
+
+    def clear(self) -> None:
+        self.running.clear_log()
+
+    def stop(self) -> None:
+        self.running.stop()
+
+
+def prepare_db(path: Path, *, bulk: int = 0, big_ticket: bool = False) -> dict[str, int]:
+    """Accounts + demo data (+ N tickets for the customer, + one 50-item ticket)."""
+    from tui.helpdesk.clock import Clock
+    from tui.helpdesk.seed import seed_accounts, seed_demo
+    from tui.helpdesk.store import Store
+
+    clock = Clock()
+    store = Store(str(path))
+    store.clock = clock
+    seed_accounts(store)
+    seed_demo(store, clock)
+    info: dict[str, int] = {}
+    if bulk:
+        store.bulk_tickets(3, bulk)
+    if big_ticket:
+        ticket = store.create_ticket(
+            name="Ticket à long fil", content="<p>Description</p>", requester_id=3
+        )
+        for i in range(40):
+            store.add_followup(ticket, user_id=4 if i % 2 else 3, content=f"<p>Message {i}</p>")
+        for i in range(5):
+            store.add_task(ticket, user_id=4, content=f"<p>Tâche {i}</p>")
+        for i in range(5):
+            store.add_document(ticket, filename=f"log-{i}.txt", data=b"x" * 2048, user_id=3)
+        info["big_ticket"] = ticket
+    store.close()
+    return info
+
+
+def child_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+        env[var] = str(home / sub)
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def run_child(code: str, env: dict[str, str]) -> dict[str, Any]:
+    """Run a measuring snippet in a fresh interpreter; it prints one JSON line last."""
+    out = subprocess.run(
+        [PY, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_cold_start(runs: int, home: Path) -> Result:
+    """Process start → login screen painted (headless)."""
+    code = """
+        import json, sys, time
+        from tui.cli import main
+        import tui.app as app_module
+        original = app_module.CeboxApp.run
+        def run(self, *a, **k):
+            async def pilot(p):
+                await p.pause()
+                print("READY", flush=True)
+                p.app.exit(0)
+            return original(self, headless=True, auto_pilot=pilot)
+        app_module.CeboxApp.run = run
+        main([])
+    """
+    env = child_env(home)
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [PY, "-c", textwrap.dedent(code)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("READY"):
+                samples.append(time.perf_counter() - t0)
+                break
+        proc.wait(30)
+        if proc.returncode != 0 and len(samples) < _ + 1:
+            raise RuntimeError(proc.stderr.read() if proc.stderr else "cold start failed")
+    return Result("1 cold start → login screen", samples, "≤ 600 ms", ratio=False)
+
+
+UI_CHILD = """
+    import asyncio, json, resource, sys, time
+    from tui.app import CeboxApp
+    from tui.config import LoadedSettings, Profile, Settings, config_path
+    from textual.widgets import DataTable
+    API, LOGIN, PASSWORD, MODE, ARG = {api!r}, "post-only", "postonly", {mode!r}, {arg!r}
+
+    def table_rows(app):
+        tables = list(app.screen.query(DataTable))
+        return tables[0].row_count if tables else 0
+
+    async def until(pred, timeout=60):
+        t = time.perf_counter()
+        while not pred():
+            if time.perf_counter() - t > timeout:
+                raise TimeoutError(MODE)
+            await asyncio.sleep(0.002)
+
+    async def main():
+        profile = Profile(url=API, login=LOGIN)
+        settings = Settings(profiles={{"bench": profile}}, default_profile="bench")
+        app = CeboxApp(LoadedSettings(settings, config_path()))
+        result = {{}}
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            from textual.widgets import Input
+            password = [w for w in app.screen.query(Input) if w.password][0]
+            password.value = PASSWORD
+            password.focus()
+            t0 = time.perf_counter()
+            await pilot.press("enter")
+            await until(lambda: table_rows(app) > 0)
+            result["login_to_rows"] = time.perf_counter() - t0
+            if MODE == "open":
+                t0 = time.perf_counter()
+                app.open_ticket(ARG)
+                await until(lambda: type(app.screen).__name__ == "TicketScreen"
+                            and not app.screen.query("LoadingIndicator")
+                            and len(app.screen.query("TimelineEntry, .timeline-item")) > 10)
+                result["open"] = time.perf_counter() - t0
+            if MODE == "reply":
+                app.open_ticket(ARG)
+                await until(lambda: type(app.screen).__name__ == "TicketScreen"
+                            and not app.screen.query("LoadingIndicator"))
+                await app.workers.wait_for_complete()
+                from textual.widgets import TextArea
+                area = app.screen.query(TextArea).first()
+                area.text = "Réponse de benchmark"
+                before = len(app.screen.query("TimelineEntry, .timeline-item"))
+                t0 = time.perf_counter()
+                app.screen.action_send_reply() if hasattr(app.screen, "action_send_reply") else app.screen.run_action("send")
+                await until(lambda: len(app.screen.query("TimelineEntry, .timeline-item")) > before)
+                result["reply"] = time.perf_counter() - t0
+            if MODE == "scroll":
+                table = app.screen.query(DataTable).first()
+                table.focus()
+                t0 = time.perf_counter()
+                await pilot.press("end")
+                for _ in range(ARG):
+                    await pilot.press("pagedown")
+                await app.workers.wait_for_complete()
+                result["scroll"] = time.perf_counter() - t0
+                result["rows_held"] = table.row_count
+            if MODE == "keys":
+                table = app.screen.query(DataTable).first()
+                table.focus()
+                samples = []
+                for i in range(ARG):
+                    t0 = time.perf_counter()
+                    await pilot.press("down" if i % 20 < 10 else "up")
+                    samples.append(time.perf_counter() - t0)
+                samples.sort()
+                result["key_median"] = samples[len(samples) // 2]
+        result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+
+    asyncio.run(main())
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rtt-ms", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--only", nargs="*", default=None, help="cold, login, open, reply, big, show, keys"
+    )
+    args = parser.parse_args(argv)
+    rtt = args.rtt_ms / 1000
+    wanted = set(args.only or ["cold", "login", "open", "reply", "big", "show", "keys"])
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        if "cold" in wanted:
+            results.append(bench_cold_start(args.runs, home))
+        db = Path(tmp) / "bench.db"
+        info = prepare_db(db, big_ticket=True)
+        server = Server(db, args.rtt_ms).start()
+        try:
+            env = child_env(home)
+
+            def ui(mode: str, arg: Any) -> list[dict[str, Any]]:
+                runs = []
+                for _ in range(args.runs):
+                    server.clear()
+                    runs.append(
+                        run_child(UI_CHILD.format(api=server.api_url, mode=mode, arg=arg), env)
+                    )
+                    runs[-1]["requests"] = server.requests()
+                    runs[-1]["ticket_requests"] = server.requests(f"Ticket/{arg}")
+                    runs[-1]["search_requests"] = server.requests("search/Ticket")
+                return runs
+
+            if "login" in wanted:
+                runs = ui("login", 0)
+                results.append(
+                    Result(
+                        "2 login → first dashboard rows",
+                        [r["login_to_rows"] for r in runs],
+                        f"≤ {2 * args.rtt_ms + 150} ms",
+                        rtt=rtt,
+                        requests=runs[0]["requests"],
+                        extra=f"{runs[0]['search_requests']} searches",
+                    )
+                )
+            if "open" in wanted:
+                runs = ui("open", info["big_ticket"])
+                results.append(
+                    Result(
+                        "3 open ticket (50 items, 5 docs)",
+                        [r["open"] for r in runs],
+                        f"≤ {1.3 * args.rtt_ms + 100:.0f} ms",
+                        rtt=rtt,
+                        requests=runs[0]["ticket_requests"],
+                        extra="requests on that ticket",
+                    )
+                )
+            if "reply" in wanted:
+                runs = ui("reply", info["big_ticket"])
+                results.append(
+                    Result(
+                        "4 reply sent → visible",
+                        [r["reply"] for r in runs],
+                        f"≤ {2 * args.rtt_ms + 100} ms",
+                        rtt=rtt,
+                        requests=runs[0]["requests"],
+                        extra="whole run",
+                    )
+                )
+            if "show" in wanted:
+                results.append(bench_show(server, env, args.runs, rtt, args.rtt_ms))
+        finally:
+            server.stop()
+        if "big" in wanted or "keys" in wanted:
+            db2 = Path(tmp) / "big.db"
+            prepare_db(db2, bulk=100_000)
+            server = Server(db2, args.rtt_ms).start()
+            try:
+                env = child_env(Path(tmp) / "home2")
+                runs = []
+                for _ in range(max(1, args.runs // 2)):
+                    server.clear()
+                    runs.append(
+                        run_child(UI_CHILD.format(api=server.api_url, mode="scroll", arg=20), env)
+                    )
+                    runs[-1]["search_requests"] = server.requests("search/Ticket")
+                if "big" in wanted:
+                    results.append(
+                        Result(
+                            "5 100k tickets: first rows",
+                            [r["login_to_rows"] for r in runs],
+                            f"≤ {2 * args.rtt_ms + 200} ms",
+                            rtt=rtt,
+                            requests=runs[0]["search_requests"],
+                            extra="searches incl. End + 20 PgDn; "
+                            + f"peak RSS {max(r['maxrss_mb'] for r in runs):.0f} MB"
+                            f" (≤ 150); rows held {runs[0]['rows_held']}",
+                        )
+                    )
+                if "keys" in wanted:
+                    keys = [
+                        run_child(UI_CHILD.format(api=server.api_url, mode="keys", arg=60), env)
+                        for _ in range(max(1, args.runs // 2))
+                    ]
+                    results.append(
+                        Result(
+                            "7 keystroke → repaint (big list)",
+                            [r["key_median"] for r in keys],
+                            "≤ 50 ms",
+                            ratio=False,
+                        )
+                    )
+            finally:
+                server.stop()
+    print_table(results, args.rtt_ms)
+    return 0
+
+
+def bench_show(server: Server, env: dict[str, str], runs: int, rtt: float, rtt_ms: int) -> Result:
+    """`cebox-support show N` as a whole process with a cached session."""
+    server.clear()
+    login = subprocess.run(
+        [
+            PY,
+            "-m",
+            "tui",
+            "login",
+            "--server",
+            server.api_url,
+            "--user",
+            "post-only",
+            "--password-stdin",
+        ],
+        input="postonly\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    if login.returncode != 0:
+        raise RuntimeError(f"login failed: {login.stderr}")
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        shown = subprocess.run(
+            [PY, "-m", "tui", "show", "1"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+        )
+        samples.append(time.perf_counter() - t0)
+        if shown.returncode != 0:
+            raise RuntimeError(f"show failed: {shown.stderr}")
+    return Result(
+        "6 `show N` process (cached session)",
+        samples,
+        f"≤ {500 + 2 * rtt_ms} ms",
+        rtt=rtt,
+        requests=server.requests("Ticket/1") // runs,
+        extra="per run, on the ticket",
+    )
+
+
+def print_table(results: list[Result], rtt_ms: int) -> None:
+    header = ["measure", "median", "ratio", "budget", "requests", "notes"]
+    rows = [header] + [r.row() for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    print(
+        f"Injected RTT: {rtt_ms} ms; machine: {os.cpu_count()} cores, Python "
+        f"{sys.version.split()[0]}"
+    )
+    for i, row in enumerate(rows):
+        print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

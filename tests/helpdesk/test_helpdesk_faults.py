@@ -1,0 +1,148 @@
+"""Fault injection, request log and the standalone server command."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+from helpdesk_helpers import error, session_client
+
+from tui.helpdesk.faults import FaultConfig
+from tui.helpdesk.runner import serve_forever, start_helpdesk
+
+
+def _outcomes(hd: Any, n: int) -> list[str]:
+    client = session_client(hd, "post-only", "postonly")
+    out = []
+    for _ in range(n):
+        try:
+            r = client.get("/Ticket/1")
+            out.append(str(r.status_code))
+        except httpx.TransportError as exc:
+            out.append(type(exc).__name__)
+    client.close()
+    return out
+
+
+def test_faults_are_deterministic(hd: Any) -> None:
+    faults = FaultConfig(fail_rate=0.5, fail_kinds=("500", "reset"), seed=7)
+    hd.set_faults(faults)
+    first = _outcomes(hd, 20)
+    hd.set_faults(FaultConfig(fail_rate=0.5, fail_kinds=("500", "reset"), seed=7))
+    second = _outcomes(hd, 20)
+    assert first == second
+    assert "500" in first and "200" in first and any(o not in ("200", "500") for o in first)
+
+
+def test_500_fault_body(hd: Any) -> None:
+    client = session_client(hd, "post-only", "postonly")
+    hd.set_faults(FaultConfig(fail_rate=1.0, fail_kinds=("500",)))
+    r = client.get("/Ticket/1")
+    assert r.status_code == 500 and r.json()[0] == "ERROR"
+
+
+def test_reset_fault_is_a_transport_error(hd: Any) -> None:
+    client = session_client(hd, "post-only", "postonly")
+    hd.set_faults(FaultConfig(fail_rate=1.0, fail_kinds=("reset",)))
+    with pytest.raises(httpx.TransportError):
+        client.get("/Ticket/1")
+    hd.set_faults(None)
+    assert client.get("/Ticket/1").status_code == 200
+
+
+def test_timeout_fault(hd: Any) -> None:
+    client = session_client(hd, "post-only", "postonly")
+    hd.set_faults(FaultConfig(fail_rate=1.0, fail_kinds=("timeout",), timeout_s=1.5))
+    with pytest.raises(httpx.ReadTimeout):
+        client.get("/Ticket/1", timeout=0.3)
+
+
+def test_expired_session_fault(hd: Any) -> None:
+    client = session_client(hd, "post-only", "postonly")
+    hd.set_faults(FaultConfig(fail_rate=1.0, fail_kinds=("expired-session",)))
+    assert error(client.get("/Ticket/1"))[:2] == (401, "ERROR_SESSION_TOKEN_INVALID")
+    hd.set_faults(None)
+    assert error(client.get("/Ticket/1"))[:2] == (401, "ERROR_SESSION_TOKEN_INVALID")
+
+
+def test_init_session_is_never_faulted(hd: Any) -> None:
+    hd.set_faults(FaultConfig(fail_rate=1.0, fail_kinds=("500", "reset")))
+    assert httpx.get(f"{hd.api_url}/initSession", auth=("tech", "tech")).status_code == 200
+
+
+def test_latency(hd: Any) -> None:
+    client = session_client(hd, "post-only", "postonly")
+    hd.set_faults(FaultConfig(latency_ms=200))
+    start = time.monotonic()
+    client.get("/getFullSession")
+    assert time.monotonic() - start >= 0.2
+
+
+def test_unknown_fault_kind() -> None:
+    with pytest.raises(ValueError):
+        FaultConfig(fail_kinds=("boom",))
+
+
+def test_request_log(hd: Any) -> None:
+    hd.clear_log()
+    client = session_client(hd, "post-only", "postonly")
+    client.get("/Ticket", params={"range": "0-1"})
+    client.get("/Ticket/999")
+    entries = [(e.method, e.path, e.status) for e in hd.request_log]
+    assert entries == [
+        ("GET", "/apirest.php/initSession", 200),
+        ("GET", "/apirest.php/Ticket", 206),
+        ("GET", "/apirest.php/Ticket/999", 404),
+    ]
+    assert hd.request_log[1].query == "range=0-1"
+
+
+def test_bulk_tickets_page_quickly(hd: Any) -> None:
+    start = time.monotonic()
+    hd.store.bulk_tickets(3, 10_000)
+    assert time.monotonic() - start < 5
+    client = session_client(hd, "post-only", "postonly")
+    start = time.monotonic()
+    params = {
+        "criteria[0][field]": "12",
+        "criteria[0][searchtype]": "equals",
+        "criteria[0][value]": "all",
+        "range": "9950-9999",
+        "forcedisplay[0]": "4",
+        "forcedisplay[1]": "7",
+    }
+    r = client.get("/search/Ticket", params=params)
+    page = client.get("/Ticket", params={"range": "5000-5049", "sort": "date_mod", "order": "DESC"})
+    assert time.monotonic() - start < 2
+    assert r.status_code == 206 and r.json()["count"] == 50
+    assert page.status_code == 206 and page.headers["content-range"] == "5000-5049/10006"
+
+
+def test_persistent_database(tmp_path: Any) -> None:
+    db = str(tmp_path / "helpdesk.sqlite")
+    first = start_helpdesk(db_path=db)
+    tid = first.store.create_ticket(name="persistant", content="<p>x</p>", requester_id=3)
+    first.stop()
+    first.store.close()
+    second = start_helpdesk(db_path=db)
+    try:
+        assert second.store.ticket(tid)["name"] == "persistant"
+        assert second.store.count("tickets") == tid
+    finally:
+        second.stop()
+
+
+def test_empty_helpdesk_has_accounts_only() -> None:
+    running = start_helpdesk(empty=True)
+    try:
+        assert running.store.count("tickets") == 0
+        assert running.store.user_id("post-only") == 3
+    finally:
+        running.stop()
+
+
+def test_serve_forever_refuses_remote_host(capsys: Any) -> None:
+    assert serve_forever(["--host", "0.0.0.0", "--port", "0"]) == 2
+    assert "--allow-remote" in capsys.readouterr().err

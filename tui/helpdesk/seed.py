@@ -1,0 +1,241 @@
+"""Fresh-install accounts and a realistic set of ceBox tickets (in French)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .clock import Clock
+from .store import STATUS_ASSIGNED, STATUS_WAITING, Store, hash_password
+
+DEMO_ACCOUNTS = [
+    ("glpi", "glpi", "Super-Admin", 2),
+    ("post-only", "postonly", "Self-Service", 3),
+    ("tech", "tech", "Technician", 4),
+    ("normal", "normal", "Observer", 5),
+]
+
+LOG_SAMPLE = (
+    b"2025-01-14 09:12:03 [INFO] qgaAgent demarre (version 2.4.1)\r\n"
+    b"2025-01-14 09:12:04 [INFO] Nom de la ceBox : CEBOX-ACME-042\r\n"
+    b"2025-01-14 09:12:09 [WARN] Controleur de domaine injoignable (acme.local)\r\n"
+    b"2025-01-14 09:12:39 [ERROR] Echec de la jonction au domaine : code 1355\r\n"
+)
+
+
+_SEED_HASHES: dict[str, str] = {}
+
+
+def _seed_hash(password: str) -> str:
+    """Hash the well-known demo passwords once per process (helpdesks start per test)."""
+    if password not in _SEED_HASHES:
+        _SEED_HASHES[password] = hash_password(password)
+    return _SEED_HASHES[password]
+
+
+def seed_accounts(store: Store) -> None:
+    """The four accounts of a fresh GLPI (same ids), plus the ticket categories."""
+    if store.scalar("SELECT COUNT(*) FROM glpi_users") == 0:
+        # id 1 is GLPI's internal "glpi-system" account.
+        store.add_user("glpi-system", "", profile="Super-Admin", user_id=1, password_hash="!")
+        store.execute("UPDATE glpi_users SET is_active = 0, password = '' WHERE id = 1")
+        names = {
+            "glpi": ("", ""),
+            "post-only": ("Martin", "Tom"),
+            "tech": ("Durand", "Julie"),
+            "normal": ("Bernard", "Luc"),
+        }
+        for login, password, profile, uid in DEMO_ACCOUNTS:
+            realname, firstname = names[login]
+            store.add_user(
+                login,
+                password,
+                profile=profile,
+                realname=realname,
+                firstname=firstname,
+                user_id=uid,
+                password_hash=_seed_hash(password),
+            )
+    if store.scalar("SELECT COUNT(*) FROM glpi_itilcategories") == 0:
+        cebox = store.add_category("ceBox", comment="Boîtiers ceBox", category_id=1)
+        store.add_category("Intégration domaine", parent_id=cebox, category_id=2)
+        store.add_category("Réseau", parent_id=cebox, category_id=3)
+        store.add_category("Matériel", parent_id=cebox, category_id=4)
+        store.add_category("Console", category_id=5)
+        demande = store.add_category("Demande", is_incident=False, category_id=6)
+        store.add_category("Compte", parent_id=demande, is_incident=False, category_id=7)
+        store.add_category("Interne équipe support", is_helpdeskvisible=False, category_id=8)
+
+
+def seed_demo(store: Store, clock: Clock) -> None:
+    """Tickets of post-only (id 3) handled by tech (id 4), dated in the last days."""
+    now = clock.now()
+    post, tech, normal, admin = 3, 4, 5, 2
+
+    def ago(days: float = 0, hours: float = 0) -> str:
+        return (now - timedelta(days=days, hours=hours)).strftime("%Y-%m-%d %H:%M:%S")
+
+    # 1. Domain join incident, in progress, with a public and a private follow-up, a private task.
+    t1 = store.create_ticket(
+        name="CEBOX-ACME-042 : échec d'intégration au domaine",
+        content=(
+            "<p>Bonjour,</p><p>La ceBox <strong>CEBOX-ACME-042</strong> n'arrive plus à rejoindre le domaine"
+            " acme.local depuis ce matin (environ 9 h 10).</p><ul><li>Compte ceBox : ACME</li>"
+            "<li>Postes impactés : 3</li><li>IP ceBox : 10.20.0.42</li><li>IPv6 ceBox : fd00:20::42</li></ul>"
+            "<p>Actions déjà effectuées : redémarrage de la ceBox &amp; vérification du câble réseau.</p>"
+            "<p>Le fichier qgaAgent.log est joint.</p>"
+        ),
+        requester_id=post,
+        type=1,
+        status=STATUS_ASSIGNED,
+        category_id=2,
+        date=ago(days=3, hours=5),
+        assign_id=tech,
+        urgency=4,
+    )
+    store.add_document(
+        t1, filename="qgaAgent.log", data=LOG_SAMPLE, user_id=post, date=ago(days=3, hours=5)
+    )
+    store.add_followup(
+        t1,
+        user_id=tech,
+        content=(
+            "<p>Bonjour,</p><p>Merci pour le journal. Le code 1355 indique que le contrôleur de domaine"
+            " n'est pas joignable. Pouvez-vous nous confirmer que le DNS de la ceBox pointe bien sur"
+            " 10.20.0.10 ?</p>"
+        ),
+        date=ago(days=2, hours=20),
+    )
+    store.add_followup(
+        t1,
+        user_id=tech,
+        content="<p>Note interne : client connu pour des soucis de pare-feu, vérifier la règle 389/TCP.</p>",
+        is_private=True,
+        date=ago(days=2, hours=19),
+    )
+    store.add_task(
+        t1,
+        user_id=tech,
+        content="<p>Tâche privée : contrôler les journaux du contrôleur de domaine côté client.</p>",
+        is_private=True,
+        date=ago(days=2, hours=18),
+    )
+    store.add_followup(
+        t1,
+        user_id=post,
+        content="<p>Oui, le DNS pointe bien sur 10.20.0.10. Le pare-feu a été modifié la semaine dernière.</p>",
+        date=ago(days=1, hours=3),
+    )
+    store.add_task(
+        t1,
+        user_id=tech,
+        content="<p>Appel client planifié pour vérifier la règle de pare-feu.</p>",
+        date=ago(hours=20),
+    )
+
+    # 2. Network incident, solved, with a solution waiting for approval.
+    t2 = store.create_ticket(
+        name="Perte de connexion réseau sur la ceBox du 2e étage",
+        content=(
+            "<p>La ceBox CEBOX-ACME-017 perd la connexion toutes les 10 minutes environ.</p>"
+            "<p>Nom ceBox : CEBOX-ACME-017 — IP : 10.20.2.17. Postes impactés : 8.</p>"
+        ),
+        requester_id=post,
+        type=1,
+        status=STATUS_ASSIGNED,
+        category_id=3,
+        date=ago(days=5),
+        assign_id=tech,
+    )
+    store.add_followup(
+        t2,
+        user_id=tech,
+        content="<p>Nous avons mis à jour le firmware de la ceBox à distance (v3.2.7).</p>",
+        date=ago(days=2),
+    )
+    store.add_solution(
+        t2,
+        user_id=tech,
+        content=(
+            "<p>Le firmware 3.2.7 corrige la perte de bail DHCP. La connexion est stable depuis 24 h."
+            " Merci de valider la solution.</p>"
+        ),
+        date=ago(days=1),
+    )
+
+    # 3. Closed console request.
+    t3 = store.create_ticket(
+        name="Console : ajout d'un utilisateur administrateur",
+        content="<p>Merci d'ajouter Mme Petit comme administratrice sur la console ceBox.</p>",
+        requester_id=post,
+        type=2,
+        status=STATUS_ASSIGNED,
+        category_id=5,
+        date=ago(days=20),
+        assign_id=tech,
+    )
+    store.add_solution(
+        t3, user_id=tech, content="<p>Compte administrateur créé.</p>", date=ago(days=18)
+    )
+    store.add_followup(t3, user_id=post, content="<p>Merci, c'est parfait.</p>", date=ago(days=17))
+    store.execute(
+        "UPDATE glpi_itilsolutions SET status = 3, date_approval = ?, users_id_approval = ? WHERE items_id = ?",
+        (ago(days=17), post, t3),
+    )
+    store.execute(
+        "UPDATE glpi_tickets SET status = 6, closedate = ?, date_mod = ? WHERE id = ?",
+        (ago(days=17), ago(days=17), t3),
+    )
+
+    # 4. A ticket where post-only is only an observer.
+    store.create_ticket(
+        name="Accès VPN ceBox indisponible pour le service comptable",
+        content="<p>Le service comptable ne peut plus se connecter au VPN ceBox depuis hier soir.</p>",
+        requester_id=normal,
+        type=1,
+        observers=[post],
+        category_id=3,
+        date=ago(days=1, hours=6),
+        recipient_id=normal,
+    )
+
+    # 5. New account request, no answer yet.
+    store.create_ticket(
+        name="Demande de création de compte pour un nouvel arrivant",
+        content=(
+            "<p>Bonjour,</p><p>Pouvez-vous créer un compte ceBox pour <em>Claire Lefèvre</em>"
+            " (arrivée le 3 mars) ?</p>"
+        ),
+        requester_id=post,
+        type=2,
+        category_id=7,
+        date=ago(hours=4),
+    )
+
+    # 6. Pending ticket (waiting for the customer).
+    t6 = store.create_ticket(
+        name="Écran noir au démarrage de la ceBox CEBOX-ACME-003",
+        content="<p>Après la coupure électrique, la ceBox reste sur un écran noir.</p>",
+        requester_id=post,
+        type=1,
+        status=STATUS_WAITING,
+        category_id=4,
+        date=ago(days=8),
+        assign_id=tech,
+    )
+    store.add_followup(
+        t6,
+        user_id=tech,
+        content="<p>Pouvez-vous nous envoyer une photo des voyants en façade ?</p>",
+        date=ago(days=6),
+    )
+
+    # 7. A ticket that post-only cannot see at all.
+    store.create_ticket(
+        name="Migration interne des sondes de supervision",
+        content="<p>Ticket interne à l'équipe support.</p>",
+        requester_id=admin,
+        type=2,
+        category_id=8,
+        date=ago(days=2),
+        recipient_id=admin,
+    )

@@ -1,0 +1,212 @@
+"""The ASGI application: GLPI's REST API and web pages, plus the emulator's cross-cutting
+behaviour (lazy auto-close, request log, fault injection, server-clock ``Date``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .api import Api, HelpdeskConfig
+from .clock import Clock
+from .faults import FaultConfig, FaultInjector
+from .params import php_parse_str
+from .store import Store
+from .web import Web
+
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
+
+
+@dataclass
+class LogEntry:
+    method: str
+    path: str
+    status: int
+    query: str = ""
+
+
+@dataclass
+class ServerState:
+    """Mutable knobs shared by the app and whoever runs it."""
+
+    faults: FaultConfig | None = None
+    injector: FaultInjector | None = None
+    request_log: list[LogEntry] = field(default_factory=list)
+
+    def set_faults(self, faults: FaultConfig | None) -> None:
+        self.faults = faults
+        self.injector = FaultInjector(faults) if faults is not None else None
+
+
+class HelpdeskMiddleware:
+    def __init__(self, app: ASGIApp, *, config: HelpdeskConfig, state: ServerState) -> None:
+        self.app = app
+        self.cfg = config
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        query = scope.get("query_string", b"").decode("latin-1")
+        entry = LogEntry(scope.get("method", "GET"), path, 0, query)
+        self.state.request_log.append(entry)
+        self.cfg.store.autoclose(self.cfg.autoclose_days)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                entry.status = int(message["status"])
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                headers.append((b"date", self.cfg.http_date(self.cfg.clock.now()).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        faults = self.state.faults
+        is_api = path.startswith("/apirest.php")
+        if faults is not None and faults.latency_ms > 0:
+            await asyncio.sleep(faults.latency_ms / 1000)
+        kind = None
+        injector = self.state.injector
+        if is_api and injector is not None and "initSession" not in path:
+            token = self._session_token(scope, query)
+            kind = injector.draw(has_session=bool(token))
+            if kind == "timeout":
+                assert faults is not None
+                await asyncio.sleep(faults.timeout_s)
+            elif kind == "500":
+                body = json.dumps(["ERROR", "Internal Server Error"]).encode()
+                await send_wrapper(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"application/json; charset=UTF-8")],
+                    }
+                )
+                await send_wrapper({"type": "http.response.body", "body": body})
+                return
+            elif kind == "reset":
+                await self._reset(send)
+                return
+            elif kind == "expired-session":
+                if token:
+                    self.cfg.store.kill_session(token)
+                body = json.dumps(
+                    ["ERROR_SESSION_TOKEN_INVALID", "session_token seems invalid"]
+                ).encode()
+                await send_wrapper(
+                    {
+                        "type": "http.response.start",
+                        "status": 401,
+                        "headers": [(b"content-type", b"application/json; charset=UTF-8")],
+                    }
+                )
+                await send_wrapper({"type": "http.response.body", "body": body})
+                return
+        # A client that gave up (e.g. after an injected timeout) is not an error.
+        with contextlib.suppress(ClientDisconnect):
+            await self.app(scope, receive, send_wrapper)
+
+    @staticmethod
+    def _session_token(scope: Scope, query: str) -> str:
+        for key, value in scope.get("headers", []):
+            if key.lower() == b"session-token":
+                return str(value.decode("latin-1"))
+        return str(php_parse_str(query).get("session_token") or "")
+
+    @staticmethod
+    async def _reset(send: Send) -> None:
+        """Drop the connection with no answer (the client sees a transport error)."""
+        owner: Any = getattr(send, "__self__", None)
+        transport = getattr(owner, "transport", None)
+        if transport is not None:
+            transport.abort()
+            # Let the server notice the loss, then answer into the void so it does not
+            # complain about an app that never responded.
+            await asyncio.sleep(0.01)
+            await send({"type": "http.response.start", "status": 500, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        # Unknown server: start an answer we never finish, then fail.
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-length", b"1000")],
+            }
+        )
+        raise ConnectionResetError("fault injection: reset")
+
+
+class _HelpdeskApp(Starlette):
+    """Starlette with :class:`HelpdeskMiddleware` outermost, so that it sees the server's
+    own ``send`` (needed to drop a connection) and logs even unhandled errors."""
+
+    helpdesk_config: HelpdeskConfig
+    helpdesk_state: ServerState
+
+    def build_middleware_stack(self) -> ASGIApp:
+        inner = super().build_middleware_stack()
+        return HelpdeskMiddleware(inner, config=self.helpdesk_config, state=self.helpdesk_state)
+
+
+def create_app(
+    store: Store,
+    *,
+    clock: Clock,
+    autoclose_days: int = 7,
+    faults: FaultConfig | None = None,
+    timezone: str = "Europe/Paris",
+    app_token: str | None = None,
+    api_enabled: bool | None = None,
+) -> Starlette:
+    """Build the helpdesk ASGI app over ``store``.
+
+    ``app_token``/``api_enabled`` overwrite the store's settings when given;
+    ``app.state.helpdesk`` is the :class:`ServerState` (faults, request log).
+    """
+    store.clock = clock
+    if app_token is not None:
+        store.app_token = app_token
+    if api_enabled is not None:
+        store.api_enabled = api_enabled
+    config = HelpdeskConfig(
+        store=store, clock=clock, autoclose_days=autoclose_days, timezone=timezone
+    )
+    api = Api(config)
+    web = Web(store)
+    state = ServerState()
+    state.set_faults(faults)
+
+    async def api_root(request: Request) -> Response:
+        return await api.handle(request, "")
+
+    async def api_path(request: Request) -> Response:
+        return await api.handle(request, request.path_params["path"])
+
+    routes = [
+        Route("/apirest.php", api_root, methods=ALL_METHODS),
+        Route("/apirest.php/{path:path}", api_path, methods=ALL_METHODS),
+        Route("/", web.index, methods=["GET"]),
+        Route("/index.php", web.index, methods=["GET"]),
+        Route("/front/login.php", web.login, methods=["POST"]),
+        Route("/front/updatepassword.php", web.update_password, methods=["GET", "POST"]),
+        Route("/front/preference.php", web.preference, methods=["GET", "POST"]),
+        Route("/front/logout.php", web.logout, methods=["GET"]),
+        Route("/front/helpdesk.public.php", web.home, methods=["GET"]),
+        Route("/front/central.php", web.home, methods=["GET"]),
+    ]
+    app = _HelpdeskApp(routes=routes)
+    app.helpdesk_config = config
+    app.helpdesk_state = state
+    app.state.helpdesk = state
+    app.state.config = config
+    return app
