@@ -98,11 +98,14 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
     except UnicodeDecodeError:
         return LoadedSettings(Settings(), path, [f"{path}: not UTF-8 text"])
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        import re
+
+        text = str(exc)
+        match = re.search(r"\(at line (\d+), column \d+\)", text)
+        line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
+        message = text[: match.start()].strip() if match else text
         where = f"{path}:{line}" if line else str(path)
-        return LoadedSettings(
-            Settings(), path, [f"{where}: {exc.msg if hasattr(exc, 'msg') else exc}"]
-        )
+        return LoadedSettings(Settings(), path, [f"{where}: {message}"])
     try:
         return LoadedSettings(Settings.model_validate(data), path)
     except ValidationError as exc:
