@@ -18,6 +18,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from tui.api import GlpiClient, GlpiError, SessionExpired
 from tui.config import LoadedSettings, Profile
@@ -163,7 +164,8 @@ class CeboxApp(App[int]):
             from screens.relogin import ReloginScreen
 
             assert self.workspace is not None
-            return bool(await self.push_screen_wait(ReloginScreen(self.workspace)))
+            screen: Screen[Any] = ReloginScreen(self.workspace)
+            return bool(await self.push_screen_wait(screen))
 
     def open_ticket(self, ticket_id: int) -> None:
         from screens.ticket import TicketScreen
@@ -203,6 +205,20 @@ class CeboxApp(App[int]):
 
         self.push_screen(ErrorScreen(title or _("Error"), str(error)))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly shows a modal; the app and its drafts stay."""
+        if event.state is WorkerState.ERROR and not event.worker.exit_on_error:
+            error = event.worker.error
+            if isinstance(error, GlpiError):
+                self.show_error(error)
+            else:
+                self.show_error(
+                    _("Unexpected error: {error}. What you typed is kept as a draft.").format(
+                        error=type(error).__name__
+                    ),
+                    title=_("Unexpected error"),
+                )
+
     def on_resize(self, event: events.Resize) -> None:
         from screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
@@ -223,7 +239,7 @@ class CeboxApp(App[int]):
                 yield SystemCommand(
                     binding.description,
                     binding.tooltip or binding.description,
-                    lambda action=action: screen.run_action(action),  # type: ignore[misc]
+                    lambda action=action: screen.run_action(action),
                 )
         if self.workspace is not None:
             yield SystemCommand(

@@ -873,8 +873,11 @@ class Api:
                 not_modified = parsedate_to_datetime(ims) >= modified
         if not_modified:
             return Response(status_code=304, headers=headers)
-        filename = str(row["filename"] or "document").replace("\r", "").replace("\n", "")
+        # PHP's header() refuses control characters: such a name never reaches the wire.
+        filename = "".join(c for c in str(row["filename"] or "document") if c >= " ")
         quoted = filename.replace("\\", "\\\\").replace('"', '\\"')
+        # PHP sends the UTF-8 bytes as they are; ASGI headers are latin-1 strings.
+        quoted = quoted.encode("utf-8").decode("latin-1")
         headers["Content-disposition"] = (
             f"attachment; filename=\"{quoted}\"; filename*=utf-8''{quote(filename)}"
         )
