@@ -121,7 +121,10 @@ def make_app(helpdesk: Any) -> Callable[..., Any]:
 
 
 def _sign_in_sync(profile: Any, password: str) -> Any:
-    """Log in outside any app loop; the client's connection pool is created later, lazily."""
+    """Log in on a loop of its own (in a thread, so async tests can call it too); the
+    client's connection pool is created again, lazily, in the app's loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from tui.session import sign_in
 
     async def go() -> Any:
@@ -129,7 +132,8 @@ def _sign_in_sync(profile: Any, password: str) -> Any:
         await workspace.client.close()  # drop the pool bound to this temporary loop
         return workspace
 
-    return asyncio.run(go())
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")

@@ -1,0 +1,207 @@
+"""Change my GLPI password ("Mes préférences › Principal"), or set a new one when it expired.
+
+Everything GLPI would refuse (mismatch, same as the current one, the server's policy)
+is caught before sending; what GLPI still refuses is shown in its own words.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from tui.api import GlpiError
+from tui.i18n import _
+from tui.messages import SignedIn
+from tui.session import Workspace
+from tui.tokens import session_token_path, write_secret
+from widgets.password_checklist import PasswordChecklist
+
+if TYPE_CHECKING:
+    from tui.app import CeboxApp
+
+
+class PasswordScreen(Screen[None]):
+    """`forced`: the password expired, so the app goes on only once it is changed."""
+
+    BINDINGS = [
+        Binding(
+            "enter",
+            "submit",
+            _("Change password"),
+            id="password.submit",
+            tooltip=_("Send the new password (from any field)"),
+        ),
+        Binding("escape", "leave", _("Cancel"), id="password.cancel"),
+    ]
+
+    def __init__(self, workspace: Workspace, *, forced: bool) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.forced = forced
+        self.busy = False
+
+    @property
+    def shell(self) -> CeboxApp:
+        return cast("CeboxApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="password-scroll"), Vertical(id="password-panel"):
+            yield Label(
+                _("Your password has expired: choose a new one")
+                if self.forced
+                else _("Change your password"),
+                id="password-title",
+            )
+            yield Label(
+                _("Signed in as {login} (server profile {profile})").format(
+                    login=self.workspace.me.login, profile=self.workspace.profile_name
+                ),
+                classes="hint",
+                markup=False,
+            )
+            with Horizontal(classes="login-row"):
+                yield Label(_("Current"), classes="login-label")
+                yield Input(password=True, id="current-password", compact=True)
+            with Horizontal(classes="login-row"):
+                yield Label(_("New"), classes="login-label")
+                yield Input(password=True, id="new-password", compact=True)
+            with Horizontal(classes="login-row"):
+                yield Label(_("Confirmation"), classes="login-label")
+                yield Input(password=True, id="confirm-password", compact=True)
+            yield PasswordChecklist(id="password-checklist")
+            yield Static("", id="password-message", markup=False)
+            with Horizontal(id="password-buttons"):
+                yield Button(
+                    _("Change password"), id="password-submit", variant="primary", compact=True
+                )
+                yield Button(
+                    _("Log out") if self.forced else _("Cancel"), id="password-cancel", compact=True
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Password")
+        self.query_one("#current-password", Input).focus()
+        self.load_policy()
+
+    def help_text(self) -> str:
+        return _(
+            "Type your current password, then the new one twice. The list under the "
+            "fields shows the server's rules and which ones the new password meets.\n\n"
+            "Your password is never saved by the console."
+        )
+
+    @work(group="password-policy", exclusive=True, exit_on_error=False)
+    async def load_policy(self) -> None:
+        config = await self.workspace.server_config()
+        checklist = self.query_one(PasswordChecklist)
+        checklist.set_policy(config.password_policy)
+        checklist.check(self.query_one("#new-password", Input).value)
+
+    @on(Input.Changed, "#new-password")
+    def _new_typed(self, event: Input.Changed) -> None:
+        self.query_one(PasswordChecklist).check(event.value)
+
+    def show_message(self, text: str, *, error: bool = True) -> None:
+        message = self.query_one("#password-message", Static)
+        message.update(text)
+        message.set_class(bool(text) and error, "error-text")
+        message.set_class(bool(text) and not error, "hint")
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.query_one("#password-submit", Button).disabled = busy
+        if busy:
+            self.show_message(_("Changing the password…"), error=False)
+
+    @on(Button.Pressed, "#password-submit")
+    @on(Input.Submitted)
+    def _submit_requested(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#password-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_leave()
+
+    def problem(self, current: str, new: str, confirm: str) -> tuple[str, str] | None:
+        """What GLPI would refuse, and the field to fix; None when it may be sent."""
+        if not current:
+            return _("Enter your current password."), "#current-password"
+        if not new:
+            return _("Enter a new password."), "#new-password"
+        if new != confirm:
+            return _("The two new passwords do not match."), "#confirm-password"
+        if new == current:
+            return _("The new password must be different from the current one."), "#new-password"
+        unmet = self.query_one(PasswordChecklist).unmet()
+        if unmet:
+            return (
+                _("The new password does not meet the server's rules: {rules}.").format(
+                    rules=", ".join(rule.lower() for rule in unmet)
+                ),
+                "#new-password",
+            )
+        return None
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        current = self.query_one("#current-password", Input).value
+        new = self.query_one("#new-password", Input).value
+        confirm = self.query_one("#confirm-password", Input).value
+        problem = self.problem(current, new, confirm)
+        if problem is not None:
+            text, field = problem
+            self.show_message(text)
+            self.query_one(field, Input).focus()
+            return
+        self.set_busy(True)
+        self.change(current, new)
+
+    @work(group="password-change", exit_on_error=False)
+    async def change(self, current: str, new: str) -> None:
+        try:
+            await self.shell.call_api(lambda client: client.change_password(current, new))
+            if self.forced:
+                await self._fresh_session(new)
+        except GlpiError as error:
+            self.set_busy(False)
+            self.show_message(str(error))
+            field = self.query_one("#current-password", Input)
+            if error.message == _("The current password is incorrect."):
+                field.value = ""
+            field.focus()
+            return
+        for field in self.query(Input):
+            field.value = ""
+        self.busy = False
+        if self.forced:
+            self.post_message(SignedIn(self.workspace))
+            return
+        self.app.notify(_("Your password was changed."), title=_("Password"))
+        self.dismiss(None)
+
+    async def _fresh_session(self, password: str) -> None:
+        """An expired password's session has no profile: open a full one with the new password."""
+        workspace = self.workspace
+        client = workspace.client
+        login = workspace.me.login
+        await client.logout()
+        workspace.me = await client.login(login, password)
+        if workspace.keep_session and client.session_token:
+            write_secret(session_token_path(workspace.profile_name), client.session_token)
+
+    def action_leave(self) -> None:
+        if self.busy:
+            return
+        if self.forced:
+            self.run_worker(self.shell.sign_out(), group="sign-out", exit_on_error=False)
+        else:
+            self.dismiss(None)

@@ -1,0 +1,245 @@
+"""`login`, `logout`, `passwd`: sessions for scripts and tmux key bindings.
+
+The password is read from stdin or getpass, used once and never written anywhere;
+only the GLPI session token is cached (0600), and a personal token when asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import sys
+from typing import Any
+
+from tui.api import GlpiClient, GlpiError
+from tui.config import LoadedSettings, Profile, profile_name_for, save_settings
+from tui.i18n import _
+from tui.tokens import InsecureTokenFile, delete_secret, read_secret, session_token_path
+
+from .common import CommandError, fail, pick_profile
+
+EXIT_PASSWORD_EXPIRED = 5
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("login", help=_("log in and cache the session for the other commands"))
+    p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
+    p.add_argument("--server", help=_("GLPI server URL (creates or updates the profile)"))
+    p.add_argument("--user", help=_("login or e-mail address (case-sensitive)"))
+    secret = p.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin", action="store_true", help=_("read the password from stdin")
+    )
+    secret.add_argument(
+        "--token-stdin", action="store_true", help=_("read a personal API token from stdin")
+    )
+    p.add_argument("--app-token", help=_("App-Token given by the GLPI administrator"))
+    p.add_argument(
+        "--save-token",
+        action="store_true",
+        help=_("keep the personal API token in a private file (0600)"),
+    )
+    p.set_defaults(handler=login_command)
+
+    p = sub.add_parser("logout", help=_("end the session and delete the cached token"))
+    p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
+    p.add_argument(
+        "--forget-token", action="store_true", help=_("also delete a saved personal API token")
+    )
+    p.set_defaults(handler=logout_command)
+
+    p = sub.add_parser("passwd", help=_("change your GLPI password"))
+    p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
+    p.add_argument(
+        "--stdin",
+        action="store_true",
+        help=_("read the current password, then the new one, one per line, from stdin"),
+    )
+    p.set_defaults(handler=passwd_command)
+
+
+def _read_line() -> str:
+    line = sys.stdin.readline()
+    if not line:
+        raise CommandError(_("Nothing to read on stdin."))
+    return line.rstrip("\r\n")
+
+
+def _login_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[str, Profile]:
+    """The named/default profile, created or updated from --server, --user, --app-token."""
+    settings = loaded.settings
+    name = getattr(args, "profile", None)
+    if not name and args.server:
+        same = [n for n, p in settings.profiles.items() if _api_url(p.url) == _api_url(args.server)]
+        name = same[0] if same else profile_name_for(args.server)
+    if not name:
+        name, _profile = pick_profile(args, loaded)
+    existing = settings.profiles.get(name)
+    if existing is None and not args.server:
+        raise CommandError(
+            _("Unknown profile {name}: give the server with --server URL.").format(name=name)
+        )
+    update: dict[str, Any] = {}
+    if args.server:
+        update["url"] = args.server
+    if args.user is not None:
+        update["login"] = args.user
+    if args.app_token is not None:
+        update["app_token"] = args.app_token
+    if args.token_stdin:
+        update["use_user_token"] = True
+    elif args.password_stdin:
+        update["use_user_token"] = False
+    if existing is None:
+        return name, Profile.model_validate(update)
+    return name, existing.model_copy(update=update)
+
+
+def _api_url(url: str) -> str:
+    from tui.api import normalize_api_url
+
+    return normalize_api_url(url)
+
+
+def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from tui.session import sign_in, sign_out
+
+    try:
+        name, profile = _login_profile(args, loaded)
+        token_mode = profile.use_user_token
+        if not token_mode and not profile.login:
+            raise CommandError(_("Give your login with --user LOGIN."))
+        if args.token_stdin or args.password_stdin:
+            secret = _read_line()
+        elif token_mode:
+            secret = getpass.getpass(_("Personal API token: "))
+        else:
+            secret = getpass.getpass(
+                _("Password for {login} on {name}: ").format(login=profile.login, name=name)
+            )
+        if not secret:
+            raise CommandError(_("Empty password or token."))
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
+    except (EOFError, KeyboardInterrupt):
+        return 130
+
+    async def go() -> int:
+        workspace = await sign_in(
+            name,
+            profile,
+            password=None if token_mode else secret,
+            user_token=secret if token_mode else None,
+            save_user_token=token_mode and args.save_token,
+        )
+        if workspace.me.password_expired:
+            await sign_out(workspace)
+            return fail(
+                _("Your password has expired: change it with `cebox-support passwd`."),
+                EXIT_PASSWORD_EXPIRED,
+            )
+        await workspace.client.close()
+        loaded.settings.profiles[name] = profile
+        if not loaded.settings.default_profile or getattr(args, "profile", None):
+            loaded.settings.default_profile = name
+        save_settings(loaded.settings, loaded.path)
+        print(
+            _("Logged in to {name} as {login} ({who}).").format(
+                name=name, login=workspace.me.login, who=workspace.me.name
+            )
+        )
+        return 0
+
+    try:
+        return asyncio.run(go())
+    except GlpiError as exc:
+        return fail(exc.message)
+    except (InsecureTokenFile, OSError) as exc:
+        return fail(str(exc))
+
+
+def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from tui.session import make_client
+    from tui.tokens import user_token_path
+
+    try:
+        name, profile = pick_profile(args, loaded)
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
+    path = session_token_path(name)
+    try:
+        token = read_secret(path)
+    except InsecureTokenFile:
+        token = None  # a token others could read is dropped without being used
+
+    async def kill(token: str) -> None:
+        client: GlpiClient = make_client(profile)
+        with contextlib.suppress(GlpiError):
+            await client.resume(token)
+        await client.logout()
+        await client.close()
+
+    if token:
+        asyncio.run(kill(token))
+    delete_secret(path)
+    if args.forget_token:
+        delete_secret(user_token_path(name))
+    print(_("Logged out of {name}.").format(name=name) if token else _("Not logged in."))
+    return 0
+
+
+def passwd_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from tui.session import close, resume, sign_in
+
+    try:
+        name, profile = pick_profile(args, loaded)
+        if args.stdin:
+            current, new = _read_line(), _read_line()
+            confirm = new
+        else:
+            current = getpass.getpass(_("Current password: "))
+            new = getpass.getpass(_("New password: "))
+            confirm = getpass.getpass(_("New password again: "))
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
+    except (EOFError, KeyboardInterrupt):
+        return 130
+    if not current or not new:
+        return fail(_("Enter the current password and a new one."))
+    if new != confirm:
+        return fail(_("The two new passwords do not match."))
+    if new == current:
+        return fail(_("The new password must be different from the current one."))
+
+    async def go() -> int:
+        try:
+            workspace = await resume(name, profile)
+        except InsecureTokenFile:
+            workspace = None
+        if workspace is None:
+            if not profile.login:
+                raise CommandError(_("No login in profile {name}.").format(name=name))
+            workspace = await sign_in(name, profile, password=current, cache_session=False)
+        try:
+            policy = (await workspace.server_config()).password_policy
+            unmet = [rule for rule, met in policy.rules(new) if not met]
+            if unmet:
+                return fail(
+                    _("The new password does not meet the server's rules: {rules}.").format(
+                        rules=", ".join(rule.lower() for rule in unmet)
+                    )
+                )
+            await workspace.client.change_password(current, new)
+        finally:
+            await close(workspace)  # kills a session opened just for this, keeps a cached one
+        print(_("Your password was changed."))
+        return 0
+
+    try:
+        return asyncio.run(go())
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
+    except GlpiError as exc:
+        return fail(exc.message)
