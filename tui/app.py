@@ -20,14 +20,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tui.api import GlpiClient, GlpiError, SessionExpired
 from tui.config import LoadedSettings, Profile
 from tui.i18n import _
 from tui.messages import SignedIn, SignedOut
-from tui.session import Workspace
 
 if TYPE_CHECKING:
+    from tui.api import GlpiClient, GlpiError
     from tui.helpdesk.runner import RunningHelpdesk
+    from tui.session import Workspace
 
 T = TypeVar("T")
 
@@ -111,8 +111,8 @@ class CeboxApp(App[int]):
             workspace = await sign_in(
                 "demo", profile_for_demo(demo), password=demo.password, cache_session=False
             )
-        except GlpiError as error:
-            self.show_error(error, title=_("Demo"))
+        except Exception as error:  # GlpiError, or the helpdesk failing to start
+            self.show_error(str(error), title=_("Demo"))
             return
         workspace.demo = True
         self._enter(workspace)
@@ -150,6 +150,8 @@ class CeboxApp(App[int]):
 
         Must run in a worker (it may wait for the re-login modal).
         """
+        from tui.api import SessionExpired
+
         try:
             return await action(self.client)
         except SessionExpired:
@@ -208,6 +210,8 @@ class CeboxApp(App[int]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly shows a modal; the app and its drafts stay."""
         if event.state is WorkerState.ERROR and not event.worker.exit_on_error:
+            from tui.api import GlpiError
+
             error = event.worker.error
             if isinstance(error, GlpiError):
                 self.show_error(error)

@@ -660,6 +660,14 @@ class GlpiClient:
             ],
         )
 
+    async def get_ticket_head(self, ticket_id: int) -> Ticket:
+        """The ticket alone, without its timeline (one request): "does it exist for me?"."""
+        params = [("add_keys_names[]", "itilcategories_id"), ("get_hateoas", "false")]
+        raw = self._json(await self._request("GET", f"Ticket/{int(ticket_id)}", params=params))
+        if not isinstance(raw, dict) or _int(raw.get("id")) is None:
+            raise E.NotGlpi(_("Unexpected answer for ticket {id}.").format(id=ticket_id))
+        return self._ticket(raw)
+
     def _names(self, raw: Mapping[str, Any]) -> Mapping[str, Any]:
         names = raw.get("_keys_names")
         return names if isinstance(names, dict) else {}
@@ -677,7 +685,7 @@ class GlpiClient:
             priority=_enum(Priority, raw.get("priority")),
             urgency=_enum(Priority, raw.get("urgency")),
             category_id=_int(raw.get("itilcategories_id"), 0) or 0,
-            category=self._line(names.get("itilcategories_id") or ""),
+            category=self._search_line(names.get("itilcategories_id") or ""),
             date=self.parse_date(raw.get("date")),
             date_mod=self.parse_date(raw.get("date_mod")),
             solvedate=self.parse_date(raw.get("solvedate")),

@@ -1,0 +1,183 @@
+"""The ticket's documents: download to a folder, or open with the system's opener.
+
+Only documents GLPI listed for this ticket are offered (downloads are not right-checked
+on GLPI 10), and the client sanitises the server's file names before writing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.api import Document, GlpiError
+from tui.config import downloads_dir
+from tui.forms import human_size
+from tui.i18n import _
+from widgets.timeline import format_when
+
+if TYPE_CHECKING:
+    from tui.app import CeboxApp
+
+
+def system_opener() -> list[str] | None:
+    """The desktop's "open this file" command, or None (SSH, no desktop)."""
+    if sys.platform == "darwin":
+        return ["open"] if shutil.which("open") else None
+    if sys.platform.startswith("win"):
+        return None
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return None
+    opener = shutil.which("xdg-open")
+    return [opener] if opener else None
+
+
+class DocumentsScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", _("Close"), id="documents.close"),
+        Binding(
+            "d",
+            "download",
+            _("Download"),
+            id="documents.download",
+            tooltip=_("Save the selected document in the folder"),
+        ),
+        Binding(
+            "o",
+            "open",
+            _("Open"),
+            id="documents.open",
+            tooltip=_("Save the selected document, then open it with the system's application"),
+        ),
+    ]
+
+    def __init__(self, ticket_id: int, documents: list[Document]) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.documents = documents
+        self.opener = system_opener()
+
+    @property
+    def shell(self) -> CeboxApp:
+        return cast("CeboxApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog documents"):
+            yield Label(_("Documents of ticket #{id}").format(id=self.ticket_id), id="dialog-title")
+            options = []
+            for doc in self.documents:
+                label = Text(doc.filename)
+                if doc.size is not None:
+                    label.append(f"  {human_size(doc.size)}", style="dim")
+                label.append(f"  {format_when(doc.date)}", style="dim")
+                options.append(Option(label, id=str(doc.id)))
+            yield OptionList(*options, id="documents-list")
+            if not self.documents:
+                yield Static(_("No documents on this ticket."), classes="hint")
+            with Horizontal(id="documents-folder-row"):
+                yield Label(_("Save to"), id="documents-folder-label")
+                yield Input(str(downloads_dir()), id="documents-folder", compact=True)
+            yield Static("", id="documents-message", markup=False)
+            with Horizontal(id="dialog-buttons"):
+                yield Button(_("Download"), id="documents-download", variant="primary")
+                if self.opener is not None:
+                    yield Button(_("Open"), id="documents-open")
+                yield Button(_("Close"), id="documents-close")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one("#documents-list", OptionList)
+        option_list.display = bool(self.documents)
+        if self.documents:
+            option_list.highlighted = 0
+            option_list.focus()
+        if not self.documents:
+            self.query_one("#documents-download", Button).disabled = True
+
+    def selected(self) -> Document | None:
+        option_list = self.query_one("#documents-list", OptionList)
+        index = option_list.highlighted
+        if index is None or not self.documents:
+            return None
+        return self.documents[index]
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#documents-message", Static)
+        message.update(text)
+        message.set_class(error, "error-text")
+
+    @on(OptionList.OptionSelected, "#documents-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_download()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "documents-download":
+            self.action_download()
+        elif event.button.id == "documents-open":
+            self.action_open()
+        else:
+            self.action_close()
+
+    def action_download(self) -> None:
+        document = self.selected()
+        if document is not None:
+            self.fetch(document, open_after=False)
+
+    def action_open(self) -> None:
+        if self.opener is None:
+            self.say(_("No application to open files here: download it instead."), error=True)
+            return
+        document = self.selected()
+        if document is not None:
+            self.fetch(document, open_after=True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @work(group="documents-download", exit_on_error=False)
+    async def fetch(self, document: Document, *, open_after: bool) -> None:
+        folder = Path(self.query_one("#documents-folder", Input).value.strip() or downloads_dir())
+        folder = folder.expanduser()
+        self.say(_("Downloading {name}…").format(name=document.filename))
+        try:
+            target = await self.shell.call_api(lambda c: c.download_document(document, folder))
+        except GlpiError as error:
+            self.say(str(error), error=True)
+            return
+        except OSError as error:
+            self.say(
+                _("Cannot write in {folder}: {reason}").format(
+                    folder=folder, reason=error.strerror or error
+                ),
+                error=True,
+            )
+            return
+        self.say(_("Saved: {path}").format(path=target))
+        if open_after and self.opener is not None:
+            try:
+                subprocess.Popen(
+                    [*self.opener, str(target)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            except OSError as error:
+                self.say(
+                    _("Saved: {path}, but it could not be opened ({reason}).").format(
+                        path=target, reason=error.strerror or error
+                    ),
+                    error=True,
+                )

@@ -1,0 +1,602 @@
+"""One ticket: its thread, a reply, and my answer to a proposed solution.
+
+What GLPI would refuse is explained before the user tries (no replies on a closed
+ticket; a reply on a solved ticket refuses its solution). What it still refuses is
+shown in its own words. A reply is a draft until the server confirmed it, and an
+unconfirmed send is checked on the server before it may be sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import webbrowser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Static, TextArea
+
+from screens.confirm import ConfirmScreen
+from tui.api import (
+    ActorRole,
+    Followup,
+    GlpiError,
+    TicketDetail,
+    TicketStatus,
+    TimelineItem,
+    TimelineKind,
+    Timeout,
+    Unreachable,
+)
+from tui.api.text import text_to_html
+from tui.editor import edit_text
+from tui.i18n import _
+from tui.messages import TicketChanged
+from tui.session import Workspace
+from widgets.attachments import AttachmentList
+from widgets.ticket_header import TicketHeader
+from widgets.timeline import Timeline
+
+if TYPE_CHECKING:
+    from tui.app import CeboxApp
+
+DRAFT_DELAY = 0.4
+"""Seconds of quiet typing before the reply draft is written to disk."""
+
+
+class TicketScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,backspace", "back", _("Back"), id="ticket.back"),
+        Binding("r", "focus_reply", _("Reply"), id="ticket.reply", tooltip=_("Write a reply")),
+        Binding(
+            "ctrl+r",
+            "send_reply",
+            _("Send"),
+            id="ticket.send",
+            tooltip=_("Send the reply and its documents"),
+            priority=True,
+        ),
+        Binding(
+            "ctrl+g",
+            "edit_reply",
+            _("Editor"),
+            id="ticket.editor",
+            tooltip=_("Write the reply in your $EDITOR"),
+            priority=True,
+        ),
+        Binding(
+            "a",
+            "approve",
+            _("Approve"),
+            id="ticket.approve",
+            tooltip=_("Approve the solution: the ticket is closed"),
+        ),
+        Binding(
+            "x",
+            "refuse",
+            _("Refuse"),
+            id="ticket.refuse",
+            tooltip=_("Refuse the solution, with a reason: the ticket is reopened"),
+        ),
+        Binding("d", "documents", _("Documents"), id="ticket.documents"),
+        Binding(
+            "s",
+            "flip_order",
+            _("Order"),
+            id="ticket.order",
+            tooltip=_("Oldest or newest first"),
+            show=False,
+        ),
+        Binding(
+            "c",
+            "copy_link",
+            _("Copy link"),
+            id="ticket.copy",
+            tooltip=_("Copy the ticket's web address"),
+            show=False,
+        ),
+        Binding(
+            "o",
+            "open_browser",
+            _("Open in browser"),
+            id="ticket.browser",
+            tooltip=_("Open the ticket in GLPI's web interface"),
+            show=False,
+        ),
+        Binding("f5", "reload", _("Refresh"), id="ticket.refresh", show=False),
+    ]
+
+    def __init__(self, workspace: Workspace, ticket_id: int) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.ticket_id = int(ticket_id)
+        self.detail: TicketDetail | None = None
+        self.sending = False
+        self.answering = False
+        self._unconfirmed = False
+        self._draft_timer: Timer | None = None
+        self._reply_text = ""
+        self._reply_paths: list[Path] = []
+
+    @property
+    def shell(self) -> CeboxApp:
+        return cast("CeboxApp", self.app)
+
+    @property
+    def draft_key(self) -> str:
+        return f"reply-{self.ticket_id}"
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield TicketHeader(self.ticket_id, id="ticket-header")
+        yield Timeline(id="timeline")
+        with Vertical(id="reply"):
+            yield Static("", id="reply-notice")
+            yield TextArea(
+                id="reply-text",
+                placeholder=_("Write a reply… (Ctrl+R sends, Ctrl+G opens your editor)"),
+            )
+            yield AttachmentList(id="reply-attachments")
+            with Horizontal(id="reply-actions"):
+                yield Button(_("Send"), id="reply-send", variant="primary", compact=True)
+                yield Button(_("Approve"), id="reply-approve", variant="success", compact=True)
+                yield Button(_("Refuse"), id="reply-refuse", variant="error", compact=True)
+                yield Static("", id="reply-message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Ticket #{id}").format(id=self.ticket_id)
+        self.query_one("#reply", Vertical).display = False
+        self.query_one("#reply-notice", Static).display = False
+        self.query_one("#timeline", Timeline).focus()
+        self._restore_draft()
+        self.call_after_refresh(self._restore_attachments)
+        self.load_limits()
+        cached = self.workspace.cache.get(self.ticket_id)
+        if cached is not None:
+            self.run_worker(self._show(cached), group="ticket-show", exit_on_error=False)
+        self.load()
+
+    def help_text(self) -> str:
+        return _(
+            "The thread of the ticket, oldest first (`s` flips the order). Your own "
+            "messages are marked **You**.\n\n"
+            "Write a reply in the box at the bottom (`r` goes there, `Ctrl+G` opens your "
+            "editor), attach files by typing or pasting their path, then `Ctrl+R` sends. "
+            "What you type is kept as a draft until the server has it.\n\n"
+            "When the support team proposes a solution, `a` approves it (the ticket is "
+            "closed) and `x` refuses it with a reason (the ticket is reopened). Replying "
+            "to a solved ticket also refuses the solution. A closed ticket takes no "
+            "more replies: open a new ticket instead.\n\n"
+            "`d` lists the documents, `c` copies the ticket's link, `o` opens it in a browser."
+        )
+
+    # -- loading -------------------------------------------------------------------
+
+    @work(group="ticket-load", exclusive=True, exit_on_error=False)
+    async def load(self) -> None:
+        await self._fetch()
+
+    async def _fetch(self) -> None:
+        """Get the whole ticket (its parts in parallel) and redraw only if it changed."""
+        try:
+            detail = await self.shell.call_api(lambda c: c.get_ticket(self.ticket_id))
+        except GlpiError as error:
+            if self.detail is None:
+                await self.query_one("#timeline", Timeline).show_message(
+                    _("Ticket #{id} could not be loaded: {error}").format(
+                        id=self.ticket_id, error=error
+                    )
+                )
+            else:
+                self.notify(
+                    _("Could not refresh the ticket: {error}").format(error=error),
+                    severity="warning",
+                    markup=False,
+                )
+            return
+        self.workspace.cache[self.ticket_id] = detail
+        if detail != self.detail:
+            await self._show(detail)
+        self.workspace.seen.mark_seen(self.ticket_id, detail.ticket.date_mod)
+
+    async def _show(self, detail: TicketDetail) -> None:
+        self.detail = detail
+        me = self.workspace.me
+        self.query_one(TicketHeader).show(
+            detail, me_id=me.id, autoclose_days=self.workspace.profile.autoclose_days
+        )
+        names = {a.user_id: a.name for a in detail.actors}
+        await self.query_one("#timeline", Timeline).show_items(
+            detail.timeline(), me_id=me.id, names=names
+        )
+        self._update_reply_area()
+        self.refresh_bindings()
+
+    @work(group="ticket-limits", exclusive=True, exit_on_error=False)
+    async def load_limits(self) -> None:
+        config = await self.workspace.server_config()
+        self.query_one(AttachmentList).set_max_bytes(config.max_upload_bytes)
+
+    def _update_reply_area(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        reply = self.query_one("#reply", Vertical)
+        reply.display = True
+        status = detail.ticket.status
+        closed = status is TicketStatus.CLOSED
+        reply.set_class(closed, "-closed")
+        pending = detail.pending_solution is not None
+        reply.set_class(pending, "-solved")
+        notice = self.query_one("#reply-notice", Static)
+        me = self.workspace.me.id
+        text = ""
+        if closed:
+            text = _(
+                "This ticket is closed: GLPI does not accept replies on a closed ticket. "
+                "If the problem is back, open a new ticket and mention #{id}."
+            ).format(id=self.ticket_id)
+        elif not detail.is_requester(me) and any(
+            a.user_id == me for a in detail.people(ActorRole.OBSERVER)
+        ):
+            text = _(
+                "You are an observer of this ticket: GLPI lets only its requester "
+                "reply to it or answer its solution."
+            )
+        elif status is TicketStatus.SOLVED:
+            text = _("A reply refuses the proposed solution and reopens the ticket.")
+        notice.update(text)
+        notice.display = bool(text)
+        notice.set_class(closed, "-closed")
+
+    # -- navigation and small actions -----------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        detail = self.detail
+        if action in ("approve", "refuse"):
+            return detail is not None and detail.pending_solution is not None
+        if action in ("send_reply", "edit_reply", "focus_reply"):
+            return detail is not None and detail.ticket.status is not TicketStatus.CLOSED
+        return True
+
+    def action_back(self) -> None:
+        focused = self.focused
+        reply = self.query_one("#reply", Vertical)
+        if focused is not None and reply in focused.ancestors_with_self:
+            self.query_one("#timeline", Timeline).focus()
+            return
+        self._save_draft()
+        self.dismiss(None)
+
+    def action_focus_reply(self) -> None:
+        self.query_one("#reply-text", TextArea).focus()
+
+    async def action_flip_order(self) -> None:
+        timeline = self.query_one("#timeline", Timeline)
+        await timeline.flip()
+        self.notify(_("Newest first") if timeline.newest_first else _("Oldest first"), timeout=2)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_copy_link(self) -> None:
+        url = self.workspace.client.ticket_url(self.ticket_id)
+        self.app.copy_to_clipboard(url)
+        self.notify(_("Link copied: {url}").format(url=url), markup=False)
+
+    async def action_open_browser(self) -> None:
+        url = self.workspace.client.ticket_url(self.ticket_id)
+        browser = _graphical_browser()
+        if browser is None:
+            self.app.copy_to_clipboard(url)
+            self.notify(
+                _("No browser available here; the link was copied instead: {url}").format(url=url),
+                markup=False,
+            )
+            return
+        opened = await asyncio.to_thread(browser.open_new_tab, url)
+        if not opened:
+            self.notify(_("The browser could not be started."), severity="warning")
+
+    def action_documents(self) -> None:
+        from screens.documents import DocumentsScreen
+
+        documents = list(self.detail.documents) if self.detail is not None else []
+        self.app.push_screen(DocumentsScreen(self.ticket_id, documents))
+
+    # -- draft ------------------------------------------------------------------------
+
+    def _restore_draft(self) -> None:
+        draft = self.workspace.drafts.load(self.draft_key)
+        if not draft:
+            return
+        text = str(draft.get("text") or "")
+        paths = [Path(p) for p in draft.get("attachments") or [] if isinstance(p, str)]
+        self._unconfirmed = bool(draft.get("unconfirmed"))
+        self._reply_text, self._reply_paths = text, paths
+        self.query_one("#reply-text", TextArea).load_text(text)
+        self._say(_("Your unsent reply was restored."))
+
+    def _restore_attachments(self) -> None:
+        """Once the list is mounted, so files that vanished since are reported in it."""
+        self.query_one(AttachmentList).set_paths(self._reply_paths)
+
+    @on(TextArea.Changed, "#reply-text")
+    def _typed(self, event: TextArea.Changed) -> None:
+        self._reply_text = event.text_area.text
+        self._schedule_draft()
+
+    @on(AttachmentList.Changed, "#reply-attachments")
+    def _files_changed(self, event: AttachmentList.Changed) -> None:
+        self._reply_paths = event.attachment_list.paths
+        self._schedule_draft()
+
+    def _schedule_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+
+    def _save_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        text, paths = self._reply_text, self._reply_paths
+        if not text.strip() and not paths and not self._unconfirmed:
+            self.workspace.drafts.delete(self.draft_key)
+            return
+        self.workspace.drafts.save(
+            self.draft_key,
+            {
+                "text": text,
+                "attachments": [str(p) for p in paths],
+                "unconfirmed": self._unconfirmed,
+            },
+        )
+
+    def on_unmount(self) -> None:
+        self._save_draft()
+
+    # -- reply ------------------------------------------------------------------------
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#reply-message", Static)
+        message.update(text)
+        message.set_class(error, "error-text")
+
+    def _set_sending(self, sending: bool) -> None:
+        self.sending = sending
+        self.query_one("#reply-send", Button).disabled = sending
+        self.query_one("#reply-text", TextArea).read_only = sending
+        self.query_one(AttachmentList).disabled = sending
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "reply-send": self.action_send_reply,
+            "reply-approve": self.action_approve,
+            "reply-refuse": self.action_refuse,
+        }
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            event.stop()
+            action()
+
+    def action_edit_reply(self) -> None:
+        area = self.query_one("#reply-text", TextArea)
+        edited = edit_text(self.app, area.text, configured=self.shell.settings.editor)
+        if edited is None:
+            self.notify(
+                _("No editor could be started: set $EDITOR or `editor` in config.toml."),
+                severity="warning",
+            )
+            return
+        area.load_text(edited.rstrip("\n"))
+        self._reply_text = area.text
+        self._save_draft()
+        area.focus()
+
+    def action_send_reply(self) -> None:
+        detail = self.detail
+        if self.sending or detail is None:
+            return
+        if detail.ticket.status is TicketStatus.CLOSED:
+            self._say(_("GLPI does not accept replies on a closed ticket."), error=True)
+            return
+        text = self.query_one("#reply-text", TextArea).text
+        paths = self.query_one(AttachmentList).paths
+        if not text.strip() and not paths:
+            self._say(_("Write a message before sending."), error=True)
+            self.query_one("#reply-text", TextArea).focus()
+            return
+        self._reply_text, self._reply_paths = text, paths
+        self._save_draft()
+        self._send(text, paths, solved=detail.ticket.status is TicketStatus.SOLVED)
+
+    @work(group="ticket-reply", exit_on_error=False)
+    async def _send(self, text: str, paths: list[Path], *, solved: bool) -> None:
+        if solved:
+            confirmed = await self.app.push_screen_wait(
+                ConfirmScreen(
+                    _("Reply to a solved ticket"),
+                    _(
+                        "A solution is awaiting your approval. Replying refuses it and "
+                        "reopens the ticket. Send the reply anyway?"
+                    ),
+                    yes=_("Send and reopen"),
+                )
+            )
+            if not confirmed:
+                return
+        self._set_sending(True)
+        self._say(_("Sending…"))
+        try:
+            followup_id = await self._deliver(text, paths)
+        finally:
+            self._set_sending(False)
+        if followup_id is None:
+            return
+        await self._sent(followup_id, text, paths, refetch=solved or bool(paths))
+
+    async def _deliver(self, text: str, paths: list[Path]) -> int | None:
+        """Send once; after an uncertain send, look on the server before sending again."""
+        probe = text if text.strip() else "(documents)"
+        try:
+            if self._unconfirmed:
+                found = await self.shell.call_api(lambda c: c.find_followup(self.ticket_id, probe))
+                if found is not None:
+                    return found
+                self._unconfirmed = False
+            return await self.shell.call_api(lambda c: c.add_followup(self.ticket_id, text, paths))
+        except (Timeout, Unreachable) as error:
+            if not getattr(error, "uncertain", False):
+                self._say(
+                    _("Not sent: {error} Your reply is kept.").format(error=error), error=True
+                )
+                return None
+            self._unconfirmed = True
+            self._save_draft()
+        except GlpiError as error:
+            self._say(
+                _("The server refused the reply: {error} Your reply is kept as a draft.").format(
+                    error=error
+                ),
+                error=True,
+            )
+            return None
+        try:
+            found = await self.shell.call_api(lambda c: c.find_followup(self.ticket_id, probe))
+        except GlpiError:
+            self._say(
+                _(
+                    "The server did not confirm the reply and could not be checked. It is "
+                    "kept; sending again first checks whether it arrived."
+                ),
+                error=True,
+            )
+            return None
+        if found is not None:
+            return found
+        self._unconfirmed = False
+        self._save_draft()
+        self._say(
+            _("The reply did not arrive (checked on the server). It is kept: send it again."),
+            error=True,
+        )
+        return None
+
+    async def _sent(self, followup_id: int, text: str, paths: list[Path], *, refetch: bool) -> None:
+        self._unconfirmed = False
+        self.workspace.drafts.delete(self.draft_key)
+        self.query_one("#reply-text", TextArea).load_text("")
+        self.query_one(AttachmentList).set_paths([])
+        self._reply_text, self._reply_paths = "", []
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._say(_("Reply sent."))
+        me = self.workspace.me
+        now = self.shell.now()
+        followup = Followup(
+            id=followup_id,
+            author_id=me.id,
+            author=me.name,
+            html=text_to_html(text),
+            text=text.strip(),
+            date=now,
+        )
+        if self.detail is not None:
+            self.detail = self.detail.model_copy(
+                update={"followups": [*self.detail.followups, followup]}
+            )
+            self.workspace.cache[self.ticket_id] = self.detail
+        await self.query_one("#timeline", Timeline).add_item(
+            TimelineItem(
+                kind=TimelineKind.FOLLOWUP,
+                id=followup_id,
+                date=now,
+                author=me.name,
+                author_id=me.id,
+                text=followup.text or _("(documents)"),
+            )
+        )
+        self.post_message(TicketChanged(self.ticket_id))
+        if refetch:
+            await self._fetch()
+
+    # -- solution ---------------------------------------------------------------------
+
+    def action_approve(self) -> None:
+        if self.answering or self.detail is None or self.detail.pending_solution is None:
+            return
+        self._approve()
+
+    @work(group="ticket-answer", exit_on_error=False)
+    async def _approve(self) -> None:
+        confirmed = await self.app.push_screen_wait(
+            ConfirmScreen(
+                _("Approve the solution"),
+                _("Approving the solution closes ticket #{id}. Approve it?").format(
+                    id=self.ticket_id
+                ),
+                yes=_("Approve and close"),
+            )
+        )
+        if not confirmed:
+            return
+        await self._answer(
+            lambda c: c.approve_solution(self.ticket_id),
+            done=_("Solution approved: the ticket is closed."),
+            title=_("Approve the solution"),
+        )
+
+    def action_refuse(self) -> None:
+        if self.answering or self.detail is None or self.detail.pending_solution is None:
+            return
+        self._refuse()
+
+    @work(group="ticket-answer", exit_on_error=False)
+    async def _refuse(self) -> None:
+        from screens.refuse import RefuseScreen
+
+        reason = await self.app.push_screen_wait(RefuseScreen(self.ticket_id))
+        if not reason:
+            return
+        await self._answer(
+            lambda c: c.refuse_solution(self.ticket_id, reason),
+            done=_("Solution refused: the ticket is back with the support team."),
+            title=_("Refuse the solution"),
+        )
+
+    async def _answer(self, call: Any, *, done: str, title: str) -> None:
+        self.answering = True
+        for button in self.query("#reply-approve, #reply-refuse").results(Button):
+            button.disabled = True
+        try:
+            await self.shell.call_api(call)
+        except GlpiError as error:
+            self.shell.show_error(error, title=title)
+            return
+        finally:
+            self.answering = False
+            for button in self.query("#reply-approve, #reply-refuse").results(Button):
+                button.disabled = False
+        self.notify(done)
+        self.post_message(TicketChanged(self.ticket_id))
+        await self._fetch()
+
+
+def _graphical_browser() -> webbrowser.BaseBrowser | None:
+    """A browser that does not take over this terminal (not lynx or w3m)."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return None
+    if type(browser) is webbrowser.GenericBrowser:
+        return None
+    return browser

@@ -1,0 +1,140 @@
+"""`reply`, `approve`, `refuse`: answer a ticket from a script or a tmux key binding.
+
+Same rules as the console: attachments are checked before anything is sent, and a
+reply whose send was uncertain is looked up on the server rather than sent twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.config import LoadedSettings
+from tui.i18n import _
+from tui.session import Workspace
+
+from .common import CommandError, fail, run
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("reply", help=_("add a follow-up to a ticket"))
+    p.add_argument("ticket", type=int, metavar="N", help=_("ticket number"))
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("-m", "--message", help=_("the reply's text"))
+    source.add_argument("--file", help=_("read the reply's text from a file ('-' for stdin)"))
+    p.add_argument(
+        "--attach",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help=_("attach a file (repeat for several)"),
+    )
+    p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
+    p.set_defaults(handler=reply_command)
+
+    p = sub.add_parser("approve", help=_("approve a ticket's solution (the ticket is closed)"))
+    p.add_argument("ticket", type=int, metavar="N", help=_("ticket number"))
+    p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
+    p.set_defaults(handler=approve_command)
+
+    p = sub.add_parser("refuse", help=_("refuse a ticket's solution (the ticket is reopened)"))
+    p.add_argument("ticket", type=int, metavar="N", help=_("ticket number"))
+    p.add_argument("--reason", required=True, help=_("why the solution does not work"))
+    p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
+    p.set_defaults(handler=refuse_command)
+
+
+def _reply_text(args: argparse.Namespace) -> str:
+    if args.message is not None:
+        return str(args.message)
+    if args.file == "-":
+        return sys.stdin.read()
+    try:
+        return Path(args.file).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(
+            _("Cannot read {path}: {reason}").format(
+                path=args.file, reason=getattr(exc, "strerror", None) or exc
+            )
+        ) from None
+
+
+def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    try:
+        text = _reply_text(args)
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
+    if not text.strip() and not args.attach:
+        return fail(_("Write a message before sending."))
+
+    async def action(workspace: Workspace) -> int:
+        from tui.api import Timeout, Unreachable
+        from tui.forms import AttachmentError, check_attachment
+
+        config = await workspace.server_config()
+        paths: list[Path] = []
+        for raw in args.attach:
+            try:
+                paths.append(check_attachment(raw, config.max_upload_bytes).path)
+            except AttachmentError as exc:
+                raise CommandError(exc.message) from None
+        client = workspace.client
+        try:
+            followup_id = await client.add_followup(args.ticket, text, paths)
+        except (Timeout, Unreachable) as exc:
+            if not getattr(exc, "uncertain", False):
+                raise
+            found = await client.find_followup(args.ticket, text if text.strip() else "(documents)")
+            if found is None:
+                raise CommandError(
+                    _("The reply did not arrive (checked on the server): send it again.")
+                ) from None
+            followup_id = found
+        print(
+            _("Reply {followup} added to ticket #{ticket}.").format(
+                followup=followup_id, ticket=args.ticket
+            )
+        )
+        return 0
+
+    return run(args, loaded, action)
+
+
+async def _must_await_approval(workspace: Workspace, ticket_id: int) -> None:
+    """Answering a solution that is not pending would only add a stray follow-up."""
+    detail = await workspace.client.get_ticket(ticket_id)
+    if detail.pending_solution is None:
+        raise CommandError(
+            _("Ticket #{ticket} has no solution awaiting approval ({status}).").format(
+                ticket=ticket_id, status=detail.ticket.status.label
+            )
+        )
+
+
+def approve_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    async def action(workspace: Workspace) -> int:
+        await _must_await_approval(workspace, args.ticket)
+        await workspace.client.approve_solution(args.ticket)
+        print(_("Solution of ticket #{ticket} approved: it is closed.").format(ticket=args.ticket))
+        return 0
+
+    return run(args, loaded, action)
+
+
+def refuse_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    if not args.reason.strip():
+        return fail(_("Give a reason: GLPI does not accept a refusal without one."))
+
+    async def action(workspace: Workspace) -> int:
+        await _must_await_approval(workspace, args.ticket)
+        await workspace.client.refuse_solution(args.ticket, args.reason)
+        print(
+            _("Solution of ticket #{ticket} refused: it is back with the support team.").format(
+                ticket=args.ticket
+            )
+        )
+        return 0
+
+    return run(args, loaded, action)

@@ -1,0 +1,168 @@
+"""The thread of a ticket: one small entry per description, follow-up, task, solution, document.
+
+Every piece of server text is shown inert (plain `Text` or `markup=False`): titles,
+names and messages come from a server we do not control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import LoadingIndicator, Static
+
+from tui.api import SolutionStatus, TimelineItem, TimelineKind
+from tui.forms import human_size
+from tui.i18n import _
+
+
+def format_when(when: datetime | None) -> str:
+    """A timestamp ("horodatage") in the user's own timezone."""
+    if when is None:
+        return "—"
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def kind_label(kind: TimelineKind) -> str:
+    return {
+        TimelineKind.DESCRIPTION: _("Description"),
+        TimelineKind.FOLLOWUP: _("Follow-up"),
+        TimelineKind.TASK: _("Task"),
+        TimelineKind.SOLUTION: _("Solution"),
+        TimelineKind.DOCUMENT: _("Document"),
+    }[kind]
+
+
+_SOLUTION_CLASS = {
+    SolutionStatus.NONE: "solution-waiting",
+    SolutionStatus.WAITING: "solution-waiting",
+    SolutionStatus.ACCEPTED: "solution-accepted",
+    SolutionStatus.REFUSED: "solution-refused",
+}
+
+
+class TimelineEntry(Vertical):
+    """One item of the thread; `mine` when I wrote it, so it stands apart from the support's."""
+
+    DEFAULT_CSS = """
+    TimelineEntry { height: auto; }
+    TimelineEntry > Static { height: auto; }
+    """
+
+    def __init__(self, item: TimelineItem, *, mine: bool, author: str) -> None:
+        classes = f"timeline-item kind-{item.kind.value} {'mine' if mine else 'theirs'}"
+        if item.solution_status is not None:
+            classes += f" {_SOLUTION_CLASS[item.solution_status]}"
+        super().__init__(classes=classes)
+        self.item = item
+        self.mine = mine
+        self.author = author
+
+    def meta(self) -> Text:
+        item = self.item
+        line = Text()
+        line.append(kind_label(item.kind), style="bold")
+        who = _("You") if self.mine else self.author
+        if who:
+            line.append(" · ")
+            line.append(who, style="bold" if self.mine else "")
+        line.append(" · ")
+        line.append(format_when(item.date), style="dim")
+        if item.solution_status is not None:
+            line.append(" · ")
+            line.append(item.solution_status.label, style="italic")
+        return line
+
+    def body(self) -> Text:
+        item = self.item
+        if item.kind is TimelineKind.DOCUMENT and item.document is not None:
+            body = Text("📎 ")
+            body.append(item.document.filename)
+            if item.document.size is not None:
+                body.append(f"  {human_size(item.document.size)}", style="dim")
+            return body
+        return Text(item.text or _("(no text)"))
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.meta(), classes="timeline-meta")
+        yield Static(self.body(), classes="timeline-body")
+
+
+class Timeline(VerticalScroll):
+    """The thread, oldest or newest first; a loading indicator until the first data."""
+
+    DEFAULT_CSS = """
+    Timeline { height: 1fr; }
+    Timeline > .timeline-message { height: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.me_id: int | None = None
+        self.newest_first = False
+        self.names: dict[int, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield LoadingIndicator()
+
+    def _entry(self, item: TimelineItem) -> TimelineEntry:
+        mine = self.me_id is not None and item.author_id == self.me_id
+        author = item.author or self.names.get(item.author_id or -1, "")
+        return TimelineEntry(item, mine=mine, author=author)
+
+    @property
+    def entries(self) -> list[TimelineEntry]:
+        return list(self.query_children(TimelineEntry))
+
+    async def show_items(
+        self,
+        items: Iterable[TimelineItem],
+        *,
+        me_id: int | None,
+        names: Mapping[int, str] | None = None,
+    ) -> None:
+        """Replace the thread and scroll to its newest end."""
+        self.me_id = me_id
+        self.names = dict(names or {})
+        ordered = sorted(items, key=_sort_key, reverse=self.newest_first)
+        with self.app.batch_update():
+            await self.remove_children()
+            await self.mount_all([self._entry(item) for item in ordered])
+        self._scroll_newest()
+
+    async def show_message(self, text: str) -> None:
+        with self.app.batch_update():
+            await self.remove_children()
+            await self.mount(Static(Text(text), classes="timeline-message error-text"))
+
+    async def add_item(self, item: TimelineItem) -> None:
+        """One new item (a reply just sent) at the newest end, without redrawing the rest."""
+        entries = self.entries
+        entry = self._entry(item)
+        if self.newest_first and entries:
+            await self.mount(entry, before=entries[0])
+        else:
+            await self.mount(entry)
+        self._scroll_newest()
+
+    async def flip(self) -> None:
+        self.newest_first = not self.newest_first
+        entries = self.entries
+        if not entries:
+            return
+        items = [e.item for e in entries]
+        await self.show_items(items, me_id=self.me_id, names=self.names)
+
+    def _scroll_newest(self) -> None:
+        if self.newest_first:
+            self.call_after_refresh(self.scroll_home, animate=False)
+        else:
+            self.call_after_refresh(self.scroll_end, animate=False)
+
+
+def _sort_key(item: TimelineItem) -> tuple[float, int, int]:
+    order = {k: i for i, k in enumerate(TimelineKind)}
+    return (item.date.timestamp() if item.date else float("-inf"), order[item.kind], item.id)
