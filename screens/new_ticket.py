@@ -1,0 +1,424 @@
+"""Fill in one form and send it as a ticket, with its documents.
+
+What is typed is saved as a draft while typing and offered back when the form is
+opened again; the draft goes only once the server confirmed the ticket and every
+document. After a partial failure the ticket number is kept in the draft, so a retry
+(even after a restart) sends only the missing documents, never a second ticket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    Static,
+    TextArea,
+)
+
+from tui.api import SessionExpired
+from tui.forms import FieldKind, FormDefinition, render_ticket, validate_answers
+from tui.forms.render import TicketDraft
+from tui.i18n import _, language
+from tui.messages import TicketCreated
+from tui.session import Workspace
+from tui.submission import SubmissionResult, submit_ticket
+from widgets.attachments import AttachmentList
+from widgets.form_fields import Answer, DocumentsField, FieldWidget, field_widget
+
+SAVE_DELAY = 0.6
+
+if TYPE_CHECKING:
+    from tui.app import CeboxApp
+
+
+def draft_key(form_id: str) -> str:
+    return f"new-{form_id}"
+
+
+def has_content(draft: dict[str, Any] | None) -> bool:
+    if not draft:
+        return False
+    answers = draft.get("answers")
+    filled = isinstance(answers, dict) and any(
+        (v.strip() if isinstance(v, str) else v) for v in answers.values()
+    )
+    return bool(filled or draft.get("ticket_id"))
+
+
+class NewTicketScreen(Screen[int | None]):
+    """Dismissed with the new ticket's number once the server confirmed it, else None."""
+
+    BINDINGS = [
+        Binding(
+            "ctrl+r,f5,ctrl+enter",
+            "submit",
+            _("Submit"),
+            id="new_ticket.submit",
+            tooltip=_("Check every field, then create the ticket and send its documents"),
+        ),
+        Binding(
+            "escape",
+            "close",
+            _("Close"),
+            id="new_ticket.close",
+            tooltip=_("Leave the form; what you typed is kept as a draft"),
+        ),
+    ]
+
+    def __init__(
+        self, workspace: Workspace, form: FormDefinition, *, draft: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.form = form
+        self.lang = language()
+        self.initial_draft = draft
+        self.max_upload_bytes: int | None = None
+        self.ticket_id: int | None = None
+        self.uploaded: set[str] = set()
+        self.maybe_created_since: datetime | None = None
+        self.busy = False
+        self._save_timer: Timer | None = None
+        self._unsaved: dict[str, Any] | None = None
+        self._restoring = False
+        self._done = False
+
+    @property
+    def key(self) -> str:
+        return draft_key(self.form.id)
+
+    # -- layout --------------------------------------------------------------------
+
+    @property
+    def shell(self) -> CeboxApp:
+        return cast("CeboxApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="form-scroll"):
+            yield Static(self.form.summary.get(self.lang), id="form-summary", markup=False)
+            yield Static(_("Fields marked * are required."), id="form-legend", classes="hint")
+            section = None
+            for f in self.form.fields:
+                if f.section is not None and f.section != section:
+                    yield Label(f.section.get(self.lang), classes="section-title", markup=False)
+                section = f.section
+                yield field_widget(f, self.lang)
+            yield Static("", id="form-status", markup=False)
+            progress = ProgressBar(id="form-progress", show_eta=False)
+            progress.display = False
+            yield progress
+            with Horizontal(id="form-buttons"):
+                yield Button(_("Submit"), id="form-submit", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.form.title.get(self.lang)
+        self._show_status("")
+        self.load_server_limits()
+        if self.initial_draft is not None:
+            self.restore(self.initial_draft)
+        else:
+            stored = self.workspace.drafts.load(self.key)
+            if has_content(stored):
+                assert stored is not None
+                self._offer_draft(stored)
+        self._focus_first()
+
+    def help_text(self) -> str:
+        return _(
+            "Fill in the fields; those marked * are required. Tab moves to the next field. "
+            "In a long text, Ctrl+G (or F4) opens your own editor ($EDITOR).\n\n"
+            "Documents: type or paste a file path and press Enter, or use *Browse…*; "
+            "Delete removes the selected file.\n\n"
+            "Ctrl+R or F5 (or the *Submit* button) checks every field and creates the ticket. "
+            "What you type is saved as a draft and offered back if you leave the form; "
+            "it is deleted once the ticket is created."
+        )
+
+    # -- fields ---------------------------------------------------------------------
+
+    def field_widgets(self) -> list[FieldWidget]:
+        return list(self.query(FieldWidget))
+
+    def field_widget(self, name: str) -> FieldWidget:
+        return self.query_one(f"#field-{name}", FieldWidget)
+
+    def answers(self) -> dict[str, Answer]:
+        return {
+            w.field.name: w.get_value()
+            for w in self.field_widgets()
+            if w.field.kind is not FieldKind.NOTE
+        }
+
+    def _focus_first(self) -> None:
+        for widget in self.field_widgets():
+            if widget.field.kind is not FieldKind.NOTE and not widget.disabled:
+                widget.focus_input()
+                return
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for widget in self.field_widgets():
+            widget.show_error(errors.get(widget.field.name))
+
+    def _show_status(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#form-status", Static)
+        status.update(message)
+        status.display = bool(message)
+        status.set_class(error, "error-text")
+
+    # -- drafts ---------------------------------------------------------------------
+
+    def draft_content(self) -> dict[str, Any]:
+        return {
+            "form": self.form.id,
+            "answers": self.answers(),
+            "ticket_id": self.ticket_id,
+            "uploaded": sorted(self.uploaded),
+            "maybe_created_since": (
+                self.maybe_created_since.isoformat() if self.maybe_created_since else None
+            ),
+        }
+
+    def save_draft(self, content: dict[str, Any] | None = None) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        self._unsaved = None
+        content = content or self.draft_content()
+        if has_content(content):
+            self.workspace.drafts.save(self.key, content)
+        else:
+            self.workspace.drafts.delete(self.key)
+
+    def _offer_draft(self, stored: dict[str, Any]) -> None:
+        from screens.confirm import ConfirmScreen
+
+        question = _("You started this form earlier and did not send it. Restore what you typed?")
+        if stored.get("ticket_id"):
+            question = _(
+                "Ticket {id} was created from this form, but some documents were not sent. "
+                "Restore the form to send them?"
+            ).format(id=stored["ticket_id"])
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.restore(stored)
+            self._focus_first()
+
+        self.app.push_screen(
+            ConfirmScreen(_("Draft found"), question, yes=_("Restore"), no=_("Start again")),
+            answered,
+        )
+
+    def restore(self, content: dict[str, Any]) -> None:
+        self._restoring = True
+        answers = content.get("answers")
+        if isinstance(answers, dict):
+            for widget in self.field_widgets():
+                value = answers.get(widget.field.name)
+                if isinstance(value, str) or (
+                    isinstance(value, list) and all(isinstance(v, str) for v in value)
+                ):
+                    widget.set_value(value)
+        ticket_id = content.get("ticket_id")
+        self.ticket_id = ticket_id if isinstance(ticket_id, int) else None
+        uploaded = content.get("uploaded")
+        self.uploaded = {str(p) for p in uploaded} if isinstance(uploaded, list) else set()
+        since = content.get("maybe_created_since")
+        try:
+            self.maybe_created_since = datetime.fromisoformat(since) if since else None
+        except (TypeError, ValueError):
+            self.maybe_created_since = None
+        if self.ticket_id is not None:
+            self._lock_created()
+            self._show_status(
+                _("Ticket {id} exists; press Ctrl+R to send the documents still missing.").format(
+                    id=self.ticket_id
+                ),
+                error=True,
+            )
+        self.call_after_refresh(self._restored)
+
+    def _restored(self) -> None:
+        self._restoring = False
+
+    def _schedule_save(self) -> None:
+        if self._restoring or not self.is_mounted:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._unsaved = self.draft_content()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.save_draft)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(AttachmentList.Changed)
+    def _changed(self, event: Any) -> None:
+        widget = next((a for a in event.control.ancestors if isinstance(a, FieldWidget)), None)
+        if widget is None:
+            return
+        if not (isinstance(event, Input.Changed) and isinstance(widget, DocumentsField)):
+            widget.show_error(None)
+        self._schedule_save()
+
+    # -- server limits ------------------------------------------------------------------
+
+    @work(group="new-ticket-config", exclusive=True, exit_on_error=False)
+    async def load_server_limits(self) -> None:
+        config = await self.workspace.server_config()
+        self.max_upload_bytes = config.max_upload_bytes
+        for attachments in self.query(AttachmentList):
+            attachments.set_max_bytes(self.max_upload_bytes)
+
+    # -- submit -----------------------------------------------------------------------
+
+    @on(Button.Pressed, "#form-submit")
+    def _submit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        result = validate_answers(
+            self.form,
+            self.answers(),
+            now=self.shell.now(),
+            max_upload_bytes=self.max_upload_bytes,
+        )
+        self.show_errors(result.errors)
+        if not result.ok:
+            count = len(result.errors)
+            self._show_status(
+                _("{count} field(s) to correct before sending.").format(count=count), error=True
+            )
+            first = next(f for f in self.form.fields if f.name in result.errors)
+            self.field_widget(first.name).focus_input()
+            return
+        draft = render_ticket(self.form, result)
+        if self.ticket_id is not None:
+            draft = replace(
+                draft,
+                attachments=[a for a in draft.attachments if str(a.path) not in self.uploaded],
+            )
+        self.save_draft()
+        self.send(draft)
+
+    def _set_busy(self, busy: bool, steps: int = 1) -> None:
+        self.busy = busy
+        self.query_one("#form-submit", Button).disabled = busy
+        progress = self.query_one("#form-progress", ProgressBar)
+        progress.display = busy
+        if busy:
+            progress.update(total=max(steps, 1), progress=0)
+
+    def _progress(self, done: int, total: int, label: str) -> None:
+        self.query_one("#form-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self._show_status(label)
+
+    @work(group="new-ticket-submit", exit_on_error=False)
+    async def send(self, draft: TicketDraft) -> None:
+        self._set_busy(True, len(draft.attachments) + (0 if self.ticket_id else 1))
+        try:
+            result = await self._submit(draft)
+            if any(isinstance(e, SessionExpired) for e in result.errors):
+                self._absorb(result)
+                if await self.shell.relogin():
+                    result = await self._submit(
+                        result.remaining(draft) if result.ticket_id else draft
+                    )
+        finally:
+            self._set_busy(False)
+        self._absorb(result)
+        self._finish(result)
+
+    async def _submit(self, draft: TicketDraft) -> SubmissionResult:
+        return await submit_ticket(
+            self.workspace.client,
+            draft,
+            progress=self._progress,
+            already_created=self.ticket_id,
+            maybe_created_since=self.maybe_created_since,
+            started=self.shell.now(),
+        )
+
+    def _absorb(self, result: SubmissionResult) -> None:
+        self.ticket_id = result.ticket_id
+        self.uploaded.update(str(p) for p in result.uploaded)
+        self.maybe_created_since = result.maybe_created_since
+
+    def _finish(self, result: SubmissionResult) -> None:
+        if result.ok:
+            assert result.ticket_id is not None
+            self._done = True
+            if self._save_timer is not None:
+                self._save_timer.stop()
+            self._unsaved = None
+            self.workspace.drafts.delete(self.key)
+            self.post_message(TicketCreated(result.ticket_id))
+            self.notify(
+                _("Ticket {id} created.").format(id=result.ticket_id), title=_("New ticket")
+            )
+            self.dismiss(result.ticket_id)
+            return
+        self.save_draft()
+        if result.ticket_id is None:
+            message = result.summary()
+            if result.maybe_created_since is not None:
+                message += " " + _(
+                    "Press Ctrl+R again: the console first checks whether the ticket exists, "
+                    "so it is never created twice."
+                )
+            else:
+                message += " " + _("Your answers are kept; press Ctrl+R to try again.")
+            self._show_status(message, error=True)
+            return
+        self._lock_created()
+        self._show_status(
+            result.summary() + " " + _("Press Ctrl+R to send them again."), error=True
+        )
+        documents = self.query(DocumentsField)
+        if documents:
+            documents.first().show_error("\n".join(f.message for f in result.failed))
+            documents.first().focus_input()
+
+    def _lock_created(self) -> None:
+        """The ticket exists: only its documents can still change."""
+        for widget in self.field_widgets():
+            if not isinstance(widget, DocumentsField) and widget.field.kind is not FieldKind.NOTE:
+                widget.disabled = True
+        self.query_one("#form-submit", Button).label = _("Send the documents")
+
+    # -- leaving ------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        if self.busy:
+            self.notify(_("Sending… please wait."), severity="warning")
+            return
+        self.save_draft()
+        self._done = True
+        self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        """Quitting the app with the form open keeps the last keystrokes too."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        if self._unsaved is not None and not self._done:
+            self.save_draft(self._unsaved)

@@ -1,0 +1,242 @@
+"""`new`: open a ticket from a script, through the same forms and checks as the console.
+
+`--list-fields` tells scripts what to pass and works without a session. A missing
+or invalid field exits with status 2 and names every offending field at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui.config import LoadedSettings, config_dir
+from tui.forms import (
+    FieldKind,
+    FormDefinition,
+    ValidationResult,
+    describe_fields,
+    load_forms,
+    render_ticket,
+    validate_answers,
+)
+from tui.i18n import _, language
+from tui.session import Workspace
+
+from .common import CommandError, fail, pick_profile, run
+
+EXIT_INVALID = 2
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("new", help=_("open a ticket through a form (see --list-fields)"))
+    p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
+    p.add_argument("--form", required=True, help=_("form id: incident, request, …"))
+    p.add_argument(
+        "--list-fields",
+        action="store_true",
+        help=_("print the form's fields (name, kind, required, choices) and exit"),
+    )
+    p.add_argument("--title", help=_("the ticket's title"))
+    text = p.add_mutually_exclusive_group()
+    text.add_argument("--description", help=_("the detailed description"))
+    text.add_argument(
+        "--description-file",
+        metavar="FILE",
+        help=_("read the description from FILE ('-' for stdin)"),
+    )
+    p.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=_("answer another field of the form (repeatable)"),
+    )
+    p.add_argument(
+        "--attach",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help=_("attach a file (repeatable)"),
+    )
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.set_defaults(handler=new_command)
+
+
+def _forms_dirs(args: argparse.Namespace, loaded: LoadedSettings) -> list[Path]:
+    try:
+        name, profile = pick_profile(args, loaded)
+    except CommandError:
+        return []
+    if profile.forms_dir:
+        return [Path(profile.forms_dir).expanduser()]
+    return [config_dir() / "forms" / name]
+
+
+def _find_form(args: argparse.Namespace, loaded: LoadedSettings) -> FormDefinition:
+    forms, problems = load_forms(_forms_dirs(args, loaded))
+    for problem in problems:
+        print(f"cebox-support: {problem.message}", file=sys.stderr)
+    form = next((f for f in forms if f.id == args.form), None)
+    if form is None:
+        raise CommandError(
+            _("Unknown form {id}; known: {ids}.").format(
+                id=args.form, ids=", ".join(f.id for f in forms)
+            ),
+            code=EXIT_INVALID,
+        )
+    return form
+
+
+def _print_fields(form: FormDefinition, as_json: bool) -> None:
+    described = describe_fields(form, language())
+    if as_json:
+        print(json.dumps({"form": form.id, "fields": described}, ensure_ascii=False, indent=2))
+        return
+    for f in described:
+        if f["kind"] == FieldKind.NOTE.value:
+            continue
+        flag = _("required") if f["required"] else _("optional")
+        line = f"{f['name']:<22} {f['kind']:<10} {flag:<9} {f['label']}"
+        print(line)
+        if f["choices"]:
+            choices = ", ".join(c["value"] for c in f["choices"])
+            print(" " * 23 + _("choices: {choices}").format(choices=choices))
+
+
+def _answers(form: FormDefinition, args: argparse.Namespace) -> dict[str, str | list[str]]:
+    """Map the options onto the form's fields; unknown names are reported all at once."""
+    answers: dict[str, str | list[str]] = {}
+    problems: list[str] = []
+    title = form.role_field("title")
+    description = form.role_field("description")
+    if args.title is not None and title is not None:
+        answers[title.name] = args.title
+    desc_text: str | None = args.description
+    if args.description_file:
+        try:
+            if args.description_file == "-":
+                desc_text = sys.stdin.read()
+            else:
+                desc_text = Path(args.description_file).expanduser().read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(
+                _("--description-file: cannot read {path} ({reason})").format(
+                    path=args.description_file, reason=getattr(exc, "strerror", None) or exc
+                )
+            )
+    if desc_text is not None:
+        if description is None:
+            problems.append(_("--description: this form has no description field"))
+        else:
+            answers[description.name] = desc_text
+    names = {f.name: f for f in form.fields}
+    for item in args.field:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        f = names.get(name)
+        if not sep:
+            problems.append(_("--field {item}: expected NAME=VALUE").format(item=item))
+        elif f is None or f.kind is FieldKind.NOTE:
+            problems.append(_("{name}: no such field in this form").format(name=name))
+        elif f.kind is FieldKind.DOCUMENTS:
+            docs = answers.setdefault(name, [])
+            assert isinstance(docs, list)
+            docs.append(value)
+        else:
+            answers[name] = value
+    if args.attach:
+        documents = next((f for f in form.fields if f.kind is FieldKind.DOCUMENTS), None)
+        if documents is None:
+            problems.append(_("--attach: this form takes no documents"))
+        else:
+            docs = answers.setdefault(documents.name, [])
+            assert isinstance(docs, list)
+            docs.extend(args.attach)
+    if problems:
+        raise CommandError("\n".join(problems), code=EXIT_INVALID)
+    return answers
+
+
+def _fail(message: str, code: int) -> int:
+    """`fail` for messages of several lines (one per offending field)."""
+    from tui.api.text import clean_line
+
+    first, *rest = message.split("\n")
+    for line in rest:
+        first += "\n  " + clean_line(line)
+    print(f"cebox-support: {first}", file=sys.stderr)
+    return code
+
+
+def _check(form: FormDefinition, result: ValidationResult) -> None:
+    if result.ok:
+        return
+    lines = [_("The ticket was not created; fix these fields:")]
+    for f in form.fields:
+        if f.name in result.errors:
+            lines.append(f"{f.name}: {result.errors[f.name]}")
+    raise CommandError("\n".join(lines), code=EXIT_INVALID)
+
+
+def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    try:
+        form = _find_form(args, loaded)
+        if args.list_fields:
+            _print_fields(form, args.json)
+            return 0
+        answers = _answers(form, args)
+        # Checked once before logging in, so a typo never needs a session to show.
+        _check(form, validate_answers(form, answers, now=datetime.now().astimezone()))
+    except CommandError as exc:
+        return _fail(str(exc), exc.code)
+
+    async def action(workspace: Workspace) -> int:
+        from tui.submission import submit_ticket
+
+        limit = (await workspace.server_config()).max_upload_bytes
+        result = validate_answers(
+            form, answers, now=datetime.now().astimezone(), max_upload_bytes=limit
+        )
+        try:
+            _check(form, result)
+        except CommandError as exc:
+            return _fail(str(exc), exc.code)
+        draft = render_ticket(form, result)
+        outcome = await submit_ticket(workspace.client, draft)
+        if outcome.ticket_id is None:
+            assert outcome.error is not None
+            message = outcome.error.message
+            if outcome.maybe_created_since is not None:
+                message += " " + _("Check the ticket list before running the command again.")
+            return fail(message)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "id": outcome.ticket_id,
+                        "url": workspace.client.ticket_url(outcome.ticket_id),
+                        "documents": [p.name for p in outcome.uploaded],
+                        "failed": [
+                            {"file": str(f.path), "error": f.error.message} for f in outcome.failed
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            print(outcome.ticket_id)
+        for failure in outcome.failed:
+            print(
+                "cebox-support: "
+                + _("ticket {id}: {name} was not sent: {reason}").format(
+                    id=outcome.ticket_id, name=failure.name, reason=failure.error.message
+                ),
+                file=sys.stderr,
+            )
+        return 1 if outcome.failed else 0
+
+    return run(args, loaded, action)
