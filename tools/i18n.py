@@ -36,8 +36,12 @@ def extract() -> Catalog:
         ):
             if "helpdesk" in Path(filename).parts:
                 continue
-            catalog.add(message, locations=[(f"{source}/{filename}", lineno)],
-                        auto_comments=comments, context=context)
+            catalog.add(
+                message,
+                locations=[(f"{source}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return catalog
 
 
@@ -70,8 +74,10 @@ def problems() -> list[str]:
         if not message.id:
             continue
         entry = catalog.get(message.id, context=message.context)
-        if entry is None or not entry.string or (
-            isinstance(entry.string, tuple) and not all(entry.string)
+        if (
+            entry is None
+            or not entry.string
+            or (isinstance(entry.string, tuple) and not all(entry.string))
         ):
             where = ", ".join(f"{f}:{n}" for f, n in message.locations[:2])
             found.append(f"untranslated: {message.id!r} ({where})")

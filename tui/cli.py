@@ -9,7 +9,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from typing import TYPE_CHECKING
+
 from tui import __version__
+
+if TYPE_CHECKING:
+    from tui.config import LoadedSettings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_console(args, loaded)
 
 
-def run_console(args: argparse.Namespace, loaded, open_ticket: int | None = None) -> int:  # type: ignore[no-untyped-def]
+def run_console(
+    args: argparse.Namespace, loaded: LoadedSettings, open_ticket: int | None = None
+) -> int:
     from tui.app import CeboxApp, DemoLogin
 
     demo = None
@@ -78,6 +85,12 @@ def run_console(args: argparse.Namespace, loaded, open_ticket: int | None = None
         demo = DemoLogin(api_url=helpdesk.api_url, helpdesk=helpdesk)
     for problem in loaded.problems:
         print(f"cebox-support: {problem}", file=sys.stderr)
+    for name, profile in loaded.settings.profiles.items():
+        if profile.insecure:
+            print(
+                f"cebox-support: WARNING: TLS verification is off for profile {name!r}",
+                file=sys.stderr,
+            )
     try:
         app = CeboxApp(loaded, profile_name=args.profile, demo=demo, open_ticket=open_ticket)
         result = app.run()
