@@ -1,5 +1,8 @@
 """config.toml: server profiles and preferences. Paths are computed at call time.
 
+Plain dataclasses with their own small validation: the config is read before the
+first paint, and pydantic's start-up cost is kept off that path.
+
 Secrets never live here: no password ever, and personal API tokens go to a 0600
 file (tui/tokens.py). A malformed file is reported (file, line, problem) and the
 console starts with defaults.
@@ -9,11 +12,11 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 APP_NAME = "cebox-support"
 
@@ -41,10 +44,38 @@ def downloads_dir() -> Path:
     return platformdirs.user_downloads_path()
 
 
-class Profile(BaseModel):
-    """One GLPI server the user talks to. Never holds a password."""
+class ConfigError(ValueError):
+    """One invalid value; `loc` is its path in the file (e.g. profiles.acme.timeout)."""
 
-    model_config = ConfigDict(extra="forbid")
+    def __init__(self, loc: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
+def _check(
+    loc: tuple[str, ...],
+    value: Any,
+    kind: type,
+    low: float | None = None,
+    high: float | None = None,
+) -> Any:
+    """Type and bounds of one value, as pydantic would say it (without its start-up cost)."""
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(loc, f"expected {kind.__name__}, got {type(value).__name__}")
+    number: Any = value
+    if low is not None and number < low:
+        raise ConfigError(loc, f"must be at least {low}")
+    if high is not None and number > high:
+        raise ConfigError(loc, f"must be at most {high}")
+    return value
+
+
+@dataclass
+class Profile:
+    """One GLPI server the user talks to. Never holds a password."""
 
     url: str
     login: str = ""
@@ -52,29 +83,82 @@ class Profile(BaseModel):
     use_user_token: bool = False
     ca_bundle: str = ""
     insecure: bool = False
-    autoclose_days: int = Field(default=7, ge=1, le=365)
-    timeout: float = Field(default=20.0, gt=0, le=600)
+    autoclose_days: int = 7
+    timeout: float = 20.0
     forms_dir: str = ""
 
-    @field_validator("url")
     @classmethod
-    def _url(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("url must not be empty")
-        return value
+    def model_validate(cls, data: Any, loc: tuple[str, ...] = ()) -> Profile:
+        if not isinstance(data, dict):
+            raise ConfigError(loc, "expected a table")
+        known = {f.name: f for f in fields(cls)}
+        for key in data:
+            if key not in known:
+                raise ConfigError((*loc, key), "unknown key")
+        if "url" not in data:
+            raise ConfigError((*loc, "url"), "missing")
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            kind = {"bool": bool, "int": int, "float": float}.get(str(known[key].type), str)
+            low, high = {"autoclose_days": (1, 365), "timeout": (0.1, 600)}.get(key, (None, None))
+            values[key] = _check((*loc, key), value, kind, low, high)
+        if not values["url"].strip():
+            raise ConfigError((*loc, "url"), "must not be empty")
+        values["url"] = values["url"].strip()
+        return cls(**values)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Profile:
+        return replace(self, **(update or {}))
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+@dataclass
+class Settings:
     language: str = ""
     theme: str = "textual-dark"
     default_profile: str = ""
-    refresh_seconds: int = Field(default=0, ge=0)
+    refresh_seconds: int = 0
     editor: str = ""
-    keymap: dict[str, str] = Field(default_factory=dict)
-    profiles: dict[str, Profile] = Field(default_factory=dict)
+    keymap: dict[str, str] = field(default_factory=dict)
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+    @classmethod
+    def model_validate(cls, data: dict[str, Any]) -> Settings:
+        """All of it or a ConfigError for the first problem (see `_salvage`)."""
+        settings = cls()
+        for key, value in data.items():
+            if key == "profiles":
+                _check(("profiles",), value, dict)
+                settings.profiles = {
+                    name: Profile.model_validate(raw, ("profiles", name))
+                    for name, raw in value.items()
+                }
+            elif key == "keymap":
+                _check(("keymap",), value, dict)
+                for binding, keys in value.items():
+                    _check(("keymap", binding), keys, str)
+                settings.keymap = dict(value)
+            elif key == "refresh_seconds":
+                settings.refresh_seconds = _check((key,), value, int, 0)
+            elif key in ("language", "theme", "default_profile", "editor"):
+                setattr(settings, key, _check((key,), value, str))
+            else:
+                raise ConfigError((key,), "unknown key")
+        return settings
+
+    def model_dump(self, *, exclude_defaults: bool = False) -> dict[str, Any]:
+        """A TOML-ready dict; with exclude_defaults, only what differs from the defaults."""
+        payload = asdict(self)
+        if not exclude_defaults:
+            return payload
+        defaults = asdict(Settings())
+        out = {k: v for k, v in payload.items() if v != defaults[k] and k != "profiles"}
+        empty = asdict(Profile(url=""))
+        if self.profiles:
+            out["profiles"] = {
+                name: {k: v for k, v in asdict(p).items() if k == "url" or v != empty[k]}
+                for name, p in self.profiles.items()
+            }
+        return out
 
 
 @dataclass
@@ -94,34 +178,34 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
     except OSError as exc:
         return LoadedSettings(Settings(), path, [f"{path}: {exc.strerror}"])
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
     except UnicodeDecodeError:
         return LoadedSettings(Settings(), path, [f"{path}: not UTF-8 text"])
     except tomllib.TOMLDecodeError as exc:
         import re
 
-        text = str(exc)
-        match = re.search(r"\(at line (\d+), column \d+\)", text)
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column \d+\)", message)
         line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
-        message = text[: match.start()].strip() if match else text
+        message = message[: match.start()].strip() if match else message
         where = f"{path}:{line}" if line else str(path)
         return LoadedSettings(Settings(), path, [f"{where}: {message}"])
     try:
         return LoadedSettings(Settings.model_validate(data), path)
-    except ValidationError as exc:
+    except ConfigError:
+        settings, errors = _salvage(data)
         problems = []
-        for error in exc.errors():
-            location = ".".join(str(p) for p in error["loc"])
-            line = _line_of(raw.decode("utf-8"), error["loc"])
+        for error in errors:
+            line = _line_of(text, error.loc)
             where = f"{path}:{line}" if line else str(path)
-            problems.append(f"{where}: {location}: {error['msg']}")
-        return LoadedSettings(_salvage(data), path, problems)
+            problems.append(f"{where}: {'.'.join(error.loc)}: {error.message}")
+        return LoadedSettings(settings, path, problems)
 
 
-def _line_of(text: str, loc: tuple[object, ...]) -> int | None:
+def _line_of(text: str, loc: tuple[str, ...]) -> int | None:
     """Best effort: the line where the offending key (or its table) appears."""
-    keys = [str(k) for k in loc if not isinstance(k, int)]
-    for key in reversed(keys):
+    for key in reversed(loc):
         for number, line in enumerate(text.splitlines(), start=1):
             stripped = line.strip()
             if (
@@ -133,17 +217,28 @@ def _line_of(text: str, loc: tuple[object, ...]) -> int | None:
     return None
 
 
-def _salvage(data: dict[str, object]) -> Settings:
-    """Keep the valid profiles of a file that has some invalid ones."""
-    profiles: dict[str, Profile] = {}
+def _salvage(data: dict[str, Any]) -> tuple[Settings, list[ConfigError]]:
+    """Keep every valid part of a file that has invalid ones; report each invalid one."""
+    errors: list[ConfigError] = []
+    settings = Settings()
+    for key, value in data.items():
+        try:
+            partial = Settings.model_validate({key: value} if key != "profiles" else {})
+        except ConfigError as exc:
+            errors.append(exc)
+            continue
+        if key != "profiles":
+            setattr(settings, key, getattr(partial, key))
     raw_profiles = data.get("profiles")
     if isinstance(raw_profiles, dict):
         for name, raw in raw_profiles.items():
             try:
-                profiles[name] = Profile.model_validate(raw)
-            except ValidationError:
-                continue
-    return Settings(profiles=profiles)
+                settings.profiles[name] = Profile.model_validate(raw, ("profiles", name))
+            except ConfigError as exc:
+                errors.append(exc)
+    elif raw_profiles is not None:
+        errors.append(ConfigError(("profiles",), "expected a table"))
+    return settings, errors
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
