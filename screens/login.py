@@ -17,11 +17,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
-from tui.api import GlpiError, normalize_api_url
+from tui.api.errors import GlpiError
+from tui.api.urls import normalize_api_url
 from tui.config import Profile, Settings, config_path, profile_name_for, save_settings
 from tui.i18n import _
 from tui.messages import SignedIn
-from tui.session import InsecureTokenFile, resume, sign_in
+from tui.tokens import InsecureTokenFile
 
 
 def is_loopback(url: str) -> bool:
@@ -273,6 +274,8 @@ class LoginScreen(Screen[None]):
 
     @work(group="sign-in", exit_on_error=False)
     async def sign_in_worker(self, name: str, profile: Profile, secret: str) -> None:
+        from tui.session import sign_in
+
         token_mode = profile.use_user_token
         try:
             workspace = await sign_in(
@@ -312,6 +315,8 @@ class LoginScreen(Screen[None]):
     @work(group="resume", exclusive=True, exit_on_error=False)
     async def resume_session(self, name: str, profile: Profile) -> None:
         """A still-valid cached session (or a saved personal token) skips the form."""
+        from tui.session import resume
+
         self.set_busy(True)
         self.show_message(_("Resuming your session…"), error=False)
         try:

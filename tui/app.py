@@ -101,8 +101,21 @@ class CeboxApp(App[int]):
         from screens.login import LoginScreen
 
         self.push_screen(LoginScreen(self.settings, profile_name=self.profile_name))
+        self.call_after_refresh(self._warm_up)
         if self.demo is not None:
             self.run_worker(self._demo_sign_in(self.demo), group="sign-in", exit_on_error=False)
+
+    def _warm_up(self) -> None:
+        """After the first paint, load what signing in needs while the user types."""
+        import importlib
+        import threading
+
+        def load() -> None:
+            for name in ("tui.session", "tui.api.client", "screens.dashboard"):
+                with contextlib.suppress(Exception):
+                    importlib.import_module(name)
+
+        threading.Thread(target=load, name="warm-up", daemon=True).start()
 
     async def _demo_sign_in(self, demo: DemoLogin) -> None:
         from tui.session import sign_in

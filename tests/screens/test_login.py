@@ -335,7 +335,7 @@ async def test_plain_http_to_remote_host_needs_a_second_enter(
         sent.append(profile.url)
         raise SessionExpired("stopped here")
 
-    monkeypatch.setattr("screens.login.sign_in", fake_sign_in)
+    monkeypatch.setattr("tui.session.sign_in", fake_sign_in)
     app = make_login_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

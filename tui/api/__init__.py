@@ -1,7 +1,13 @@
-"""The GLPI API client: no Textual, no Rich — pydantic models are the boundary."""
+"""The GLPI API client: no Textual, no Rich — pydantic models are the boundary.
 
+Names load on first use (PEP 562): the login screen gets its URL helpers and error
+types without paying for httpx and pydantic before the first paint.
+"""
+
+import importlib
 import sys
 import types
+from typing import TYPE_CHECKING, Any
 
 # httpx imports its command-line tool (click, pygments, rich) when those are installed,
 # which they are beside Textual: ~50 ms and Rich in a package that must stay free of it.
@@ -11,46 +17,104 @@ if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
     _stub.main = lambda *args, **kwargs: None  # type: ignore[attr-defined]
     sys.modules["httpx._main"] = _stub
 
-from tui.api.client import GlpiClient, normalize_api_url, safe_filename  # noqa: E402
-from tui.api.errors import (  # noqa: E402
-    ApiDisabled,
-    AppTokenError,
-    AuthError,
-    GlpiError,
-    InvalidRequest,
-    NotFound,
-    NotGlpi,
-    PasswordChangeError,
-    PasswordExpired,
-    PermissionDenied,
-    ServerError,
-    SessionExpired,
-    Timeout,
-    TlsError,
-    Unreachable,
-)
-from tui.api.models import (  # noqa: E402
-    Actor,
-    ActorRole,
-    Document,
-    Followup,
-    Me,
-    PasswordPolicy,
-    Priority,
-    ServerConfig,
-    Solution,
-    SolutionStatus,
-    Task,
-    Ticket,
-    TicketDetail,
-    TicketFilter,
-    TicketPage,
-    TicketStatus,
-    TicketSummary,
-    TicketType,
-    TimelineItem,
-    TimelineKind,
-)
+_WHERE = {
+    "Actor": "models",
+    "ActorRole": "models",
+    "ApiDisabled": "errors",
+    "AppTokenError": "errors",
+    "AuthError": "errors",
+    "Document": "models",
+    "Followup": "models",
+    "GlpiClient": "client",
+    "GlpiError": "errors",
+    "InvalidRequest": "errors",
+    "Me": "models",
+    "NotFound": "errors",
+    "NotGlpi": "errors",
+    "PasswordChangeError": "errors",
+    "PasswordExpired": "errors",
+    "PasswordPolicy": "models",
+    "PermissionDenied": "errors",
+    "Priority": "models",
+    "ServerConfig": "models",
+    "ServerError": "errors",
+    "SessionExpired": "errors",
+    "Solution": "models",
+    "SolutionStatus": "models",
+    "Task": "models",
+    "Ticket": "models",
+    "TicketDetail": "models",
+    "TicketFilter": "models",
+    "TicketPage": "models",
+    "TicketStatus": "models",
+    "TicketSummary": "models",
+    "TicketType": "models",
+    "TimelineItem": "models",
+    "TimelineKind": "models",
+    "Timeout": "errors",
+    "TlsError": "errors",
+    "Unreachable": "errors",
+    "normalize_api_url": "urls",
+    "safe_filename": "client",
+}
+
+if TYPE_CHECKING:
+    from tui.api.client import (
+        GlpiClient,
+        safe_filename,
+    )
+    from tui.api.errors import (
+        ApiDisabled,
+        AppTokenError,
+        AuthError,
+        GlpiError,
+        InvalidRequest,
+        NotFound,
+        NotGlpi,
+        PasswordChangeError,
+        PasswordExpired,
+        PermissionDenied,
+        ServerError,
+        SessionExpired,
+        Timeout,
+        TlsError,
+        Unreachable,
+    )
+    from tui.api.models import (
+        Actor,
+        ActorRole,
+        Document,
+        Followup,
+        Me,
+        PasswordPolicy,
+        Priority,
+        ServerConfig,
+        Solution,
+        SolutionStatus,
+        Task,
+        Ticket,
+        TicketDetail,
+        TicketFilter,
+        TicketPage,
+        TicketStatus,
+        TicketSummary,
+        TicketType,
+        TimelineItem,
+        TimelineKind,
+    )
+    from tui.api.urls import (
+        normalize_api_url,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tui.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tui.api.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Actor",

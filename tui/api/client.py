@@ -43,6 +43,7 @@ from tui.api.models import (
     TicketType,
 )
 from tui.api.text import clean_line, clean_terminal, decode_glpi, html_to_text, text_to_html
+from tui.api.urls import normalize_api_url, web_root
 from tui.i18n import _
 
 SORT_FIELDS = {
@@ -58,25 +59,6 @@ SORT_FIELDS = {
 LIST_DISPLAY = (1, 2, 3, 7, 12, 14, 15, 19)
 SUBITEM_PAGE = 1000
 _RETRY_STATUS = {502, 503, 504}
-
-
-def normalize_api_url(url: str) -> str:
-    """Accept a server root, a GLPI folder or the API URL itself; return `…/apirest.php`."""
-    url = url.strip()
-    if not re.match(r"^https?://", url, re.I):
-        url = "https://" + url
-    url = url.rstrip("/")
-    match = re.search(r"/apirest\.php(/.*)?$", url)
-    if match:
-        return url[: match.start()] + "/apirest.php"
-    for suffix in ("/index.php", "/front/central.php", "/front/helpdesk.public.php"):
-        if url.endswith(suffix):
-            url = url[: -len(suffix)]
-    return url + "/apirest.php"
-
-
-def web_root(api_url: str) -> str:
-    return api_url[: -len("/apirest.php")] if api_url.endswith("/apirest.php") else api_url
 
 
 def _int(value: Any, default: int | None = None) -> int | None:
