@@ -101,7 +101,8 @@ class CeboxApp(App[int]):
         from screens.login import LoginScreen
 
         self.push_screen(LoginScreen(self.settings, profile_name=self.profile_name))
-        self.call_after_refresh(self._warm_up)
+        # Once the first frame is out (it would slow it down), not after the user's Enter.
+        self.set_timer(0.4, self._warm_up)
         if self.demo is not None:
             self.run_worker(self._demo_sign_in(self.demo), group="sign-in", exit_on_error=False)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-
 from typing import TYPE_CHECKING
 
 from tui import __version__
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
     from tui.config import LoadedSettings
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     from tui.i18n import _
 
     parser = argparse.ArgumentParser(
@@ -34,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=["fr", "en"], help=_("language (default: config, locale, French)")
     )
+    if not with_commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("demo-server", help=_("run the embedded GLPI-compatible helpdesk"))
@@ -62,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     loaded = load_settings()
     set_language(detect_language(lang, loaded.settings.language))
+    if not {"-h", "--help", "--version"} & set(argv):
+        # The console itself: skip importing every subcommand (faster first paint).
+        args, rest = build_parser(with_commands=False).parse_known_args(argv)
+        if not rest:
+            return run_console(args, loaded)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command:
