@@ -1,0 +1,407 @@
+"""The home screen: my tickets, filtered, searched and sorted by the server.
+
+The list pages through GLPI's search as the cursor moves (see widgets/ticket_table),
+so an account with 10,000 tickets opens as fast as one with six. Tickets updated
+since I last opened them carry a dot: it replaces the e-mail notifications for
+someone who lives in the terminal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
+
+from tui.api import GlpiError, TicketFilter, TicketPage, TicketSummary
+from tui.i18n import _
+from tui.messages import TicketChanged, TicketCreated
+from tui.render_text import exact_time
+from tui.session import Workspace
+from widgets.filter_tabs import FILTERS, FilterTabs
+from widgets.ticket_table import PAGE, SORT_KEYS, TicketTable, sort_label
+
+if TYPE_CHECKING:
+    from tui.app import CeboxApp
+
+SEARCH_DELAY = 0.35
+"""Seconds of quiet typing before the search is sent."""
+ASCENDING_FIRST = {"name", "status", "type", "category"}
+"""Sort keys whose natural first order is A→Z; the others start newest/highest first."""
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [
+        Binding(
+            "g",
+            "goto",
+            _("Go to"),
+            id="dashboard.goto",
+            tooltip=_("Open a ticket by number or link"),
+        ),
+        Binding(
+            "slash",
+            "focus_search",
+            _("Search"),
+            id="dashboard.search",
+            tooltip=_("Search titles and descriptions"),
+        ),
+        Binding(
+            "n",
+            "new_ticket",
+            _("New"),
+            id="dashboard.new",
+            tooltip=_("Declare an incident or open a request"),
+        ),
+        Binding(
+            "r",
+            "refresh",
+            _("Refresh"),
+            id="dashboard.refresh",
+            tooltip=_("Reload the list and the counts"),
+        ),
+        Binding(
+            "s", "cycle_sort", _("Sort"), id="dashboard.sort", tooltip=_("Sort by the next column")
+        ),
+        Binding(
+            "S",
+            "flip_sort",
+            _("Reverse"),
+            id="dashboard.reverse",
+            show=False,
+            tooltip=_("Reverse the order"),
+        ),
+        Binding("1", "filter(0)", _("Open tickets"), id="dashboard.filter-open", show=False),
+        Binding(
+            "2", "filter(1)", _("Awaiting my approval"), id="dashboard.filter-approval", show=False
+        ),
+        Binding("3", "filter(2)", _("Solved tickets"), id="dashboard.filter-solved", show=False),
+        Binding("4", "filter(3)", _("Closed tickets"), id="dashboard.filter-closed", show=False),
+        Binding("5", "filter(4)", _("All tickets"), id="dashboard.filter-all", show=False),
+        Binding(
+            "left", "step_filter(-1)", _("Previous filter"), id="dashboard.filter-prev", show=False
+        ),
+        Binding(
+            "right", "step_filter(1)", _("Next filter"), id="dashboard.filter-next", show=False
+        ),
+        Binding(
+            "escape", "leave_search", _("Back to the list"), id="dashboard.leave-search", show=False
+        ),
+        Binding("question_mark", "app.help", _("Help"), id="dashboard.help", show=False),
+        Binding("q", "app.quit", _("Quit"), id="dashboard.quit"),
+    ]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.filter = TicketFilter.OPEN
+        self.text = ""
+        self.sort_key = "date_mod"
+        self.descending = True
+        self.counts: dict[TicketFilter, int] = {}
+        self._first_token = 0
+        self._started = False
+        self._search_timer: Timer | None = None
+        self._auto: Timer | None = None
+
+    @property
+    def shell(self) -> CeboxApp:
+        return cast("CeboxApp", self.app)
+
+    # -- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterTabs(self.filter, id="filters")
+        yield Input(
+            placeholder=_("/ Search titles and descriptions"),
+            id="search",
+            compact=True,
+        )
+        yield TicketTable(
+            now=self.shell.now, is_updated=self.workspace.seen.is_updated, id="tickets"
+        )
+        yield Static("", id="empty", markup=False)
+        yield Static("", id="status-line", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        me = self.workspace.me
+        self.title = "cebox-support"
+        self.sub_title = f"{self.workspace.profile_name} — {me.name or me.login}"
+        self.query_one("#empty", Static).display = False
+        self.table.focus()
+        seconds = self.shell.settings.refresh_seconds
+        if seconds > 0:
+            self._auto = self.set_interval(seconds, self._refresh_tick)
+
+    def help_text(self) -> str:
+        return _(
+            "Your tickets, where you are a requester or an observer; the newest update first.\n\n"
+            "- **Enter** opens the ticket under the cursor; **g** goes to a ticket by number "
+            "or by a link pasted from an e-mail.\n"
+            "- **1**–**5** or **←**/**→** switch between open, awaiting my approval, solved, "
+            "closed and all tickets.\n"
+            "- **/** searches titles and descriptions; **Escape** returns to the list.\n"
+            "- **s** sorts by the next column, **S** reverses the order.\n"
+            "- A **●** marks a ticket updated since you last opened it.\n"
+            "- **n** declares an incident or opens a request; **r** reloads."
+        )
+
+    @property
+    def table(self) -> TicketTable:
+        return self.query_one("#tickets", TicketTable)
+
+    # -- loading --------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        if not self._started:
+            self._started = True
+            self.reload_all()
+            self._load_counts()
+        else:
+            self.action_refresh()
+
+    def reload_all(self) -> None:
+        """A new list from the top: filter, search or order changed."""
+        table = self.table
+        table.sort_key, table.descending = self.sort_key, self.descending
+        self._first_token = table.reset()
+        self._set_status(loading=True)
+        self._load_first(self.filter, self.text, self.sort_key, self.descending, self._first_token)
+
+    @work(group="ticket-list", exclusive=True, exit_on_error=False)
+    async def _load_first(
+        self, filter: TicketFilter, text: str, sort: str, descending: bool, token: int
+    ) -> None:
+        try:
+            page = await self.shell.call_api(
+                lambda c: c.list_tickets(
+                    filter, start=0, count=PAGE, text=text or None, sort=sort, descending=descending
+                )
+            )
+        except GlpiError as exc:
+            self.table.page_failed(token)
+            self._set_status(error=exc.message)
+            return
+        self._apply(page, token)
+
+    @work(group="ticket-counts", exclusive=True, exit_on_error=False)
+    async def _load_counts(self) -> None:
+        try:
+            counts = await self.shell.call_api(lambda c: c.count_all_filters())
+        except GlpiError:
+            return
+        self.counts = counts
+        self.query_one("#filters", FilterTabs).set_counts(counts)
+        self._update_empty()
+
+    @on(TicketTable.NeedMoreRows)
+    def _need_more(self, message: TicketTable.NeedMoreRows) -> None:
+        message.stop()
+        self._load_page(message.start, message.count, message.request)
+
+    @work(group="ticket-page", exit_on_error=False)
+    async def _load_page(self, start: int, count: int, token: int) -> None:
+        filter, text, sort, descending = self.filter, self.text, self.sort_key, self.descending
+        try:
+            page = await self.shell.call_api(
+                lambda c: c.list_tickets(
+                    filter,
+                    start=start,
+                    count=count,
+                    text=text or None,
+                    sort=sort,
+                    descending=descending,
+                )
+            )
+        except GlpiError as exc:
+            self.table.page_failed(token)
+            self._set_status(error=exc.message)
+            return
+        self._apply(page, token)
+
+    def _apply(self, page: TicketPage, token: int) -> None:
+        self.table.show_page(page, token)
+        self._update_empty()
+        self._set_status()
+
+    def action_refresh(self) -> None:
+        """Refetch the rows shown and the counts, keeping the cursor on its ticket."""
+        if self.table.total is None:
+            self.reload_all()
+        else:
+            request = self.table.reload()
+            self._load_page(request.start, request.count, request.request)
+        self._load_counts()
+
+    def _refresh_tick(self) -> None:
+        if self.app.screen is self and not self.table.fetching:
+            self.action_refresh()
+
+    def on_ticket_created(self, _message: TicketCreated) -> None:
+        self.action_refresh()
+
+    def on_ticket_changed(self, _message: TicketChanged) -> None:
+        self.action_refresh()
+
+    # -- what is shown besides the table ----------------------------------------------
+
+    def _update_empty(self) -> None:
+        table = self.table
+        empty = table.total == 0
+        table.set_class(empty, "-empty")
+        box = self.query_one("#empty", Static)
+        box.display = empty
+        if not empty:
+            return
+        if self.text:
+            message = _("No ticket matches “{text}”. Press Escape to clear the search.").format(
+                text=self.text
+            )
+        elif not self.counts.get(TicketFilter.ALL):
+            message = _("No tickets yet — press n to declare an incident.")
+        elif self.filter is TicketFilter.APPROVAL:
+            message = _(
+                "No solution is waiting for your approval. Press 5 to see all your tickets."
+            )
+        else:
+            message = _(
+                "No tickets in “{filter}”. Press 5 to see all your tickets, or n to declare "
+                "an incident."
+            ).format(filter=self.filter.label)
+        box.update(message)
+
+    def _set_status(self, *, loading: bool = False, error: str | None = None) -> None:
+        line = self.query_one("#status-line", Static)
+        line.set_class(error is not None, "error-text")
+        if error is not None:
+            line.update(Text(error), layout=False)
+            return
+        table = self.table
+        order = f"{sort_label(self.sort_key)} {'▼' if self.descending else '▲'}"
+        parts: list[str] = []
+        if loading or table.total is None:
+            parts.append(_("Loading…"))
+        elif table.total:
+            parts.append(_("{n} of {total}").format(n=table.position + 1, total=table.total))
+        ticket = table.current() if table.total else None
+        if ticket is not None:
+            parts.append(self._details(ticket))
+        parts.append(_("sorted by {order}").format(order=order))
+        line.update(Text(" · ".join(parts)), layout=False)
+
+    def _details(self, ticket: TicketSummary) -> str:
+        facts = [f"#{ticket.id}"]
+        if ticket.type is not None:
+            facts.append(ticket.type.label)
+        if ticket.category:
+            facts.append(ticket.category)
+        if ticket.priority is not None:
+            facts.append(_("priority {p}").format(p=ticket.priority.label.lower()))
+        if ticket.date_mod is not None:
+            facts.append(_("updated {when}").format(when=exact_time(ticket.date_mod)))
+        return " · ".join(facts)
+
+    @on(TicketTable.TicketFocused)
+    def _focused(self, message: TicketTable.TicketFocused) -> None:
+        message.stop()
+        self._set_status()
+
+    # -- opening tickets ---------------------------------------------------------------
+
+    @on(TicketTable.TicketChosen)
+    def _chosen(self, message: TicketTable.TicketChosen) -> None:
+        message.stop()
+        self.open_ticket(message.ticket_id)
+
+    def open_ticket(self, ticket_id: int) -> None:
+        date_mod = next((t.date_mod for t in self.table.loaded if t.id == ticket_id), None)
+        self.workspace.seen.mark_seen(ticket_id, date_mod)
+        self.table.refresh_rows()
+        self.shell.open_ticket(ticket_id)
+
+    def action_goto(self) -> None:
+        from screens.goto import GotoScreen
+
+        def opened(ticket_id: int | None) -> None:
+            if ticket_id is not None:
+                self.open_ticket(ticket_id)
+
+        self.app.push_screen(GotoScreen(self.workspace), opened)
+
+    def action_new_ticket(self) -> None:
+        self.shell.new_ticket()
+
+    # -- filters, search, order ----------------------------------------------------------
+
+    def action_filter(self, index: int) -> None:
+        self.query_one("#filters", FilterTabs).choose(FILTERS[index])
+
+    def action_step_filter(self, delta: int) -> None:
+        self.query_one("#filters", FilterTabs).step(delta)
+
+    @on(FilterTabs.FilterChosen)
+    def _filter_chosen(self, message: FilterTabs.FilterChosen) -> None:
+        if message.filter is not self.filter:
+            self.filter = message.filter
+            if self._started:
+                self.reload_all()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.table.focus()
+        elif search.value:
+            search.value = ""
+            self._search_now()
+            self.table.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self._search_now)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self._search_now()
+        self.table.focus()
+
+    def _search_now(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        text = self.query_one("#search", Input).value.strip()
+        if text != self.text:
+            self.text = text
+            self.reload_all()
+
+    def action_cycle_sort(self) -> None:
+        i = SORT_KEYS.index(self.sort_key) if self.sort_key in SORT_KEYS else -1
+        self._sort_by(SORT_KEYS[(i + 1) % len(SORT_KEYS)])
+
+    def action_flip_sort(self) -> None:
+        self.descending = not self.descending
+        self.reload_all()
+
+    @on(TicketTable.SortRequested)
+    def _header_clicked(self, message: TicketTable.SortRequested) -> None:
+        message.stop()
+        if message.key == self.sort_key:
+            self.action_flip_sort()
+        else:
+            self._sort_by(message.key)
+
+    def _sort_by(self, key: str) -> None:
+        self.sort_key = key
+        self.descending = key not in ASCENDING_FIRST
+        self.reload_all()

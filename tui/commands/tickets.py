@@ -1,0 +1,153 @@
+"""`list`, `show`, `open`: quick lookups from a shell or a tmux popup.
+
+Exit codes: 0 ok, 3 not logged in, 4 no such ticket (or not mine to see), 1 any other
+error — always with one line on stderr. Server text is cleaned before printing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+from tui.config import LoadedSettings
+from tui.i18n import _
+from tui.session import Workspace
+
+from .common import CommandError, fail, pick_profile, run
+
+STATUSES = ("open", "approval", "solved", "closed", "all")
+LIST_PAGE = 100
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("list", help=_("list my tickets"))
+    p.add_argument(
+        "--status",
+        choices=STATUSES,
+        default="open",
+        help=_("which tickets (default: open)"),
+    )
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.add_argument(
+        "--limit", type=int, default=50, metavar="N", help=_("at most N tickets (default 50)")
+    )
+    p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
+    p.set_defaults(handler=list_command)
+
+    p = sub.add_parser("show", help=_("print a ticket and its whole thread"))
+    p.add_argument("ticket", metavar="N|URL", help=_("ticket number or link"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
+    p.set_defaults(handler=show_command)
+
+    p = sub.add_parser("open", help=_("start the console on a ticket"))
+    p.add_argument("ticket", metavar="N|URL", help=_("ticket number or link"))
+    p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
+    p.set_defaults(handler=open_command)
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _ticket_id(text: str, server_url: str | None) -> int:
+    from tui.links import LinkError, parse_ticket_ref
+
+    try:
+        return parse_ticket_ref(text, server_url)
+    except LinkError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def list_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    if args.limit < 1:
+        return fail(_("--limit must be at least 1."))
+
+    async def action(workspace: Workspace) -> int:
+        from tui.api import TicketFilter, TicketSummary
+        from tui.render_text import ticket_list
+
+        f = TicketFilter(args.status)
+        rows: list[TicketSummary] = []
+        total = 0
+        while len(rows) < args.limit:
+            count = min(LIST_PAGE, args.limit - len(rows))
+            page = await workspace.client.list_tickets(f, start=len(rows), count=count)
+            total = page.total
+            rows.extend(page.rows)
+            if not page.rows or len(rows) >= total:
+                break
+        rows = rows[: args.limit]
+        if args.json:
+            payload = {
+                "status": f.value,
+                "total": total,
+                "tickets": [
+                    {**t.model_dump(mode="json"), "status_label": t.status.label} for t in rows
+                ],
+            }
+            _write(json.dumps(payload, indent=2))
+            return 0
+        if not rows:
+            _write(_("No tickets ({filter}).").format(filter=f.label))
+            return 0
+        _write(ticket_list(rows, _now()))
+        if total > len(rows):
+            _write(
+                _("{n} of {total} shown; use --limit to see more.").format(n=len(rows), total=total)
+            )
+        return 0
+
+    return run(args, loaded, action)
+
+
+def show_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    async def action(workspace: Workspace) -> int:
+        from tui.api import NotFound, PermissionDenied
+        from tui.render_text import ticket_detail
+
+        client = workspace.client
+        ticket_id = _ticket_id(args.ticket, client.web_url)
+        try:
+            detail = await client.get_ticket(ticket_id)
+        except (NotFound, PermissionDenied):
+            raise CommandError(_not_found(ticket_id), code=4) from None
+        url = client.ticket_url(ticket_id)
+        if args.json:
+            payload = detail.model_dump(mode="json")
+            payload["url"] = url
+            payload["timeline"] = [i.model_dump(mode="json") for i in detail.timeline()]
+            _write(json.dumps(payload, indent=2))
+        else:
+            _write(ticket_detail(detail, _now(), url=url))
+        workspace.seen.mark_seen(ticket_id, detail.ticket.date_mod)
+        return 0
+
+    return run(args, loaded, action)
+
+
+def _not_found(ticket_id: int) -> str:
+    return _("Ticket {n} does not exist, or you may not see it.").format(n=ticket_id)
+
+
+def open_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    server_url: str | None = None
+    if not getattr(args, "demo", False):
+        try:
+            server_url = pick_profile(args, loaded)[1].url
+        except CommandError as exc:
+            return fail(str(exc), exc.code)
+    try:
+        ticket_id = _ticket_id(args.ticket, server_url)
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
+    from tui.cli import run_console
+
+    return run_console(args, loaded, open_ticket=ticket_id)
