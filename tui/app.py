@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.config import LoadedSettings, Profile
 from tui.i18n import _
-from tui.messages import SignedIn, SignedOut
+from tui.messages import SignedIn, SignedOut, TicketChanged, TicketCreated
 
 if TYPE_CHECKING:
     from tui.api import GlpiClient, GlpiError
@@ -131,11 +131,26 @@ class CeboxApp(App[int]):
         workspace.demo = True
         self._enter(workspace)
 
+    def on_ticket_changed(self, message: TicketChanged) -> None:
+        self._tell_dashboard(TicketChanged(message.ticket_id))
+
+    def on_ticket_created(self, message: TicketCreated) -> None:
+        self._tell_dashboard(TicketCreated(message.ticket_id))
+
+    def _tell_dashboard(self, message: TicketChanged | TicketCreated) -> None:
+        """Facts from a ticket screen reach the dashboard below it (messages only bubble up)."""
+        from screens.dashboard import DashboardScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.post_message(message)
+
     def on_signed_in(self, message: SignedIn) -> None:
         self._enter(message.workspace)
 
     def _enter(self, workspace: Workspace) -> None:
         self.workspace = workspace
+        workspace.seen.now = self.now
         if workspace.me.password_expired:
             from screens.password import PasswordScreen
 

@@ -6,6 +6,7 @@ Free of Textual, so the command-line subcommands and the console share it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,8 +42,14 @@ def make_client(profile: Profile) -> GlpiClient:
 class SeenTickets:
     """When I last looked at each ticket, to mark those updated since (per profile)."""
 
-    def __init__(self, profile: str, root: Path | None = None) -> None:
+    def __init__(
+        self,
+        profile: str,
+        root: Path | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         self.path = (root or state_dir()) / "seen" / f"{_safe(profile)}.json"
+        self.now = now or (lambda: datetime.now().astimezone())
         self._since: float | None = None
         self._seen: dict[str, float] = {}
         self._loaded = False
@@ -56,7 +63,7 @@ class SeenTickets:
             self._since = float(data.get("since"))
             self._seen = {str(k): float(v) for k, v in data.get("tickets", {}).items()}
         except (OSError, ValueError, TypeError, AttributeError):
-            self._since = datetime.now().timestamp()
+            self._since = self.now().timestamp()
             self._save()
 
     def _save(self) -> None:
@@ -74,7 +81,7 @@ class SeenTickets:
 
     def mark_seen(self, ticket_id: int, date_mod: datetime | None = None) -> None:
         self._load()
-        stamp = max(date_mod.timestamp() if date_mod else 0.0, datetime.now().timestamp())
+        stamp = max(date_mod.timestamp() if date_mod else 0.0, self.now().timestamp())
         self._seen[str(ticket_id)] = stamp
         self._save()
 
