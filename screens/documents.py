@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from tui.api import Document, GlpiError
 from tui.config import downloads_dir
 from tui.forms import human_size
-from tui.i18n import _
+from tui.i18n import _, pgettext
 from widgets.timeline import format_when
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class DocumentsScreen(ModalScreen[None]):
         Binding(
             "o",
             "open",
-            _("Open"),
+            pgettext("verb", "Open"),
             id="documents.open",
             tooltip=_("Save the selected document, then open it with the system's application"),
         ),
@@ -93,7 +93,7 @@ class DocumentsScreen(ModalScreen[None]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(_("Download"), id="documents-download", variant="primary")
                 if self.opener is not None:
-                    yield Button(_("Open"), id="documents-open")
+                    yield Button(pgettext("verb", "Open"), id="documents-open")
                 yield Button(_("Close"), id="documents-close")
 
     def on_mount(self) -> None:

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tui.api import GlpiError, NotFound, PermissionDenied
-from tui.i18n import _
+from tui.i18n import _, pgettext
 from tui.links import LinkError, parse_ticket_ref
 from tui.session import Workspace
 
@@ -48,7 +48,7 @@ class GotoScreen(ModalScreen[int | None]):
             )
             yield Static("", id="goto-error", classes="error-text", markup=False)
             with Horizontal(id="dialog-buttons"):
-                yield Button(_("Open"), id="goto-open", variant="primary")
+                yield Button(pgettext("verb", "Open"), id="goto-open", variant="primary")
                 yield Button(_("Cancel"), id="goto-cancel")
 
     def on_mount(self) -> None:

@@ -31,11 +31,13 @@ class HelpScreen(ModalScreen[None]):
             yield Label(_("Help"), id="dialog-title")
             how_to = getattr(self.target, "help_text", None)
             text = how_to() if callable(how_to) else ""
-            lines = [text, "", f"### {_('Keys')}", ""] if text else [f"### {_('Keys')}", ""]
+            keys = _("Keys")
+            lines = [text, "", f"### {keys}", ""] if text else [f"### {keys}", ""]
             for binding in [*self.target.BINDINGS, *self.app.BINDINGS]:
                 if isinstance(binding, Binding) and binding.description:
                     lines.append(f"- `{_key_label(binding.key)}` — {binding.description}")
-            lines.append(f"- `Ctrl+P` — {_('Command palette: every action by name')}")
+            palette = _("Command palette: every action by name")
+            lines.append(f"- `Ctrl+P` — {palette}")
             yield Markdown("\n".join(lines))
 
     def action_close(self) -> None:

@@ -122,6 +122,8 @@ class TicketScreen(Screen[None]):
         self._draft_timer: Timer | None = None
         self._reply_text = ""
         self._reply_paths: list[Path] = []
+        self._refusal = ""
+        """A refusal reason not yet confirmed by the server, offered again."""
 
     @property
     def shell(self) -> CeboxApp:
@@ -564,16 +566,24 @@ class TicketScreen(Screen[None]):
     async def _refuse(self) -> None:
         from screens.refuse import RefuseScreen
 
-        reason = await self.app.push_screen_wait(RefuseScreen(self.ticket_id))
+        modal = RefuseScreen(self.ticket_id)
+        kept = self._refusal
+        if kept:
+            modal.call_later(lambda: modal.query_one("#refuse-reason", TextArea).load_text(kept))
+        reason = await self.app.push_screen_wait(modal)
         if not reason:
             return
-        await self._answer(
+        self._refusal = reason
+        if await self._answer(
             lambda c: c.refuse_solution(self.ticket_id, reason),
             done=_("Solution refused: the ticket is back with the support team."),
             title=_("Refuse the solution"),
-        )
+        ):
+            self._refusal = ""
 
-    async def _answer(self, call: Any, *, done: str, title: str) -> None:
+    async def _answer(self, call: Any, *, done: str, title: str) -> bool:
+        """True once the server has the answer. After an unconfirmed one the ticket is
+        reloaded, so approve/refuse are offered again only if it did not arrive."""
         self.answering = True
         for button in self.query("#reply-approve, #reply-refuse").results(Button):
             button.disabled = True
@@ -581,7 +591,9 @@ class TicketScreen(Screen[None]):
             await self.shell.call_api(call)
         except GlpiError as error:
             self.shell.show_error(error, title=title)
-            return
+            if getattr(error, "uncertain", False):
+                await self._fetch()
+            return False
         finally:
             self.answering = False
             for button in self.query("#reply-approve, #reply-refuse").results(Button):
@@ -589,6 +601,7 @@ class TicketScreen(Screen[None]):
         self.notify(done)
         self.post_message(TicketChanged(self.ticket_id))
         await self._fetch()
+        return True
 
 
 def _graphical_browser() -> webbrowser.BaseBrowser | None:

@@ -93,8 +93,11 @@ def run_console(
         print(f"cebox-support: {problem}", file=sys.stderr)
     for name, profile in loaded.settings.profiles.items():
         if profile.insecure:
+            from tui.i18n import _
+
             print(
-                f"cebox-support: WARNING: TLS verification is off for profile {name!r}",
+                "cebox-support: "
+                + _("WARNING: TLS verification is off for profile {name}").format(name=name),
                 file=sys.stderr,
             )
     try:

@@ -132,14 +132,34 @@ async def submit_ticket(
         done += 1
     ticket_id = result.ticket_id
     assert ticket_id is not None
+    known: set[int] = set()
     for attachment in draft.attachments:
         step(_("Sending {name}…").format(name=attachment.name))
         try:
-            await client.upload_document(ticket_id, attachment.path)
+            known.add(await client.upload_document(ticket_id, attachment.path))
         except GlpiError as error:
-            result.failed.append(DocumentFailure(attachment.path, attachment.name, error))
+            found = None
+            if _uncertain(error):
+                found = await _arrived(client, ticket_id, attachment.name, known)
+            if found is None:
+                result.failed.append(DocumentFailure(attachment.path, attachment.name, error))
+            else:
+                known.add(found)
+                result.uploaded.append(attachment.path)
         else:
             result.uploaded.append(attachment.path)
         done += 1
     step(_("Done."))
     return result
+
+
+async def _arrived(client: GlpiClient, ticket_id: int, name: str, known: set[int]) -> int | None:
+    """After an unanswered upload: the ticket's new document of that name, if it is there."""
+    try:
+        documents = (await client.get_ticket(ticket_id)).documents
+    except GlpiError:
+        return None
+    for document in documents:
+        if document.filename == name and document.id not in known:
+            return document.id
+    return None

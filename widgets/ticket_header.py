@@ -60,15 +60,15 @@ class TicketHeader(Vertical):
         self.query_one("#ticket-dates", Static).update(Text(dates, style="dim"))
 
         people = Text()
-        people.append(_("Requester") + ": ", style="dim")
+        people.append(_("{label}: ").format(label=_("Requester")), style="dim")
         people.append(_names(detail, ActorRole.REQUESTER, me_id))
         observers = detail.people(ActorRole.OBSERVER)
         if observers:
-            people.append("  " + _("Observers") + ": ", style="dim")
+            people.append("  " + _("{label}: ").format(label=_("Observers")), style="dim")
             people.append(_names(detail, ActorRole.OBSERVER, me_id))
         technicians = detail.people(ActorRole.ASSIGNED)
         if technicians:
-            people.append("  " + _("Technician") + ": ", style="dim")
+            people.append("  " + _("{label}: ").format(label=_("Technician")), style="dim")
             people.append(_names(detail, ActorRole.ASSIGNED, me_id))
         self.query_one("#ticket-people", Static).update(people)
 

@@ -285,6 +285,10 @@ class GlpiClient:
                 cls, message = E.glpi_error_message("ERROR_API_DISABLED", None)
             if status == 403 and cls is E.ServerError:
                 cls, message = E.PermissionDenied, _("You are not allowed to see this.")
+            if status >= 500 and cls in (E.InvalidRequest, E.ServerError):
+                # A crash on the server is no refusal of the input: the user may try again.
+                cls = E.ServerError
+                message = _("The server failed ({status}); try again later.").format(status=status)
             return cls(message, code=code, status=status, detail=server_message)
         if status >= 500:
             return E.ServerError(

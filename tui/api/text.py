@@ -81,7 +81,9 @@ def _convert(source: str) -> str:
         def convert_img(self, el: Any, text: str, parent_tags: Any = None, **kw: Any) -> str:
             name = el.attrs.get("alt") or el.attrs.get("title") or el.attrs.get("src", "")
             name = name.rsplit("/", 1)[-1].split("?", 1)[0] or "image"
-            return f"[image: {name}]"
+            from tui.i18n import _
+
+            return _("[image: {name}]").format(name=name)
 
         def convert_a(self, el: Any, text: str, parent_tags: Any = None, **kw: Any) -> str:
             href = el.get("href") or ""

@@ -201,10 +201,10 @@ def human_size(n: int) -> str:
     """Sizes the way GLPI shows them (binary multiples, labelled KB/MB/GB)."""
     if n < 1024:
         return f"{n} " + _("B")
-    for unit in ("KB", "MB", "GB"):
+    for unit in (_("KB"), _("MB"), _("GB")):
         n_f = n / 1024
-        if n_f < 1024 or unit == "GB":
-            return f"{n_f:.1f}".removesuffix(".0") + " " + _(unit)
+        if n_f < 1024 or unit == _("GB"):
+            return f"{n_f:.1f}".removesuffix(".0") + " " + unit
         n = int(n_f)
     raise AssertionError("unreachable")
 
