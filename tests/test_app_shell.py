@@ -1,0 +1,40 @@
+"""The app shell: window too small, user keymap, palette lists the screen's actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from screens.too_small import TooSmallScreen
+
+
+async def test_too_small_window_says_so_and_recovers(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.resize_terminal(50, 15)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
+
+
+async def test_user_keymap_rebinds_by_id(make_app: Any) -> None:
+    app = make_app()
+    app.set_keymap({"dashboard.goto": "f6"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "GotoScreen"
+
+
+async def test_palette_lists_the_screen_actions(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for expected in ("Go to", "Refresh", "New incident", "Change password", "Log out"):
+            assert any(expected.lower() in t.lower() for t in titles), (expected, titles)
