@@ -52,8 +52,11 @@ class LoginScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, settings: Settings, *, profile_name: str | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, profile_name: str | None = None, auto_resume: bool = True
+    ) -> None:
         super().__init__()
+        self.auto_resume = auto_resume
         self.settings = settings
         self.profile_name = profile_name if profile_name in settings.profiles else None
         if self.profile_name is None and len(settings.profiles) == 1:
@@ -122,7 +125,8 @@ class LoginScreen(Screen[None]):
         if self.profile_name is not None:
             self._fill_from(self.settings.profiles[self.profile_name])
             self._filled_from = self.profile_name
-            self.resume_session(self.profile_name, self.settings.profiles[self.profile_name])
+            if self.auto_resume:
+                self.resume_session(self.profile_name, self.settings.profiles[self.profile_name])
         self._focus_first_empty()
 
     def help_text(self) -> str:

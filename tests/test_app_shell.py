@@ -38,3 +38,28 @@ async def test_palette_lists_the_screen_actions(make_app: Any) -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for expected in ("Go to", "Refresh", "New incident", "Change password", "Log out"):
             assert any(expected.lower() in t.lower() for t in titles), (expected, titles)
+
+
+async def test_switch_profile_from_the_palette(make_app: Any, fresh_helpdesk: Any) -> None:
+    from textual.widgets import Input
+
+    from tui.config import Profile
+
+    app = make_app()
+    app.settings.profiles["other"] = Profile(url=fresh_helpdesk.api_url, login="tech")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        first = app.workspace
+        app.switch_profile()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LoginScreen"
+        app.screen.query_one("#server-url", Input).value = fresh_helpdesk.api_url
+        app.screen.query_one("#login-user", Input).value = "tech"
+        app.screen.query_one("#login-password", Input).value = "tech"
+        app.screen.query_one("#login-password", Input).focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
+        assert app.workspace is not first and app.workspace.me.login == "tech"
+        assert len(app.screen_stack) == 2

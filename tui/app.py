@@ -149,8 +149,14 @@ class CeboxApp(App[int]):
         self._enter(message.workspace)
 
     def _enter(self, workspace: Workspace) -> None:
-        self.workspace = workspace
+        previous, self.workspace = self.workspace, workspace
+        if previous is not None and previous is not workspace:
+            from tui.session import close
+
+            self.run_worker(close(previous), group="close-profile", exit_on_error=False)
         workspace.seen.now = self.now
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
         if workspace.me.password_expired:
             from screens.password import PasswordScreen
 
@@ -215,6 +221,11 @@ class CeboxApp(App[int]):
 
         assert self.workspace is not None
         self.push_screen(PasswordScreen(self.workspace, forced=False))
+
+    def switch_profile(self) -> None:
+        from screens.login import LoginScreen
+
+        self.push_screen(LoginScreen(self.settings, profile_name=None, auto_resume=False))
 
     async def sign_out(self) -> None:
         from tui.session import sign_out
