@@ -36,7 +36,7 @@ async def test_palette_lists_the_screen_actions(make_app: Any) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for expected in ("Go to", "Refresh", "New incident", "Change password", "Log out"):
+        for expected in ("Go to", "Refresh", "New incident", "Switch profile", "Log out"):
             assert any(expected.lower() in t.lower() for t in titles), (expected, titles)
 
 

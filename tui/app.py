@@ -298,6 +298,11 @@ class CeboxApp(App[int]):
                 _("Change password"), _("Change your GLPI password"), self.change_password
             )
             yield SystemCommand(
+                _("Switch profile"),
+                _("Sign in to another server profile (the current session stays cached)"),
+                self.switch_profile,
+            )
+            yield SystemCommand(
                 _("Log out"),
                 _("End the session and return to the login"),
                 lambda: self.run_worker(self.sign_out(), exit_on_error=False),
