@@ -290,11 +290,11 @@ def main(argv: list[str] | None = None) -> int:
 
             def ui(mode: str, arg: Any) -> list[dict[str, Any]]:
                 runs = []
-                for _ in range(args.runs):
+                for i in range(args.runs):
                     server.clear()
-                    runs.append(
-                        run_child(UI_CHILD.format(api=server.api_url, mode=mode, arg=arg), env)
-                    )
+                    fresh = child_env(Path(tmp) / f"home-{mode}-{i}")  # no cached session
+                    code = UI_CHILD.format(api=server.api_url, mode=mode, arg=arg)
+                    runs.append(run_child(code, fresh))
                     runs[-1]["requests"] = server.requests()
                     runs[-1]["ticket_requests"] = server.requests(f"Ticket/{arg}")
                     runs[-1]["search_requests"] = server.requests("search/Ticket")
@@ -345,13 +345,11 @@ def main(argv: list[str] | None = None) -> int:
             prepare_db(db2, bulk=100_000)
             server = Server(db2, args.rtt_ms).start()
             try:
-                env = child_env(Path(tmp) / "home2")
                 runs = []
-                for _ in range(max(1, args.runs // 2)):
+                for i in range(max(1, args.runs // 2)):
                     server.clear()
-                    runs.append(
-                        run_child(UI_CHILD.format(api=server.api_url, mode="scroll", arg=20), env)
-                    )
+                    code = UI_CHILD.format(api=server.api_url, mode="scroll", arg=20)
+                    runs.append(run_child(code, child_env(Path(tmp) / f"home-scroll-{i}")))
                     runs[-1]["search_requests"] = server.requests("search/Ticket")
                 if "big" in wanted:
                     results.append(
@@ -367,9 +365,10 @@ def main(argv: list[str] | None = None) -> int:
                         )
                     )
                 if "keys" in wanted:
+                    code = UI_CHILD.format(api=server.api_url, mode="keys", arg=60)
                     keys = [
-                        run_child(UI_CHILD.format(api=server.api_url, mode="keys", arg=60), env)
-                        for _ in range(max(1, args.runs // 2))
+                        run_child(code, child_env(Path(tmp) / f"home-keys-{i}"))
+                        for i in range(max(1, args.runs // 2))
                     ]
                     results.append(
                         Result(
