@@ -63,3 +63,19 @@ async def test_switch_profile_from_the_palette(make_app: Any, fresh_helpdesk: An
         assert type(app.screen).__name__ == "DashboardScreen"
         assert app.workspace is not first and app.workspace.me.login == "tech"
         assert len(app.screen_stack) == 2
+
+
+async def test_ticket_change_refreshes_the_dashboard_once(make_app: Any, helpdesk: Any) -> None:
+    from tui.messages import TicketChanged
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        helpdesk.clear_log()
+        app.post_message(TicketChanged(1))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        searches = [e for e in helpdesk.request_log if "search/Ticket" in e.path]
+        assert 1 <= len(searches) <= 7  # one page and the five counts, not a loop

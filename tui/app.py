@@ -141,6 +141,7 @@ class CeboxApp(App[int]):
         """Facts from a ticket screen reach the dashboard below it (messages only bubble up)."""
         from screens.dashboard import DashboardScreen
 
+        message.stop()  # handled there, it must not bubble back up to here
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
                 screen.post_message(message)
