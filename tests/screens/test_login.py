@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import stat
 import sys
 import types
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -17,6 +15,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from screens.login import LoginScreen
 from screens.relogin import ReloginScreen
+from tests.conftest import wait_for
 from tui.api import GlpiClient, SessionExpired, TicketFilter
 from tui.app import CeboxApp
 from tui.config import LoadedSettings, Profile, Settings, config_path, load_settings
@@ -26,16 +25,6 @@ from tui.tokens import read_secret, session_token_path, user_token_path, write_s
 ALL = TicketFilter.ALL
 CLOSED_PORT_URL = "http://127.0.0.1:9/apirest.php"
 """Loopback, nothing listening: a deterministic "cannot connect"."""
-
-
-async def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Poll until `predicate` holds (background work no pilot call waits on)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        await asyncio.sleep(0.02)
 
 
 class StubDashboard(Screen[None]):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import types
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from screens.login import LoginScreen
 from screens.password import PasswordScreen
+from tests.conftest import wait_for
 from tui.api import AuthError, GlpiClient
 from tui.app import CeboxApp
 from tui.config import LoadedSettings, Profile, Settings, config_path
@@ -22,16 +21,6 @@ from tui.tokens import read_secret, session_token_path
 from widgets.password_checklist import PasswordChecklist
 
 NEW = "N3w-pass!"
-
-
-async def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Poll until `predicate` holds (background work no pilot call waits on)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        await asyncio.sleep(0.02)
 
 
 class StubDashboard(Screen[None]):

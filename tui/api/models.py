@@ -319,30 +319,22 @@ class TicketDetail(_Model):
                 text=t.text,
             )
         ]
-        for f in self.followups:
-            if not f.is_private:
-                items.append(
-                    TimelineItem(
-                        kind=TimelineKind.FOLLOWUP,
-                        id=f.id,
-                        date=f.date,
-                        author=f.author,
-                        author_id=f.author_id,
-                        text=f.text,
-                    )
+        for kind, entries in (
+            (TimelineKind.FOLLOWUP, self.followups),
+            (TimelineKind.TASK, self.tasks),
+        ):
+            items.extend(
+                TimelineItem(
+                    kind=kind,
+                    id=e.id,
+                    date=e.date,
+                    author=e.author,
+                    author_id=e.author_id,
+                    text=e.text,
                 )
-        for task in self.tasks:
-            if not task.is_private:
-                items.append(
-                    TimelineItem(
-                        kind=TimelineKind.TASK,
-                        id=task.id,
-                        date=task.date,
-                        author=task.author,
-                        author_id=task.author_id,
-                        text=task.text,
-                    )
-                )
+                for e in entries
+                if not e.is_private
+            )
         for s in self.solutions:
             items.append(
                 TimelineItem(
