@@ -11,7 +11,7 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import LoadingIndicator, Static
 
 from tui.api import SolutionStatus, TimelineItem, TimelineKind
@@ -44,33 +44,36 @@ _SOLUTION_CLASS = {
 }
 
 
-class TimelineEntry(Vertical):
-    """One item of the thread; `mine` when I wrote it, so it stands apart from the support's."""
+class TimelineEntry(Static):
+    """One item of the thread; `mine` when I wrote it, so it stands apart from the support's.
+
+    A single widget (its header line and text in one renderable): a thread of 50 items
+    mounts 50 widgets, not 150.
+    """
 
     DEFAULT_CSS = """
     TimelineEntry { height: auto; }
-    TimelineEntry > Static { height: auto; }
     """
 
     def __init__(self, item: TimelineItem, *, mine: bool, author: str) -> None:
         classes = f"timeline-item kind-{item.kind.value} {'mine' if mine else 'theirs'}"
         if item.solution_status is not None:
             classes += f" {_SOLUTION_CLASS[item.solution_status]}"
-        super().__init__(classes=classes)
         self.item = item
         self.mine = mine
         self.author = author
+        super().__init__(Text.assemble(self.meta(), "\n", self.body()), classes=classes)
 
     def meta(self) -> Text:
         item = self.item
-        line = Text()
+        line = Text(style="dim")
         line.append(kind_label(item.kind), style="bold")
         who = _("You") if self.mine else self.author
         if who:
             line.append(" · ")
             line.append(who, style="bold" if self.mine else "")
         line.append(" · ")
-        line.append(format_when(item.date), style="dim")
+        line.append(format_when(item.date))
         if item.solution_status is not None:
             line.append(" · ")
             line.append(item.solution_status.label, style="italic")
@@ -85,10 +88,6 @@ class TimelineEntry(Vertical):
                 body.append(f"  {human_size(item.document.size)}", style="dim")
             return body
         return Text(item.text or _("(no text)"))
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.meta(), classes="timeline-meta")
-        yield Static(self.body(), classes="timeline-body")
 
 
 class Timeline(VerticalScroll):

@@ -135,10 +135,7 @@ async def type_reply(pilot: Any, text: str) -> None:
 
 
 def entry_texts(screen: TicketScreen) -> list[str]:
-    return [
-        str(e.query_one(".timeline-body", Static).render())
-        for e in screen.query_one(Timeline).entries
-    ]
+    return [str(e.body()) for e in screen.query_one(Timeline).entries]
 
 
 # -- snapshots ---------------------------------------------------------------------
@@ -183,7 +180,7 @@ async def test_thread_marks_my_messages_and_hides_private_ones(helpdesk: Any) ->
         assert kinds == ["description", "document", "followup", "followup", "task"]
         mine = [e for e in entries if e.has_class("mine")]
         assert {e.item.kind.value for e in mine} == {"description", "document", "followup"}
-        assert all("You" in str(e.query_one(".timeline-meta", Static).render()) for e in mine)
+        assert all("You" in str(e.meta()) for e in mine)
         texts = " ".join(entry_texts(screen))
         assert "Note interne" not in texts and "Tâche privée" not in texts
         assert "qgaAgent.log" in texts
