@@ -40,6 +40,13 @@ def data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME)
 
 
+def file_safe(name: str) -> str:
+    """A profile name or draft key usable as a file name in our own folders."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "default"
+
+
 def downloads_dir() -> Path:
     return platformdirs.user_downloads_path()
 

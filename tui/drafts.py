@@ -8,24 +8,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import time
 from pathlib import Path
 from typing import Any
 
-from tui.config import state_dir
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", text) or "default"
+from tui.config import file_safe, state_dir
 
 
 class Drafts:
     def __init__(self, profile: str, root: Path | None = None) -> None:
-        self.folder = (root or state_dir() / "drafts") / _safe(profile)
+        self.folder = (root or state_dir() / "drafts") / file_safe(profile)
 
     def path(self, key: str) -> Path:
-        return self.folder / f"{_safe(key)}.json"
+        return self.folder / f"{file_safe(key)}.json"
 
     def save(self, key: str, content: dict[str, Any]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)

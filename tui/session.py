@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.api import GlpiClient, GlpiError, Me, ServerConfig, SessionExpired, TicketDetail
-from tui.config import Profile, state_dir
+from tui.config import Profile, file_safe, state_dir
 from tui.drafts import Drafts
 from tui.tokens import (
     InsecureTokenFile,
@@ -48,7 +48,7 @@ class SeenTickets:
         root: Path | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
-        self.path = (root or state_dir()) / "seen" / f"{_safe(profile)}.json"
+        self.path = (root or state_dir()) / "seen" / f"{file_safe(profile)}.json"
         self.now = now or (lambda: datetime.now().astimezone())
         self._since: float | None = None
         self._seen: dict[str, float] = {}
@@ -84,12 +84,6 @@ class SeenTickets:
         stamp = max(date_mod.timestamp() if date_mod else 0.0, self.now().timestamp())
         self._seen[str(ticket_id)] = stamp
         self._save()
-
-
-def _safe(text: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", text) or "default"
 
 
 @dataclass

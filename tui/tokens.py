@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 from pathlib import Path
 
-from tui.config import data_dir, state_dir
+from tui.config import data_dir, file_safe, state_dir
 from tui.i18n import _
 
 
@@ -20,16 +19,12 @@ class InsecureTokenFile(Exception):
     """A token file others can read: refused rather than trusted."""
 
 
-def _safe(profile: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", profile) or "default"
-
-
 def session_token_path(profile: str) -> Path:
-    return state_dir() / "sessions" / f"{_safe(profile)}.token"
+    return state_dir() / "sessions" / f"{file_safe(profile)}.token"
 
 
 def user_token_path(profile: str) -> Path:
-    return data_dir() / "tokens" / f"{_safe(profile)}.token"
+    return data_dir() / "tokens" / f"{file_safe(profile)}.token"
 
 
 def write_secret(path: Path, value: str) -> None:
