@@ -219,6 +219,8 @@ UI_CHILD = """
             await until(lambda: table_rows(app) > 0)
             result["login_to_rows"] = time.perf_counter() - t0
             if MODE == "open":
+                await app.workers.wait_for_complete()
+                await asyncio.sleep(0.3)  # the user finds the ticket in the settled list
                 t0 = time.perf_counter()
                 app.open_ticket(ARG)
                 await until(lambda: type(app.screen).__name__ == "TicketScreen"

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Input, Static
 
 from tui.api import GlpiError, TicketFilter, TicketPage, TicketSummary
 from tui.i18n import _
@@ -24,7 +24,9 @@ from tui.messages import TicketChanged, TicketCreated
 from tui.render_text import exact_time
 from tui.session import Workspace
 from widgets.filter_tabs import FILTERS, FilterTabs
+from widgets.key_bar import KeyBar
 from widgets.ticket_table import PAGE, SORT_KEYS, TicketTable, sort_label
+from widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from tui.app import CeboxApp
@@ -108,6 +110,13 @@ class DashboardScreen(Screen[None]):
         self._started = False
         self._search_timer: Timer | None = None
         self._auto: Timer | None = None
+        self._early_key = (self.filter, self.text, self.sort_key, self.descending)
+        self._early_page = workspace.start(
+            lambda c: c.list_tickets(
+                self.filter, start=0, count=PAGE, sort=self.sort_key, descending=self.descending
+            )
+        )
+        self._early_counts = workspace.start(lambda c: c.count_all_filters())
 
     @property
     def shell(self) -> CeboxApp:
@@ -116,7 +125,7 @@ class DashboardScreen(Screen[None]):
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield FilterTabs(self.filter, id="filters")
         yield Input(
             placeholder=_("/ Search titles and descriptions"),
@@ -128,7 +137,7 @@ class DashboardScreen(Screen[None]):
         )
         yield Static("", id="empty", markup=False)
         yield Static("", id="status-line", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         me = self.workspace.me
@@ -179,11 +188,15 @@ class DashboardScreen(Screen[None]):
     async def _load_first(
         self, filter: TicketFilter, text: str, sort: str, descending: bool, token: int
     ) -> None:
+        early, self._early_page = self._early_page, None
+        if (filter, text, sort, descending) != self._early_key:
+            early = None
         try:
             page = await self.shell.call_api(
                 lambda c: c.list_tickets(
                     filter, start=0, count=PAGE, text=text or None, sort=sort, descending=descending
-                )
+                ),
+                early=early,
             )
         except GlpiError as exc:
             self.table.page_failed(token)
@@ -194,7 +207,8 @@ class DashboardScreen(Screen[None]):
     @work(group="ticket-counts", exclusive=True, exit_on_error=False)
     async def _load_counts(self) -> None:
         try:
-            counts = await self.shell.call_api(lambda c: c.count_all_filters())
+            early, self._early_counts = self._early_counts, None
+            counts = await self.shell.call_api(lambda c: c.count_all_filters(), early=early)
         except GlpiError:
             return
         self.counts = counts

@@ -15,13 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.config import config_dir
 from tui.forms import FormDefinition, FormFileError, load_forms
 from tui.i18n import _, language
 from tui.session import Workspace
+from widgets.key_bar import KeyBar
+from widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from tui.app import CeboxApp
@@ -52,7 +54,7 @@ class FormsScreen(Screen[None]):
         return cast("CeboxApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="forms-panel"):
             yield Label(_("Forms"), id="forms-title")
             yield Static(
@@ -62,7 +64,7 @@ class FormsScreen(Screen[None]):
             )
             yield OptionList(id="forms-list")
             yield Static("", id="forms-warnings", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("New ticket")

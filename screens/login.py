@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tui.api.errors import GlpiError
 from tui.api.urls import normalize_api_url
@@ -23,6 +23,8 @@ from tui.config import Profile, Settings, config_path, profile_name_for, save_se
 from tui.i18n import _
 from tui.messages import SignedIn
 from tui.tokens import InsecureTokenFile
+from widgets.key_bar import KeyBar
+from widgets.title_bar import TitleBar
 
 
 def is_loopback(url: str) -> bool:
@@ -68,7 +70,7 @@ class LoginScreen(Screen[None]):
     # -- layout --------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="login-scroll"), Vertical(id="login-panel"):
             yield Label(_("Sign in to the ceBox support"), id="login-title")
             if self.settings.profiles:
@@ -117,7 +119,7 @@ class LoginScreen(Screen[None]):
                 )
             yield Static("", id="login-message", markup=False)
             yield Button(_("Sign in"), id="login-submit", variant="primary", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("Sign in")

@@ -20,8 +20,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
     Button,
-    Footer,
-    Header,
     Input,
     Label,
     ProgressBar,
@@ -39,6 +37,8 @@ from tui.session import Workspace
 from tui.submission import SubmissionResult, submit_ticket
 from widgets.attachments import AttachmentList
 from widgets.form_fields import Answer, DocumentsField, FieldWidget, field_widget
+from widgets.key_bar import KeyBar
+from widgets.title_bar import TitleBar
 
 SAVE_DELAY = 0.6
 
@@ -109,7 +109,7 @@ class NewTicketScreen(Screen[int | None]):
         return cast("CeboxApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="form-scroll"):
             yield Static(self.form.summary.get(self.lang), id="form-summary", markup=False)
             yield Static(_("Fields marked * are required."), id="form-legend", classes="hint")
@@ -125,7 +125,7 @@ class NewTicketScreen(Screen[int | None]):
             yield progress
             with Horizontal(id="form-buttons"):
                 yield Button(_("Submit"), id="form-submit", variant="primary", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = self.form.title.get(self.lang)

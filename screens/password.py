@@ -13,14 +13,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from tui.api import GlpiError
 from tui.i18n import _
 from tui.messages import SignedIn
 from tui.session import Workspace
 from tui.tokens import session_token_path, write_secret
+from widgets.key_bar import KeyBar
 from widgets.password_checklist import PasswordChecklist
+from widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from tui.app import CeboxApp
@@ -51,7 +53,7 @@ class PasswordScreen(Screen[None]):
         return cast("CeboxApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="password-scroll"), Vertical(id="password-panel"):
             yield Label(
                 _("Your password has expired: choose a new one")
@@ -84,7 +86,7 @@ class PasswordScreen(Screen[None]):
                 yield Button(
                     _("Log out") if self.forced else _("Cancel"), id="password-cancel", compact=True
                 )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("Password")

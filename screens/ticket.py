@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Static, TextArea
+from textual.widgets import Button, Static, TextArea
 
 from screens.confirm import ConfirmScreen
 from tui.api import (
@@ -39,8 +39,10 @@ from tui.i18n import _
 from tui.messages import TicketChanged
 from tui.session import Workspace
 from widgets.attachments import AttachmentList
+from widgets.key_bar import KeyBar
 from widgets.ticket_header import TicketHeader
 from widgets.timeline import Timeline
+from widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from tui.app import CeboxApp
@@ -124,6 +126,7 @@ class TicketScreen(Screen[None]):
         self._reply_paths: list[Path] = []
         self._refusal = ""
         """A refusal reason not yet confirmed by the server, offered again."""
+        self._early = workspace.start(lambda c: c.get_ticket(self.ticket_id))
 
     @property
     def shell(self) -> CeboxApp:
@@ -136,7 +139,7 @@ class TicketScreen(Screen[None]):
     # -- layout --------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield TicketHeader(self.ticket_id, id="ticket-header")
         yield Timeline(id="timeline")
         with Vertical(id="reply"):
@@ -151,7 +154,7 @@ class TicketScreen(Screen[None]):
                 yield Button(_("Approve"), id="reply-approve", variant="success", compact=True)
                 yield Button(_("Refuse"), id="reply-refuse", variant="error", compact=True)
                 yield Static("", id="reply-message", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("Ticket #{id}").format(id=self.ticket_id)
@@ -189,7 +192,8 @@ class TicketScreen(Screen[None]):
     async def _fetch(self) -> None:
         """Get the whole ticket (its parts in parallel) and redraw only if it changed."""
         try:
-            detail = await self.shell.call_api(lambda c: c.get_ticket(self.ticket_id))
+            early, self._early = self._early, None
+            detail = await self.shell.call_api(lambda c: c.get_ticket(self.ticket_id), early=early)
         except GlpiError as error:
             if self.detail is None:
                 await self.query_one("#timeline", Timeline).show_message(
@@ -365,6 +369,8 @@ class TicketScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._save_draft()
+        if self._early is not None:
+            self._early.cancel()
 
     # -- reply ------------------------------------------------------------------------
 

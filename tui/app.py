@@ -31,6 +31,22 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+_WARM_UP = (
+    "tui.session",
+    "tui.api.client",
+    "httpcore",
+    "anyio._backends._asyncio",
+    "anyio.streams.tls",
+    "truststore",
+    "screens.dashboard",
+    "screens.ticket",
+    "bs4",
+    "markdownify",
+    "screens.forms",
+)
+"""Loaded in order while the user types the password: what signing in needs first,
+then what opening a ticket or a form needs."""
+
 
 @dataclass
 class DemoLogin:
@@ -112,7 +128,7 @@ class CeboxApp(App[int]):
         import threading
 
         def load() -> None:
-            for name in ("tui.session", "tui.api.client", "screens.dashboard"):
+            for name in _WARM_UP:
                 with contextlib.suppress(Exception):
                     importlib.import_module(name)
 
@@ -181,15 +197,21 @@ class CeboxApp(App[int]):
         assert self.workspace is not None
         return self.workspace.client
 
-    async def call_api(self, action: Callable[[GlpiClient], Awaitable[T]]) -> T:
+    async def call_api(
+        self,
+        action: Callable[[GlpiClient], Awaitable[T]],
+        *,
+        early: Awaitable[T] | None = None,
+    ) -> T:
         """Run a GLPI call; on an expired session ask to log in again and replay it once.
 
+        `early` is the same call already sent (`Workspace.start`): its answer is used.
         Must run in a worker (it may wait for the re-login modal).
         """
         from tui.api import SessionExpired
 
         try:
-            return await action(self.client)
+            return await (early if early is not None else action(self.client))
         except SessionExpired:
             if not await self.relogin():
                 raise

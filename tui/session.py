@@ -5,12 +5,13 @@ Free of Textual, so the command-line subcommands and the console share it.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tui.api import GlpiClient, GlpiError, Me, ServerConfig, SessionExpired, TicketDetail
 from tui.config import Profile, file_safe, state_dir
@@ -23,6 +24,8 @@ from tui.tokens import (
     user_token_path,
     write_secret,
 )
+
+T = TypeVar("T")
 
 
 def make_client(profile: Profile) -> GlpiClient:
@@ -104,13 +107,39 @@ class Workspace:
         self.drafts = Drafts(self.profile_name)
         self.seen = SeenTickets(self.profile_name)
 
+    def start(self, call: Callable[[GlpiClient], Awaitable[T]]) -> asyncio.Future[T] | None:
+        """Send a read now, before the screen that shows it is mounted, so its round trip
+        overlaps the mount; None outside a running event loop."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        task = asyncio.ensure_future(call(self.client))
+        task.add_done_callback(_retrieve)
+        return task
+
     async def server_config(self) -> ServerConfig:
-        if self.server is None:
-            try:
-                self.server = await self.client.server_config()
-            except GlpiError:
+        """Fetched once; concurrent callers share the one request."""
+        if self.server is not None:
+            return self.server
+        pending = self.extra.get("server-config")
+        if pending is None or (pending.done() and pending.exception() is not None):
+            pending = self.start(lambda c: c.server_config())
+            if pending is None:
                 return ServerConfig()
-        return self.server
+            self.extra["server-config"] = pending
+        try:
+            config: ServerConfig = await asyncio.shield(pending)
+        except GlpiError:
+            return ServerConfig()
+        self.server = config
+        return config
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """A read started early may never be awaited (its screen closed first): no warning."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def sign_in(

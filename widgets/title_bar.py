@@ -1,0 +1,34 @@
+"""Textual's Header, safe when its screen goes away while a title change is pending."""
+
+from __future__ import annotations
+
+import contextlib
+
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
+from textual.events import Mount
+from textual.widgets import Header
+from textual.widgets._header import HeaderTitle
+
+
+class TitleBar(Header):
+    """Header whose title watcher tolerates a screen being replaced.
+
+    Textual's own watcher is awaited later; when the screen was switched away in the
+    meantime (signing in replaces the login screen) its title is gone and the query
+    raised NoMatches, which ended the app.
+    """
+
+    def _on_mount(self, event: Mount) -> None:
+        event.prevent_default()
+
+        async def set_title() -> None:
+            if not self.is_attached:
+                return
+            with contextlib.suppress(NoMatches, NoScreen):
+                self.query_one(HeaderTitle).update(self.format_title())
+
+        self.watch(self.app, "title", set_title)
+        self.watch(self.app, "sub_title", set_title)
+        self.watch(self.screen, "title", set_title)
+        self.watch(self.screen, "sub_title", set_title)
