@@ -40,12 +40,11 @@ _WARM_UP = (
     "truststore",
     "screens.dashboard",
     "screens.ticket",
-    "bs4",
-    "markdownify",
+    "tui.api.text:converter",
     "screens.forms",
 )
 """Loaded in order while the user types the password: what signing in needs first,
-then what opening a ticket or a form needs."""
+then what opening a ticket or a form needs ("module:function" also calls it)."""
 
 
 @dataclass
@@ -129,8 +128,11 @@ class CeboxApp(App[int]):
 
         def load() -> None:
             for name in _WARM_UP:
+                module, _sep, function = name.partition(":")
                 with contextlib.suppress(Exception):
-                    importlib.import_module(name)
+                    loaded = importlib.import_module(module)
+                    if function:
+                        getattr(loaded, function)()
 
         threading.Thread(target=load, name="warm-up", daemon=True).start()
 

@@ -23,7 +23,12 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         prog="cebox-support",
         description=_("Terminal console for the customers of a GLPI helpdesk (ceBox support)."),
     )
-    parser.add_argument("--version", action="version", version=f"cebox-support {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"cebox-support {__version__}",
+        help=_("show program's version number and exit"),
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -48,7 +53,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from tui.i18n import detect_language, set_language
+    from tui.i18n import argparse_translated, detect_language, set_language
 
     lang = None
     if "--lang" in argv:
@@ -58,23 +63,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(detect_language(lang))
         from tui.helpdesk.runner import serve_forever
 
-        return serve_forever(argv[1:])
+        with argparse_translated():
+            return serve_forever(argv[1:])
     from tui.config import load_settings
 
     loaded = load_settings()
     set_language(detect_language(lang, loaded.settings.language))
-    if not {"-h", "--help", "--version"} & set(argv):
-        # The console itself: skip importing every subcommand (faster first paint).
-        args, rest = build_parser(with_commands=False).parse_known_args(argv)
-        if not rest:
-            return run_console(args, loaded)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with argparse_translated():
+        args = _parse(argv)
     if args.command:
         from tui.commands import run_command
 
         return run_command(args, loaded)
     return run_console(args, loaded)
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    if not {"-h", "--help", "--version"} & set(argv):
+        # The console itself: skip importing every subcommand (faster first paint).
+        args, rest = build_parser(with_commands=False).parse_known_args(argv)
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(argv)
 
 
 def run_console(

@@ -5,9 +5,11 @@ French is the default: the notice's users are French.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import locale
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 DOMAIN = "cebox"
@@ -63,3 +65,49 @@ def pgettext(context: str, message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+@contextlib.contextmanager
+def argparse_translated() -> Iterator[None]:
+    """argparse's own words ("usage:", "options", its error messages) in our language.
+
+    argparse looks its `_` and `ngettext` up in its module when it builds a parser,
+    formats help or reports an error, so ours stand in for them meanwhile.
+    """
+    import argparse
+
+    saved = argparse.__dict__["_"], argparse.__dict__["ngettext"]
+    argparse.__dict__.update(_=_, ngettext=ngettext)
+    try:
+        yield
+    finally:
+        argparse.__dict__.update(_=saved[0], ngettext=saved[1])
+
+
+def argparse_messages() -> list[str]:
+    """The argparse messages a user can see (Python 3.11), translated; listed here so
+    `tools/i18n.py update` puts their msgids in the catalog."""
+    return [
+        _("usage: "),
+        _("positional arguments"),
+        _("options"),
+        _("subcommands"),
+        _("show this help message and exit"),
+        _("the following arguments are required: %s"),
+        _("one of the arguments %s is required"),
+        _("invalid choice: %(value)r (choose from %(choices)s)"),
+        _("invalid %(type)s value: %(value)r"),
+        _("%(prog)s: error: %(message)s\n"),
+        _("argument %(argument_name)s: %(message)s"),
+        _("unrecognized arguments: %s"),
+        _("expected one argument"),
+        _("expected at most one argument"),
+        _("expected at least one argument"),
+        ngettext("expected %s argument", "expected %s arguments", 2),
+        _("ambiguous option: %(option)s could match %(matches)s"),
+        _("not allowed with argument %s"),
+        _("ignored explicit argument %r"),
+        _("unexpected option string: %s"),
+        _("unknown parser %(parser_name)r (choices: %(choices)s)"),
+        _("can't open '%(filename)s': %(error)s"),
+    ]

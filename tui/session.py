@@ -171,8 +171,31 @@ async def resume(profile_name: str, profile: Profile) -> Workspace | None:
     An invalid cached token is dropped silently (the user simply logs in again).
     A token file with loose permissions raises InsecureTokenFile.
     """
+    token = read_secret(session_token_path(profile_name))
+    return await _resume(profile_name, profile, make_client(profile), token)
+
+
+async def resume_and_read(
+    profile_name: str, profile: Profile, read: Callable[[GlpiClient], Awaitable[T]]
+) -> tuple[Workspace | None, asyncio.Future[T] | None]:
+    """`resume`, with `read` sent at once on the cached token: one round trip, not two.
+
+    The read's future fails with SessionExpired when the cached token was stale; it is
+    None when there was no cached token to send it with.
+    """
     client = make_client(profile)
     token = read_secret(session_token_path(profile_name))
+    early: asyncio.Future[T] | None = None
+    if token:
+        client.use_session_token(token)
+        early = asyncio.ensure_future(read(client))
+        early.add_done_callback(_retrieve)
+    return await _resume(profile_name, profile, client, token), early
+
+
+async def _resume(
+    profile_name: str, profile: Profile, client: GlpiClient, token: str | None
+) -> Workspace | None:
     if token:
         try:
             me = await client.resume(token)

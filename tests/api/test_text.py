@@ -55,3 +55,20 @@ def test_user_text_round_trips_without_tags(text: str) -> None:
     assert "<script" not in html.lower() or "&lt;script" in html.lower()
     back = html_to_text(html)
     assert inert(back)
+
+
+def test_html_parser_loads_without_css_selectors_and_leaves_them_importable() -> None:
+    """bs4 is loaded without soupsieve (70 ms); the import stays possible for others."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, warnings; warnings.simplefilter('error');"
+        "from tui.api.text import converter, html_to_text;"
+        "converter();"
+        "assert 'soupsieve' not in sys.modules, 'soupsieve loaded';"
+        "print(html_to_text('<h2>T</h2><ul><li>a</li></ul><table><tr><td>x</td></tr></table>'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "T" in done.stdout and "- a" in done.stdout and "x" in done.stdout

@@ -181,3 +181,54 @@ def test_open_starts_the_console_on_the_ticket(
     assert calls == [4, 2]
     code, _out, err = run(capsys, "open", "https://elsewhere.example/front/ticket.form.php?id=4")
     assert code == 1 and "elsewhere.example" in err and calls == [4, 2]
+
+
+def test_show_sends_the_ticket_reads_with_the_session_check(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """One round trip with a cached session: the ticket is not read after getFullSession."""
+    login(monkeypatch, fresh_helpdesk, capsys)
+    fresh_helpdesk.clear_log()
+    code, out, _err = run(capsys, "show", "1")
+    assert code == 0 and out.startswith("#1  ")
+    paths = sorted(e.path.rsplit("apirest.php/", 1)[-1] for e in fresh_helpdesk.request_log)
+    assert paths == sorted(
+        [
+            "getFullSession",
+            "Ticket/1",
+            "Ticket/1/ITILFollowup",
+            "Ticket/1/TicketTask",
+            "Ticket/1/ITILSolution",
+            "Ticket/1/Ticket_User",
+        ]
+    )
+
+
+def test_show_with_a_stale_session_logs_in_again_with_the_saved_token(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from tui.tokens import read_secret, session_token_path, user_token_path, write_secret
+
+    login(monkeypatch, fresh_helpdesk, capsys)
+    stale = read_secret(session_token_path("127-0-0-1"))
+    assert stale
+    fresh_helpdesk.store.kill_session(stale)
+    fresh_helpdesk.store.set_user_token("post-only", "tok-show-1")
+    write_secret(user_token_path("127-0-0-1"), "tok-show-1")
+    code, out, err = run(capsys, "show", "2")
+    assert code == 0 and out.startswith("#2  ") and err == ""
+    renewed = read_secret(session_token_path("127-0-0-1"))
+    assert renewed and renewed != stale
+
+
+def test_show_with_a_stale_session_and_no_saved_token_is_3(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from tui.tokens import read_secret, session_token_path
+
+    login(monkeypatch, fresh_helpdesk, capsys)
+    stale = read_secret(session_token_path("127-0-0-1"))
+    assert stale
+    fresh_helpdesk.store.kill_session(stale)
+    code, out, err = run(capsys, "show", "1")
+    assert code == 3 and out == "" and "login" in err and err.count("\n") == 1

@@ -196,6 +196,7 @@ class GlpiClient:
     ) -> httpx.Response:
         """Send one request; retry only reads; raise only `GlpiError`."""
         url = f"{self.api_url}/{path}"
+        sent_token = self._session_token
         write = method != "GET"
         attempts = 1 if write else 1 + self._read_retries
         for attempt in range(attempts):
@@ -221,7 +222,13 @@ class GlpiClient:
             if retryable and attempt + 1 < attempts:
                 await asyncio.sleep(self._retry_backoff * (3**attempt))
                 continue
-            if isinstance(error, E.SessionExpired) and session:
+            if (
+                isinstance(error, E.SessionExpired)
+                and session
+                and self._session_token == sent_token
+            ):
+                # Only the token this request carried: a concurrent re-login may have
+                # set a new one meanwhile.
                 self._session_token = None
             assert error is not None
             raise error
@@ -380,6 +387,10 @@ class GlpiClient:
         if not isinstance(session, dict):
             return await self.whoami()
         return self._set_me(session, response)
+
+    def use_session_token(self, session_token: str) -> None:
+        """Send requests with a cached session token before `resume` has checked it."""
+        self._session_token = session_token
 
     async def resume(self, session_token: str) -> Me:
         """Reuse a cached session token; raises SessionExpired when it is no longer valid."""

@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, TypeVar
 
 from tui.api import GlpiError
 from tui.config import LoadedSettings, Profile
 from tui.i18n import _
-from tui.session import InsecureTokenFile, Workspace, close, resume
+from tui.session import InsecureTokenFile, Workspace, close, resume, resume_and_read
+
+if TYPE_CHECKING:
+    from tui.api import GlpiClient
 
 T = TypeVar("T")
 
@@ -53,6 +56,10 @@ async def logged_in(args: argparse.Namespace, loaded: LoadedSettings) -> Workspa
         workspace = await resume(name, profile)
     except InsecureTokenFile as exc:
         raise CommandError(str(exc)) from None
+    return _present(workspace, name)
+
+
+def _present(workspace: Workspace | None, name: str) -> Workspace:
     if workspace is None:
         raise CommandError(
             _("Not logged in to {name}: run `cebox-support login`.").format(name=name), code=3
@@ -74,6 +81,39 @@ def run(
         finally:
             await close(workspace)
 
+    return _run(main)
+
+
+def run_read(
+    args: argparse.Namespace,
+    loaded: LoadedSettings,
+    read: Callable[[GlpiClient], Awaitable[T]],
+    action: Callable[[Workspace, T], Awaitable[int]],
+) -> int:
+    """`run` for a command that starts with one read: with a cached session the read
+    goes out together with the session check (one round trip instead of two)."""
+    from tui.api import SessionExpired
+
+    async def main() -> int:
+        name, profile = pick_profile(args, loaded)
+        try:
+            found, early = await resume_and_read(name, profile, read)
+        except InsecureTokenFile as exc:
+            raise CommandError(str(exc)) from None
+        workspace = _present(found, name)
+        try:
+            try:
+                result = await early if early is not None else await read(workspace.client)
+            except SessionExpired:  # the cached token was stale; resume logged in again
+                result = await read(workspace.client)
+            return await action(workspace, result)
+        finally:
+            await close(workspace)
+
+    return _run(main)
+
+
+def _run(main: Callable[[], Coroutine[object, object, int]]) -> int:
     try:
         return asyncio.run(main())
     except CommandError as exc:

@@ -11,22 +11,16 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.config import LoadedSettings, config_dir
-from tui.forms import (
-    FieldKind,
-    FormDefinition,
-    ValidationResult,
-    describe_fields,
-    load_forms,
-    render_ticket,
-    validate_answers,
-)
 from tui.i18n import _, language
 from tui.session import Workspace
 
 from .common import CommandError, fail, pick_profile, run
+
+if TYPE_CHECKING:  # the forms package (pydantic models) loads only for `new`
+    from tui.forms import FormDefinition, ValidationResult
 
 EXIT_INVALID = 2
 
@@ -77,6 +71,8 @@ def _forms_dirs(args: argparse.Namespace, loaded: LoadedSettings) -> list[Path]:
 
 
 def _find_form(args: argparse.Namespace, loaded: LoadedSettings) -> FormDefinition:
+    from tui.forms import load_forms
+
     forms, problems = load_forms(_forms_dirs(args, loaded))
     for problem in problems:
         print(f"cebox-support: {problem.message}", file=sys.stderr)
@@ -92,6 +88,8 @@ def _find_form(args: argparse.Namespace, loaded: LoadedSettings) -> FormDefiniti
 
 
 def _print_fields(form: FormDefinition, as_json: bool) -> None:
+    from tui.forms import FieldKind, describe_fields
+
     described = describe_fields(form, language())
     if as_json:
         print(json.dumps({"form": form.id, "fields": described}, ensure_ascii=False, indent=2))
@@ -109,6 +107,8 @@ def _print_fields(form: FormDefinition, as_json: bool) -> None:
 
 def _answers(form: FormDefinition, args: argparse.Namespace) -> dict[str, str | list[str]]:
     """Map the options onto the form's fields; unknown names are reported all at once."""
+    from tui.forms import FieldKind
+
     answers: dict[str, str | list[str]] = {}
     problems: list[str] = []
     title = form.role_field("title")
@@ -183,6 +183,8 @@ def _check(form: FormDefinition, result: ValidationResult) -> None:
 
 
 def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from tui.forms import render_ticket, validate_answers
+
     try:
         form = _find_form(args, loaded)
         if args.list_fields:

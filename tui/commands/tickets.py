@@ -10,13 +10,17 @@ import argparse
 import json
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tui.api.urls import normalize_api_url, web_root
 from tui.config import LoadedSettings
 from tui.i18n import _
 from tui.session import Workspace
 
-from .common import CommandError, fail, pick_profile, run
+if TYPE_CHECKING:
+    from tui.api import GlpiClient
+
+from .common import CommandError, fail, pick_profile, run, run_read
 
 STATUSES = ("open", "approval", "solved", "closed", "all")
 LIST_PAGE = 100
@@ -109,17 +113,27 @@ def list_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
 
 def show_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    async def action(workspace: Workspace) -> int:
-        from tui.api import NotFound, PermissionDenied
+    from tui.api import NotFound, PermissionDenied, TicketDetail
+
+    try:
+        ticket_id = _ticket_id(
+            args.ticket, web_root(normalize_api_url(pick_profile(args, loaded)[1].url))
+        )
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
+
+    async def read(client: GlpiClient) -> TicketDetail | None:
+        try:
+            return await client.get_ticket(ticket_id)
+        except (NotFound, PermissionDenied):
+            return None
+
+    async def action(workspace: Workspace, detail: TicketDetail | None) -> int:
         from tui.render_text import ticket_detail
 
-        client = workspace.client
-        ticket_id = _ticket_id(args.ticket, client.web_url)
-        try:
-            detail = await client.get_ticket(ticket_id)
-        except (NotFound, PermissionDenied):
-            raise CommandError(_not_found(ticket_id), code=4) from None
-        url = client.ticket_url(ticket_id)
+        if detail is None:
+            raise CommandError(_not_found(ticket_id), code=4)
+        url = workspace.client.ticket_url(ticket_id)
         if args.json:
             payload = detail.model_dump(mode="json")
             payload["url"] = url
@@ -130,7 +144,7 @@ def show_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         workspace.seen.mark_seen(ticket_id, detail.ticket.date_mod)
         return 0
 
-    return run(args, loaded, action)
+    return run_read(args, loaded, read, action)
 
 
 def _not_found(ticket_id: int) -> str:
