@@ -31,7 +31,7 @@ from textual.widgets import (
 from tui.api import SessionExpired
 from tui.forms import FieldKind, FormDefinition, render_ticket, validate_answers
 from tui.forms.render import TicketDraft
-from tui.i18n import _, language
+from tui.i18n import _, language, ngettext
 from tui.messages import TicketCreated
 from tui.session import Workspace
 from tui.submission import SubmissionResult, submit_ticket
@@ -376,6 +376,9 @@ class NewTicketScreen(Screen[int | None]):
             self.notify(
                 _("Ticket {id} created.").format(id=result.ticket_id), title=_("New ticket")
             )
+            if n := len(self.uploaded):
+                uploaded = ngettext("{n} document uploaded", "{n} documents uploaded", n)
+                self.notify(uploaded.format(n=n), title=_("Upload finished"), markup=False)
             self.dismiss(result.ticket_id)
             return
         self.save_draft()

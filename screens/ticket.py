@@ -35,7 +35,7 @@ from tui.api import (
 )
 from tui.api.text import text_to_html
 from tui.editor import edit_text
-from tui.i18n import _
+from tui.i18n import _, ngettext
 from tui.messages import TicketChanged
 from tui.session import Workspace
 from widgets.attachments import AttachmentList
@@ -122,6 +122,9 @@ class TicketScreen(Screen[None]):
         self.answering = False
         self._unconfirmed = False
         self._draft_timer: Timer | None = None
+        self._auto: Timer | None = None
+        self._fetched = False
+        """Set once this screen has fetched the ticket: later changes are announced."""
         self._reply_text = ""
         self._reply_paths: list[Path] = []
         self._refusal = ""
@@ -168,6 +171,8 @@ class TicketScreen(Screen[None]):
         if cached is not None:
             self.run_worker(self._show(cached), group="ticket-show", exit_on_error=False)
         self.load()
+        seconds = self.shell.settings.refresh_seconds
+        self._auto = self.set_interval(seconds, self._refresh_tick) if seconds > 0 else None
 
     def help_text(self) -> str:
         return _(
@@ -186,11 +191,18 @@ class TicketScreen(Screen[None]):
     # -- loading -------------------------------------------------------------------
 
     @work(group="ticket-load", exclusive=True, exit_on_error=False)
-    async def load(self) -> None:
-        await self._fetch()
+    async def load(self, *, announce: bool = False) -> None:
+        await self._fetch(announce=announce)
 
-    async def _fetch(self) -> None:
-        """Get the whole ticket (its parts in parallel) and redraw only if it changed."""
+    def _refresh_tick(self) -> None:
+        """Auto refresh (`refresh_seconds`): not under a modal, nor while a write is in
+        flight. A redraw leaves the reply box and what is typed in it alone."""
+        if self.app.screen is self and not (self.sending or self.answering):
+            self.load(announce=True)
+
+    async def _fetch(self, *, announce: bool = False) -> None:
+        """Get the whole ticket (its parts in parallel) and redraw only if it changed;
+        with `announce`, a toast tells what someone else changed since the last fetch."""
         try:
             early, self._early = self._early, None
             detail = await self.shell.call_api(lambda c: c.get_ticket(self.ticket_id), early=early)
@@ -209,8 +221,11 @@ class TicketScreen(Screen[None]):
                 )
             return
         self.workspace.cache[self.ticket_id] = detail
-        if detail != self.detail:
+        before, fetched, self._fetched = self.detail, self._fetched, True
+        if detail != before:
             await self._show(detail)
+            if announce and fetched and before is not None:
+                self._announce(before, detail)
         self.workspace.seen.mark_seen(self.ticket_id, detail.ticket.date_mod)
 
     async def _show(self, detail: TicketDetail) -> None:
@@ -291,7 +306,18 @@ class TicketScreen(Screen[None]):
         self.notify(_("Newest first") if timeline.newest_first else _("Oldest first"), timeout=2)
 
     def action_reload(self) -> None:
-        self.load()
+        self.load(announce=True)
+
+    def _announce(self, before: TicketDetail, after: TicketDetail) -> None:
+        changes = changes_by_others(before, after, self.workspace.me.id)
+        if changes:
+            self.notify(
+                _("Ticket #{id} was updated by the support team: {changes}.").format(
+                    id=self.ticket_id, changes=", ".join(changes)
+                ),
+                title=_("Ticket updated"),
+                markup=False,
+            )
 
     def action_copy_link(self) -> None:
         url = self.workspace.client.ticket_url(self.ticket_id)
@@ -508,6 +534,10 @@ class TicketScreen(Screen[None]):
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._say(_("Reply sent."))
+        if paths:
+            n = len(paths)
+            uploaded = ngettext("{n} document uploaded", "{n} documents uploaded", n)
+            self.notify(uploaded.format(n=n), title=_("Upload finished"), markup=False)
         me = self.workspace.me
         now = self.shell.now()
         followup = Followup(
@@ -536,6 +566,8 @@ class TicketScreen(Screen[None]):
         self.post_message(TicketChanged(self.ticket_id))
         if refetch:
             await self._fetch()
+        else:
+            self._fetched = False  # the server may have changed the status: a new baseline
 
     # -- solution ---------------------------------------------------------------------
 
@@ -608,6 +640,29 @@ class TicketScreen(Screen[None]):
         self.post_message(TicketChanged(self.ticket_id))
         await self._fetch()
         return True
+
+
+def changes_by_others(before: TicketDetail, after: TicketDetail, me_id: int) -> list[str]:
+    """What changed between two fetches that the user did not do here, in words."""
+    changes = []
+    known = {f.id for f in before.followups}
+    new = [
+        f
+        for f in after.followups
+        if f.id not in known and f.author_id != me_id and not f.is_private
+    ]
+    if new:
+        changes.append(
+            ngettext("{n} new follow-up", "{n} new follow-ups", len(new)).format(n=len(new))
+        )
+    solution = after.pending_solution
+    old = before.pending_solution
+    proposed = solution is not None and (old is None or old.id != solution.id)
+    if proposed:
+        changes.append(_("a solution awaits your approval"))
+    elif after.ticket.status is not before.ticket.status:
+        changes.append(_("status: {status}").format(status=after.ticket.status.label))
+    return changes
 
 
 def _graphical_browser() -> webbrowser.BaseBrowser | None:
