@@ -116,7 +116,7 @@ class DashboardScreen(Screen[None]):
                 self.filter, start=0, count=PAGE, sort=self.sort_key, descending=self.descending
             )
         )
-        self._early_counts = workspace.start(lambda c: c.count_all_filters())
+        self._counted = False
 
     @property
     def shell(self) -> CeboxApp:
@@ -172,7 +172,6 @@ class DashboardScreen(Screen[None]):
         if not self._started:
             self._started = True
             self.reload_all()
-            self._load_counts()
         else:
             self.action_refresh()
 
@@ -202,13 +201,18 @@ class DashboardScreen(Screen[None]):
             self.table.page_failed(token)
             self._set_status(error=exc.message)
             return
+        finally:
+            if not self._counted:
+                # After the first rows, not with them: a server answering one search at
+                # a time (or slowly, with 100,000 tickets) shows the rows first.
+                self._counted = True
+                self._load_counts()
         self._apply(page, token)
 
     @work(group="ticket-counts", exclusive=True, exit_on_error=False)
     async def _load_counts(self) -> None:
         try:
-            early, self._early_counts = self._early_counts, None
-            counts = await self.shell.call_api(lambda c: c.count_all_filters(), early=early)
+            counts = await self.shell.call_api(lambda c: c.count_all_filters())
         except GlpiError:
             return
         self.counts = counts

@@ -331,3 +331,20 @@ def test_with_logs_is_an_error_object_for_self_service(post_only: httpx.Client) 
         "error": 401,
         "message": "You don't have permission to perform this action.",
     }
+
+
+def test_search_totals_follow_every_change_to_the_tickets(hd: Any, post_only: httpx.Client) -> None:
+    """The helpdesk remembers counts between requests; any write must show at once."""
+
+    def total(**extra: str) -> int:
+        return int(
+            post_only.get("/search/Ticket", params=_status_all(**extra)).json()["totalcount"]
+        )
+
+    before = total()
+    assert total(range="0-0") == before  # the same count asked again (a cache hit)
+    ticket = hd.store.create_ticket(name="Compté", content="<p>x</p>", requester_id=3)
+    assert total() == before + 1
+    hd.store.update_row("glpi_tickets", ticket, {"is_deleted": 1})
+    assert total() == before
+    assert post_only.get("/search/Ticket").json()["totalcount"] == 4  # "not old", unchanged

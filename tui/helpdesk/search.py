@@ -353,9 +353,7 @@ class Search:
         full_where = f"({scope}){deleted} AND ({where})"
         all_params = scope_params + params
         with self.store.lock:
-            total = int(
-                self.store.scalar(f"SELECT COUNT(*) FROM {t} WHERE {full_where}", all_params)
-            )
+            total = self.store.counted(f"SELECT COUNT(*) FROM {t} WHERE {full_where}", all_params)
             if start > total:
                 raise ApiError(
                     400,

@@ -174,6 +174,9 @@ def create_app(
     ``app.state.helpdesk`` is the :class:`ServerState` (faults, request log).
     """
     store.clock = clock
+    # GLPI's closeticket cron has run before anyone connects: a database full of old
+    # solved tickets is closed now, not during somebody's first request.
+    store.autoclose(autoclose_days)
     if app_token is not None:
         store.app_token = app_token
     if api_enabled is not None:

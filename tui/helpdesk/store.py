@@ -142,6 +142,8 @@ class Store:
         )
         self._db.row_factory = sqlite3.Row
         self.lock = threading.RLock()
+        self._counts: dict[tuple[str, tuple[Any, ...], int], int] = {}
+        self._touches = 0
         self.clock = Clock()
         with self.lock:
             self._db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
@@ -204,6 +206,21 @@ class Store:
         with self.lock:
             row = self._db.execute(sql, params).fetchone()
             return row[0] if row is not None else None
+
+    def counted(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """A COUNT(*) remembered until the next write (SQLite counts every change; a
+        session's "last seen" stamp, written by every request, does not count).
+
+        Paging through 100,000 tickets asks the same total with every page; counting
+        60,000 visible rows again each time cost ~100 ms per request.
+        """
+        with self.lock:
+            key = (sql, tuple(params), self._db.total_changes - self._touches)
+            if key not in self._counts:
+                if len(self._counts) > 256:
+                    self._counts.clear()
+                self._counts[key] = int(self.scalar(sql, params) or 0)
+            return self._counts[key]
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         cols = ", ".join(f'"{k}"' for k in values)
@@ -468,7 +485,11 @@ class Store:
             self.kill_session(token)
             return None
         if touch:
-            self.execute("UPDATE x_sessions SET last_seen = ? WHERE token = ?", (fmt(now), token))
+            with self.lock:
+                done = self.execute(
+                    "UPDATE x_sessions SET last_seen = ? WHERE token = ?", (fmt(now), token)
+                )
+                self._touches += done.rowcount
         return SessionRow(
             token=row["token"],
             users_id=row["users_id"],
@@ -821,6 +842,9 @@ class Store:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            # Statistics let the planner walk the date_mod index for a page of a big
+            # list instead of sorting every visible ticket (20 ms, not 170, at 100,000).
+            self._db.execute("ANALYZE")
 
     def add_category(
         self,
@@ -876,10 +900,11 @@ class Store:
         if actor.profile is not None and actor.profile.ticket_all:
             return "1=1", []
         uid = actor.user_id
+        # Correlated, so a page can follow an index in the requested order and stop early.
         return (
-            f"{alias}.id IN (SELECT tickets_id FROM glpi_tickets_users WHERE users_id = ?"
-            f" AND type IN ({REQUESTER}, {OBSERVER}) UNION SELECT id FROM glpi_tickets"
-            " WHERE users_id_recipient = ?)",
+            f"(EXISTS (SELECT 1 FROM glpi_tickets_users tu WHERE tu.tickets_id = {alias}.id"
+            f" AND tu.users_id = ? AND tu.type IN ({REQUESTER}, {OBSERVER}))"
+            f" OR {alias}.users_id_recipient = ?)",
             [uid, uid],
         )
 
