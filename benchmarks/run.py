@@ -252,8 +252,9 @@ UI_CHILD = """
             if MODE == "reply":
                 app.open_ticket(ARG)
                 await until(lambda: type(app.screen).__name__ == "TicketScreen"
-                            and not app.screen.query("LoadingIndicator"))
+                            and len(app.screen.query("TimelineEntry")) > 10)
                 await app.workers.wait_for_complete()
+                await pilot.pause()
                 from textual.widgets import TextArea
                 area = app.screen.query(TextArea).first()
                 area.text = "Réponse de benchmark"
