@@ -43,9 +43,11 @@ class Result:
 
     def row(self) -> list[str]:
         ratio = f"{self.median / self.rtt:.2f}×RTT" if self.ratio and self.rtt else "-"
+        spread = f"{min(self.samples) * 1000:.0f}–{max(self.samples) * 1000:.0f}"
         return [
             self.name,
             f"{self.median * 1000:.0f} ms",
+            spread,
             ratio,
             self.budget,
             "-" if self.requests is None else str(self.requests),
@@ -481,7 +483,7 @@ def bench_show(server: Server, env: dict[str, str], runs: int, rtt: float, rtt_m
 
 
 def print_table(results: list[Result], rtt_ms: int) -> None:
-    header = ["measure", "median", "ratio", "budget", "requests", "notes"]
+    header = ["measure", "median", "min–max", "ratio", "budget", "requests", "notes"]
     rows = [header] + [r.row() for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     print(
