@@ -488,3 +488,20 @@ async def test_ten_thousand_tickets_page_through_the_server(
             assert t.row_count <= WINDOW
             assert current_id(t) == expected[t.position]
         assert searches(fresh_helpdesk) <= 40 * 20 // PAGE + 2
+
+
+async def test_first_page_is_asked_before_the_counts(
+    make_app: Callable[..., Any], fresh_helpdesk: Any
+) -> None:
+    """The rows' search goes first and alone; the five tab counts follow its answer."""
+    app = make_app(server=fresh_helpdesk)
+    fresh_helpdesk.clear_log()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert table(app).row_count > 0
+    ranges = [
+        e.query.split("range=")[1].split("&")[0]
+        for e in fresh_helpdesk.request_log
+        if e.path.endswith("/search/Ticket")
+    ]
+    assert ranges == [f"0-{PAGE - 1}"] + ["0-0"] * 5
