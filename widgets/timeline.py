@@ -98,11 +98,17 @@ class Timeline(VerticalScroll):
     Timeline > .timeline-message { height: auto; }
     """
 
+    FIRST_BATCH = 12
+    """Entries mounted before the thread is first painted (the newest: what is in view);
+    the older ones follow right after that paint, off screen."""
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.me_id: int | None = None
         self.newest_first = False
         self.names: dict[int, str] = {}
+        self._items: list[TimelineItem] = []
+        self._generation = 0
 
     def compose(self) -> ComposeResult:
         yield LoadingIndicator()
@@ -123,16 +129,48 @@ class Timeline(VerticalScroll):
         me_id: int | None,
         names: Mapping[int, str] | None = None,
     ) -> None:
-        """Replace the thread and scroll to its newest end."""
+        """Replace the thread and scroll to its newest end.
+
+        A long thread is mounted in two steps: the newest entries at once, the older
+        ones after the first paint, so opening a ticket with a long history shows its
+        end as soon as its short one would.
+        """
         self.me_id = me_id
         self.names = dict(names or {})
         ordered = sorted(items, key=_sort_key, reverse=self.newest_first)
+        self._items = list(ordered)
+        self._generation += 1
+        n = self.FIRST_BATCH
+        if self.newest_first:
+            first, rest = ordered[:n], ordered[n:]
+        else:
+            first, rest = ordered[-n:], ordered[:-n]
         with self.app.batch_update():
             await self.remove_children()
-            await self.mount_all([self._entry(item) for item in ordered])
+            await self.mount_all([self._entry(item) for item in first])
         self._scroll_newest()
+        if rest:
+            self.call_after_refresh(self._mount_older, rest, self._generation)
+
+    async def _mount_older(self, older: list[TimelineItem], generation: int) -> None:
+        if generation != self._generation or not self.is_attached:
+            return  # the thread was replaced meanwhile
+        entries = [self._entry(item) for item in older]
+        shown = self.entries
+        if self.newest_first or not shown:
+            await self.mount_all(entries)
+            return
+        # Growing above the view: held at the bottom while the new height settles.
+        at_end = self.scroll_y >= self.max_scroll_y
+        if at_end:
+            self.anchor()
+        await self.mount_all(entries, before=shown[0])
+        if at_end:
+            self.call_after_refresh(self.anchor, False)
 
     async def show_message(self, text: str) -> None:
+        self._items = []
+        self._generation += 1
         with self.app.batch_update():
             await self.remove_children()
             await self.mount(Static(Text(text), classes="timeline-message error-text"))
@@ -141,6 +179,10 @@ class Timeline(VerticalScroll):
         """One new item (a reply just sent) at the newest end, without redrawing the rest."""
         entries = self.entries
         entry = self._entry(item)
+        if self.newest_first:
+            self._items.insert(0, item)
+        else:
+            self._items.append(item)
         if self.newest_first and entries:
             await self.mount(entry, before=entries[0])
         else:
@@ -149,11 +191,8 @@ class Timeline(VerticalScroll):
 
     async def flip(self) -> None:
         self.newest_first = not self.newest_first
-        entries = self.entries
-        if not entries:
-            return
-        items = [e.item for e in entries]
-        await self.show_items(items, me_id=self.me_id, names=self.names)
+        if self._items:
+            await self.show_items(self._items, me_id=self.me_id, names=self.names)
 
     def _scroll_newest(self) -> None:
         if self.newest_first:

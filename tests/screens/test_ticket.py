@@ -531,3 +531,29 @@ async def test_editor_fills_the_reply_and_saves_the_draft(
         assert screen.query_one("#reply-text", TextArea).text == "Début complété dans l'éditeur"
         draft = app.workspace.drafts.load(f"reply-{DOMAIN}")
         assert draft is not None and draft["text"] == "Début complété dans l'éditeur"
+
+
+async def test_a_long_thread_is_whole_in_both_orders_and_opens_at_its_end(
+    fresh_helpdesk: Any,
+) -> None:
+    """The newest entries are mounted first and the older ones after the first paint:
+    in the end every item is there, in order, and the view is at the newest end."""
+    store = fresh_helpdesk.store
+    ticket = store.create_ticket(name="Fil", content="<p>Début</p>", requester_id=3)
+    for i in range(40):
+        store.add_followup(ticket, user_id=4 if i % 2 else 3, content=f"<p>Message {i}</p>")
+    async with (await build_app(fresh_helpdesk, ticket=ticket)).run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        await settle(pilot)
+        timeline = screen.query_one(Timeline)
+        texts = entry_texts(screen)
+        assert len(texts) == 41
+        assert texts[0] == "Début" and texts[1:] == [f"Message {i}" for i in range(40)]
+        assert timeline.max_scroll_y > 0 and timeline.scroll_y == timeline.max_scroll_y
+        await pilot.press("s")
+        await settle(pilot)
+        assert entry_texts(screen) == list(reversed(texts))
+        assert timeline.scroll_y == 0
+        await pilot.press("s")
+        await settle(pilot)
+        assert entry_texts(screen) == texts
