@@ -26,6 +26,7 @@ from tui.api import (
     ActorRole,
     Followup,
     GlpiError,
+    ServerError,
     TicketDetail,
     TicketStatus,
     TimelineItem,
@@ -488,10 +489,13 @@ class TicketScreen(Screen[None]):
                     return found
                 self._unconfirmed = False
             return await self.shell.call_api(lambda c: c.add_followup(self.ticket_id, text, paths))
-        except (Timeout, Unreachable) as error:
+        except (ServerError, Timeout, Unreachable) as error:
             if not getattr(error, "uncertain", False):
                 self._say(
-                    _("Not sent: {error} Your reply is kept.").format(error=error), error=True
+                    _("The reply was not sent: {error} Your text is kept; send it again.").format(
+                        error=error
+                    ),
+                    error=True,
                 )
                 return None
             self._unconfirmed = True

@@ -93,8 +93,11 @@ class CeboxApp(App[int]):
         self.now = now or (lambda: datetime.now().astimezone())
         self.workspace: Workspace | None = workspace
         self._relogin_lock = asyncio.Lock()
-        if self.settings.theme:
+        if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        elif self.settings.theme:  # keep TEXTUAL_THEME or Textual's default
+            unknown = _("unknown theme {name}").format(name=repr(self.settings.theme))
+            self.loaded.problems.append(f"{self.loaded.path}: theme: {unknown}")
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
 

@@ -121,7 +121,7 @@ class Profile:
 @dataclass
 class Settings:
     language: str = ""
-    theme: str = "textual-dark"
+    theme: str = ""
     default_profile: str = ""
     refresh_seconds: int = 0
     editor: str = ""

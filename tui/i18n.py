@@ -27,12 +27,15 @@ def detect_language(explicit: str | None = None, configured: str | None = None) 
             code = candidate.lower()[:2]
             if code in SUPPORTED:
                 return code
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+    variables = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+    for var in variables:
         value = os.environ.get(var, "")
         if value and value not in ("C", "POSIX") and not value.startswith("C."):
             code = value.lower()[:2]
             if code in SUPPORTED:
                 return code
+    if any(os.environ.get(var) for var in variables):
+        return "fr"  # a locale is set but names neither language (C.UTF-8: not English)
     try:
         loc = locale.getlocale()[0] or ""
     except ValueError:
@@ -72,16 +75,27 @@ def argparse_translated() -> Iterator[None]:
     """argparse's own words ("usage:", "options", its error messages) in our language.
 
     argparse looks its `_` and `ngettext` up in its module when it builds a parser,
-    formats help or reports an error, so ours stand in for them meanwhile.
+    formats help or reports an error, so ours stand in for them meanwhile. It writes
+    section headings as "%s:" without asking: the heading takes our punctuation before
+    that colon (French "options :").
     """
     import argparse
 
     saved = argparse.__dict__["_"], argparse.__dict__["ngettext"]
+    start_section = argparse.HelpFormatter.start_section
+
+    def punctuated(formatter: argparse.HelpFormatter, heading: str | None) -> None:
+        if heading and heading != argparse.SUPPRESS:
+            heading = _("{heading}:").format(heading=heading).removesuffix(":")
+        start_section(formatter, heading)
+
     argparse.__dict__.update(_=_, ngettext=ngettext)
+    setattr(argparse.HelpFormatter, "start_section", punctuated)  # noqa: B010
     try:
         yield
     finally:
         argparse.__dict__.update(_=saved[0], ngettext=saved[1])
+        setattr(argparse.HelpFormatter, "start_section", start_section)  # noqa: B010
 
 
 def argparse_messages() -> list[str]:

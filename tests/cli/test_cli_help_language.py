@@ -33,8 +33,9 @@ def test_french_help(capsys: Any) -> None:
     code, out, _err = run(capsys, "--lang", "fr", "--help")
     assert code == 0
     assert out.startswith("utilisation : cebox-support [-h]")
-    assert "\narguments positionnels:\n" in out
-    assert "\noptions:\n" in out
+    assert "\narguments positionnels :\n" in out
+    assert "\noptions :\n" in out
+    assert "positionnels:" not in out and "options:" not in out
     assert "afficher ce message d'aide et quitter" in out
     assert "afficher le numéro de version du programme et quitter" in out
     assert "lister mes tickets" in out
@@ -54,6 +55,7 @@ def test_language_from_config(capsys: Any, tmp_path: Path, monkeypatch: pytest.M
     code, out, _err = run(capsys, "list", "--help")
     assert code == 0
     assert out.startswith("utilisation : cebox-support list")
+    assert "\noptions :\n" in out
     assert "afficher ce message d'aide et quitter" in out
 
 
@@ -62,6 +64,7 @@ def test_english_help(capsys: Any, no_locale: None) -> None:
     assert code == 0
     assert out.startswith("usage: cebox-support [-h]")
     assert "\npositional arguments:\n" in out and "\noptions:\n" in out
+    assert " :" not in out
     assert "show this help message and exit" in out
     assert "show program's version number and exit" in out
 
@@ -113,10 +116,14 @@ def test_errors_in_both_languages(capsys: Any, argv: list[str], french: str, eng
 
 def test_argparse_is_left_as_it_was(capsys: Any) -> None:
     """Only our parser speaks French; argparse itself is restored afterwards."""
+    start_section = argparse.HelpFormatter.start_section
     run(capsys, "--lang", "fr", "--help")
+    assert argparse.HelpFormatter.start_section is start_section
     assert argparse.__dict__["_"] is gettext.gettext
     assert argparse.__dict__["ngettext"] is gettext.ngettext
-    assert argparse.ArgumentParser(prog="other").format_usage().startswith("usage: other")
+    other = argparse.ArgumentParser(prog="other")
+    assert other.format_usage().startswith("usage: other")
+    assert "\noptions:\n" in other.format_help()
 
 
 def test_every_argparse_message_is_translated() -> None:
