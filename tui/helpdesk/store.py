@@ -174,6 +174,7 @@ class Store:
             CREATE UNIQUE INDEX IF NOT EXISTS i_user_name ON glpi_users (name);
             """
         )
+        self._analyze_if_unknown()
         if self._db.execute("SELECT COUNT(*) FROM glpi_entities").fetchone()[0] == 0:
             now = self.clock.now_str()
             self._db.execute(
@@ -189,6 +190,19 @@ class Store:
                     " date_mod, date_creation) VALUES (?, ?, ?, ?, ?, ?)",
                     (i, name, int(i == 1), int(i == 1), now, now),
                 )
+
+    def _analyze_if_unknown(self) -> None:
+        """Statistics for a big database that has none (made by an older version):
+        without them a page of a big list sorts every visible ticket."""
+        has_stats = (
+            self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
+            and self._db.execute("SELECT 1 FROM sqlite_stat1 WHERE idx = 'i_t_scope'").fetchone()
+        )
+        if (
+            not has_stats
+            and self._db.execute("SELECT COUNT(*) > 1000 FROM glpi_tickets").fetchone()[0]
+        ):
+            self._db.execute("ANALYZE")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         with self.lock:
