@@ -324,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     rtt = args.rtt_ms / 1000
+    control_before = machine_control()
     wanted = set(args.only or ["cold", "login", "open", "reply", "big", "show", "keys"])
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -430,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
             finally:
                 server.stop()
-    print_table(results, args.rtt_ms)
+    print_table(results, args.rtt_ms, control_before)
     return 0
 
 
@@ -482,13 +483,25 @@ def bench_show(server: Server, env: dict[str, str], runs: int, rtt: float, rtt_m
     )
 
 
-def print_table(results: list[Result], rtt_ms: int) -> None:
+def machine_control(runs: int = 5) -> float:
+    """`python -c "import textual.app"` as a whole process: the same machine is up to
+    twice as slow at times (a shared VM); this figure says how fast it was."""
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([PY, "-c", "import textual.app"], check=True, cwd=ROOT)
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def print_table(results: list[Result], rtt_ms: int, control_before: float) -> None:
     header = ["measure", "median", "min–max", "ratio", "budget", "requests", "notes"]
     rows = [header] + [r.row() for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     print(
         f"Injected RTT: {rtt_ms} ms; machine: {os.cpu_count()} cores, Python "
-        f"{sys.version.split()[0]}"
+        f"{sys.version.split()[0]}; control `python -c 'import textual.app'`: "
+        f"{control_before * 1000:.0f} ms before, {machine_control() * 1000:.0f} ms after"
     )
     for i, row in enumerate(rows):
         print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)))
