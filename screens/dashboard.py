@@ -8,6 +8,7 @@ someone who lives in the terminal.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -29,6 +30,7 @@ from widgets.ticket_table import PAGE, SORT_KEYS, TicketTable, sort_label
 from widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from tui.api import GlpiClient
     from tui.app import CeboxApp
 
 SEARCH_DELAY = 0.35
@@ -111,11 +113,7 @@ class DashboardScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._auto: Timer | None = None
         self._early_key = (self.filter, self.text, self.sort_key, self.descending)
-        self._early_page = workspace.start(
-            lambda c: c.list_tickets(
-                self.filter, start=0, count=PAGE, sort=self.sort_key, descending=self.descending
-            )
-        )
+        self._early_page = workspace.start(_first_page(*self._early_key))
         self._counted = False
 
     @property
@@ -192,10 +190,7 @@ class DashboardScreen(Screen[None]):
             early = None
         try:
             page = await self.shell.call_api(
-                lambda c: c.list_tickets(
-                    filter, start=0, count=PAGE, text=text or None, sort=sort, descending=descending
-                ),
-                early=early,
+                _first_page(filter, text, sort, descending), early=early
             )
         except GlpiError as exc:
             self.table.page_failed(token)
@@ -423,3 +418,12 @@ class DashboardScreen(Screen[None]):
         self.sort_key = key
         self.descending = key not in ASCENDING_FIRST
         self.reload_all()
+
+
+def _first_page(
+    filter: TicketFilter, text: str, sort: str, descending: bool
+) -> Callable[[GlpiClient], Awaitable[TicketPage]]:
+    """The read of a list's first page (also sent early, before the screen is mounted)."""
+    return lambda c: c.list_tickets(
+        filter, start=0, count=PAGE, text=text or None, sort=sort, descending=descending
+    )

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from tui.api import GlpiClient, GlpiError, Me, ServerConfig, SessionExpired, TicketDetail
 from tui.config import Profile, file_safe, state_dir
@@ -101,7 +101,9 @@ class Workspace:
     demo: bool = False
     server: ServerConfig | None = None
     cache: dict[int, TicketDetail] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    _server_pending: asyncio.Future[ServerConfig] | None = field(
+        default=None, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.drafts = Drafts(self.profile_name)
@@ -114,32 +116,31 @@ class Workspace:
             asyncio.get_running_loop()
         except RuntimeError:
             return None
-        task = asyncio.ensure_future(call(self.client))
-        task.add_done_callback(_retrieve)
-        return task
+        return _send_now(call(self.client))
 
     async def server_config(self) -> ServerConfig:
-        """Fetched once; concurrent callers share the one request."""
+        """Fetched once; concurrent callers share the one request, a failure is asked
+        again by the next caller."""
         if self.server is not None:
             return self.server
-        pending = self.extra.get("server-config")
-        if pending is None or (pending.done() and pending.exception() is not None):
-            pending = self.start(lambda c: c.server_config())
-            if pending is None:
+        if self._server_pending is None:
+            self._server_pending = self.start(lambda c: c.server_config())
+            if self._server_pending is None:
                 return ServerConfig()
-            self.extra["server-config"] = pending
         try:
-            config: ServerConfig = await asyncio.shield(pending)
+            self.server = await asyncio.shield(self._server_pending)
         except GlpiError:
+            self._server_pending = None
             return ServerConfig()
-        self.server = config
-        return config
+        return self.server
 
 
-def _retrieve(task: asyncio.Future[Any]) -> None:
-    """A read started early may never be awaited (its screen closed first): no warning."""
-    if not task.cancelled():
-        task.exception()
+def _send_now(read: Awaitable[T]) -> asyncio.Future[T]:
+    """Start a read without waiting for it. It may never be awaited (its screen closed
+    first): its outcome is then dropped without an "exception never retrieved"."""
+    task = asyncio.ensure_future(read)
+    task.add_done_callback(lambda t: t.cancelled() or t.exception())
+    return task
 
 
 async def sign_in(
@@ -188,8 +189,7 @@ async def resume_and_read(
     early: asyncio.Future[T] | None = None
     if token:
         client.use_session_token(token)
-        early = asyncio.ensure_future(read(client))
-        early.add_done_callback(_retrieve)
+        early = _send_now(read(client))
     return await _resume(profile_name, profile, client, token), early
 
 

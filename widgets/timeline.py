@@ -138,7 +138,7 @@ class Timeline(VerticalScroll):
         self.me_id = me_id
         self.names = dict(names or {})
         ordered = sorted(items, key=_sort_key, reverse=self.newest_first)
-        self._items = list(ordered)
+        self._items = ordered
         self._generation += 1
         n = self.FIRST_BATCH
         if self.newest_first:

@@ -204,15 +204,23 @@ def test_show_sends_the_ticket_reads_with_the_session_check(
     )
 
 
+def stale_cached_session(server: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> str:
+    """Log in (the session token is cached), then end that session on the server."""
+    from tui.tokens import read_secret, session_token_path
+
+    login(monkeypatch, server, capsys)
+    stale = read_secret(session_token_path("127-0-0-1"))
+    assert stale
+    server.store.kill_session(stale)
+    return stale
+
+
 def test_show_with_a_stale_session_logs_in_again_with_the_saved_token(
     fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     from tui.tokens import read_secret, session_token_path, user_token_path, write_secret
 
-    login(monkeypatch, fresh_helpdesk, capsys)
-    stale = read_secret(session_token_path("127-0-0-1"))
-    assert stale
-    fresh_helpdesk.store.kill_session(stale)
+    stale = stale_cached_session(fresh_helpdesk, monkeypatch, capsys)
     fresh_helpdesk.store.set_user_token("post-only", "tok-show-1")
     write_secret(user_token_path("127-0-0-1"), "tok-show-1")
     code, out, err = run(capsys, "show", "2")
@@ -224,11 +232,6 @@ def test_show_with_a_stale_session_logs_in_again_with_the_saved_token(
 def test_show_with_a_stale_session_and_no_saved_token_is_3(
     fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    from tui.tokens import read_secret, session_token_path
-
-    login(monkeypatch, fresh_helpdesk, capsys)
-    stale = read_secret(session_token_path("127-0-0-1"))
-    assert stale
-    fresh_helpdesk.store.kill_session(stale)
+    stale_cached_session(fresh_helpdesk, monkeypatch, capsys)
     code, out, err = run(capsys, "show", "1")
     assert code == 3 and out == "" and "login" in err and err.count("\n") == 1
