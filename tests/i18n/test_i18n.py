@@ -23,7 +23,7 @@ import pytest
 
 from tui.i18n import set_language
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOLVED_TICKET = 2
 """Seeded demo ticket with a solution awaiting the demo customer's approval."""
 
@@ -192,7 +192,7 @@ def renders(helpdesk: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     runs = {
         lang: subprocess.Popen(
-            [sys.executable, "-c", "import sys, tests.test_i18n as t; t.main(sys.argv[1:])"]
+            [sys.executable, "-c", "import sys, tests.i18n.test_i18n as t; t.main(sys.argv[1:])"]
             + [lang, helpdesk.api_url, str(home / f"{lang}.json")],
             cwd=ROOT,
             env=env,

@@ -14,7 +14,7 @@ from tui.session import InsecureTokenFile, resume, sign_in
 from tui.tokens import read_secret, session_token_path, user_token_path, write_secret
 
 PASSWORDS = ("postonly", "N0uveau-mot!", "T3ch-nouveau!")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_malformed_toml_names_file_and_line(tmp_path: Path) -> None:
