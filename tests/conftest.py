@@ -57,8 +57,8 @@ def _start(**kwargs: Any):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def helpdesk() -> Iterator[Any]:
-    """Shared demo helpdesk: read-only use only."""
-    running = _start(demo=True)
+    """Shared demo helpdesk without Formcreator (the built-in forms): read-only use only."""
+    running = _start(demo=True, formcreator=False)
     yield running
     running.stop()
 
@@ -66,6 +66,22 @@ def helpdesk() -> Iterator[Any]:
 @pytest.fixture
 def fresh_helpdesk() -> Iterator[Any]:
     """A demo helpdesk of this test's own, free to change."""
+    running = _start(demo=True, formcreator=False)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def fc_helpdesk() -> Iterator[Any]:
+    """Shared demo helpdesk with the Formcreator plugin and its ceBox forms: read-only."""
+    running = _start(demo=True)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def fresh_fc_helpdesk() -> Iterator[Any]:
+    """A helpdesk with Formcreator of this test's own, free to change."""
     running = _start(demo=True)
     yield running
     running.stop()

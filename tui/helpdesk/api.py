@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,9 @@ from .search import TICKET_OPTIONS, Search
 from .store import NO_PERMISSION, Actor, ApiError, SessionRow, Store, UploadedFile, php_empty
 from .text import decode, encode_deep
 
+if TYPE_CHECKING:
+    from .formcreator import Formcreator
+
 GLPI_VERSION = "10.0.12"
 LIST_LIMIT = 20
 WITHOUT_SESSION = ("initSession", "lostPassword")
@@ -48,6 +51,8 @@ class HelpdeskConfig:
     timezone: str = "Europe/Paris"
     language: str = "fr_FR"
     document_max_size_mb: int = 2
+    formcreator: Formcreator | None = None
+    """The Formcreator plugin, when installed (``tui/helpdesk/formcreator.py``)."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -342,6 +347,9 @@ class Api:
             and call.elements[2] == "picture"
         ):
             return Response(status_code=204)
+        plugin = self.cfg.formcreator
+        if plugin is not None and plugin.handles(resource):
+            return plugin.handle(call)
         return await self._items(call)
 
     # ---------------------------------------------------------- sessions

@@ -82,11 +82,14 @@ def start_helpdesk(
     autoclose_days: int = 7,
     faults: FaultConfig | None = None,
     clock: Clock | None = None,
+    formcreator: bool = True,
 ) -> RunningHelpdesk:
     """Start uvicorn in a daemon thread; returns once the port accepts connections."""
     clock = clock or Clock()
     store = _prepare_store(db_path, demo, empty, clock)
-    app = create_app(store, clock=clock, autoclose_days=autoclose_days, faults=faults)
+    app = create_app(
+        store, clock=clock, autoclose_days=autoclose_days, faults=faults, formcreator=formcreator
+    )
     state: ServerState = app.state.helpdesk
     if port == 0:
         port = _free_port(host)
@@ -149,6 +152,11 @@ def serve_forever(argv: list[str] | None = None) -> int:
     parser.add_argument("--autoclose-days", type=int, default=7)
     parser.add_argument("--empty", action="store_true", help="accounts only, no demo tickets")
     parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+    parser.add_argument(
+        "--no-formcreator",
+        action="store_true",
+        help="serve a GLPI without the Formcreator plugin (the console uses its own forms)",
+    )
     args = parser.parse_args(argv)
     if not _is_loopback(args.host) and not args.allow_remote:
         print(
@@ -172,7 +180,13 @@ def serve_forever(argv: list[str] | None = None) -> int:
         return 2
     clock = Clock()
     store = _prepare_store(args.db, True, args.empty, clock)
-    app = create_app(store, clock=clock, autoclose_days=args.autoclose_days, faults=faults)
+    app = create_app(
+        store,
+        clock=clock,
+        autoclose_days=args.autoclose_days,
+        faults=faults,
+        formcreator=not args.no_formcreator,
+    )
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"GLPI API URL: http://{shown}:{args.port}/apirest.php")
     print(f"Web root:     http://{shown}:{args.port}/")

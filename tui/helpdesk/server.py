@@ -167,11 +167,13 @@ def create_app(
     timezone: str = "Europe/Paris",
     app_token: str | None = None,
     api_enabled: bool | None = None,
+    formcreator: bool = True,
 ) -> Starlette:
     """Build the helpdesk ASGI app over ``store``.
 
     ``app_token``/``api_enabled`` overwrite the store's settings when given;
-    ``app.state.helpdesk`` is the :class:`ServerState` (faults, request log).
+    ``app.state.helpdesk`` is the :class:`ServerState` (faults, request log);
+    ``formcreator=False`` serves a GLPI without the Formcreator plugin.
     """
     store.clock = clock
     # GLPI's closeticket cron has run before anyone connects: a database full of old
@@ -184,6 +186,12 @@ def create_app(
     config = HelpdeskConfig(
         store=store, clock=clock, autoclose_days=autoclose_days, timezone=timezone
     )
+    if formcreator:
+        from .formcreator import Formcreator
+        from .formcreator_seed import seed_formcreator
+
+        config.formcreator = Formcreator(store)
+        seed_formcreator(config.formcreator)
     api = Api(config)
     web = Web(store)
     state = ServerState()
