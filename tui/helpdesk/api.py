@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .base import NO_PERMISSION, Actor, ApiError, SessionRow, UploadedFile, php_empty
 from .clock import Clock, parse
 from .params import (
     INVALID,
@@ -32,13 +33,12 @@ from .params import (
 from .profiles import profile_json
 from .schema import ITEMTYPES, TABLE_TO_ITEMTYPE, is_foreign_key, table_for_fkey
 from .search import TICKET_OPTIONS, Search
-from .store import NO_PERMISSION, Actor, ApiError, SessionRow, Store, UploadedFile, php_empty
+from .store import Store
 from .text import decode, encode_deep
 
 if TYPE_CHECKING:
     from .formcreator import Formcreator
 
-GLPI_VERSION = "10.0.12"
 LIST_LIMIT = 20
 WITHOUT_SESSION = ("initSession", "lostPassword")
 
@@ -87,11 +87,8 @@ class Call:
     api_url: str = ""
     session: SessionRow | None = None
     actor: Actor | None = None
-
-    @property
-    def sanitized(self) -> bool:
-        raw = self.request.headers.get("x-glpi-sanitized-content")
-        return True if raw is None else filter_bool(raw)
+    #: Text fields go out HTML-escaped (``GlpiVersion.sanitized``).
+    sanitized: bool = True
 
 
 class Api:
@@ -205,7 +202,10 @@ class Api:
                 params[key] = False
         if not self.store.api_enabled:
             raise ApiError(400, "ERROR", "API disabled")
-        return Call(request, verb, elements, params, files, upload_fields, api_url)
+        sanitized = self.store.version.sanitized(request.headers.get("x-glpi-sanitized-content"))
+        return Call(
+            request, verb, elements, params, files, upload_fields, api_url, sanitized=sanitized
+        )
 
     def _check_app_token(self, call: Call) -> None:
         sent = call.params.get("app_token") or ""
@@ -453,16 +453,17 @@ class Api:
 
     def glpi_config(self, call: Call) -> dict[str, Any]:
         pol = self.store.password_policy()
+        version = self.store.version
         base = str(call.request.base_url).rstrip("/")
 
         def b(v: Any) -> str:
             return "1" if v else "0"
 
         return {
-            "version": GLPI_VERSION,
-            "dbversion": f"{GLPI_VERSION}@fb9bbda0e1d0c8d31f9b2dbc06a3ae2e9bd0eca8",
+            "version": version.version,
+            "dbversion": f"{version.version}@{version.commit}",
             "url_base": base,
-            "url_base_api": base + "/apirest.php",
+            **version.config_extra(base),
             "root_doc": "",
             "language": self.cfg.language,
             "timezone": self.cfg.timezone,

@@ -20,6 +20,7 @@ from .faults import FAULT_KINDS, FaultConfig
 from .seed import DEMO_ACCOUNTS, seed_accounts, seed_demo
 from .server import LogEntry, ServerState, create_app
 from .store import Store
+from .versions import DEFAULT_VERSION, VERSIONS, GlpiVersion
 
 
 @dataclass
@@ -56,8 +57,14 @@ class RunningHelpdesk:
         self.stop()
 
 
-def _prepare_store(db_path: str | None, demo: bool, empty: bool, clock: Clock) -> Store:
-    store = Store(db_path)
+def _prepare_store(
+    db_path: str | None,
+    demo: bool,
+    empty: bool,
+    clock: Clock,
+    glpi_version: GlpiVersion | str | None = None,
+) -> Store:
+    store = Store(db_path, version=glpi_version)
     store.clock = clock
     fresh = store.scalar("SELECT COUNT(*) FROM glpi_users") == 0
     seed_accounts(store)
@@ -83,10 +90,15 @@ def start_helpdesk(
     faults: FaultConfig | None = None,
     clock: Clock | None = None,
     formcreator: bool = True,
+    glpi_version: GlpiVersion | str | None = None,
 ) -> RunningHelpdesk:
-    """Start uvicorn in a daemon thread; returns once the port accepts connections."""
+    """Start uvicorn in a daemon thread; returns once the port accepts connections.
+
+    ``glpi_version`` ("10.0" by default, see ``versions.VERSIONS``) picks the GLPI
+    behaviour the helpdesk plays.
+    """
     clock = clock or Clock()
-    store = _prepare_store(db_path, demo, empty, clock)
+    store = _prepare_store(db_path, demo, empty, clock, glpi_version)
     app = create_app(
         store, clock=clock, autoclose_days=autoclose_days, faults=faults, formcreator=formcreator
     )
@@ -140,7 +152,7 @@ def serve_forever(argv: list[str] | None = None) -> int:
     """``cebox-support demo-server``: serve the embedded helpdesk until Ctrl+C."""
     parser = argparse.ArgumentParser(
         prog="cebox-support demo-server",
-        description="Serve a GLPI-10-compatible demo helpdesk (REST API + password pages).",
+        description="Serve a GLPI-compatible demo helpdesk (REST API + password pages).",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
@@ -156,6 +168,12 @@ def serve_forever(argv: list[str] | None = None) -> int:
         "--no-formcreator",
         action="store_true",
         help="serve a GLPI without the Formcreator plugin (the console uses its own forms)",
+    )
+    parser.add_argument(
+        "--glpi-version",
+        default=DEFAULT_VERSION,
+        choices=sorted(VERSIONS),
+        help="GLPI behaviour to reproduce (default: %(default)s)",
     )
     args = parser.parse_args(argv)
     if not _is_loopback(args.host) and not args.allow_remote:
@@ -179,7 +197,7 @@ def serve_forever(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     clock = Clock()
-    store = _prepare_store(args.db, True, args.empty, clock)
+    store = _prepare_store(args.db, True, args.empty, clock, args.glpi_version)
     app = create_app(
         store,
         clock=clock,

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from .base import ASSIGN, OBSERVER, REQUESTER, Actor, ApiError
 from .clock import fmt
 from .schema import ITEMTYPES
-from .store import ASSIGN, OBSERVER, REQUESTER, Actor, ApiError, Store
+from .store import Store
 from .text import encode_deep
 
 

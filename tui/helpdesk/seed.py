@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from .base import STATUS_ASSIGNED, STATUS_WAITING, hash_password
 from .clock import Clock
-from .store import STATUS_ASSIGNED, STATUS_WAITING, Store, hash_password
+from .store import Store
 
 DEMO_ACCOUNTS = [
     ("glpi", "glpi", "Super-Admin", 2),

@@ -14,8 +14,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from .base import SessionRow
 from .profiles import PROFILES
-from .store import SessionRow, Store
+from .store import Store
 
 CSRF_TTL_S = 7200
 CSRF_MAX = 100

@@ -1,0 +1,110 @@
+"""Server configuration of the embedded helpdesk (GLPI's Setup > General and API)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from .base import StoreBase
+
+
+class ConfigStore(StoreBase):
+    """Settings kept in the database, as GLPI keeps them in ``glpi_configs``."""
+
+    @property
+    def app_token(self) -> str | None:
+        """When set, every API request must carry it in ``App-Token``."""
+        return self._setting("app_token", None)
+
+    @app_token.setter
+    def app_token(self, value: str | None) -> None:
+        self._set_setting("app_token", value)
+
+    @property
+    def api_enabled(self) -> bool:
+        return bool(self._setting("api_enabled", True))
+
+    @api_enabled.setter
+    def api_enabled(self, value: bool) -> None:
+        self._set_setting("api_enabled", bool(value))
+
+    @property
+    def api_login_credentials(self) -> bool:
+        """``enable_api_login_credentials`` (off on a fresh GLPI, on here)."""
+        return bool(self._setting("api_login_credentials", True))
+
+    @api_login_credentials.setter
+    def api_login_credentials(self, value: bool) -> None:
+        self._set_setting("api_login_credentials", bool(value))
+
+    @property
+    def session_timeout_s(self) -> int | None:
+        """Idle lifetime of sessions on the server clock (None: never expire)."""
+        return self._setting("session_timeout_s", None)
+
+    @session_timeout_s.setter
+    def session_timeout_s(self, value: int | None) -> None:
+        self._set_setting("session_timeout_s", value)
+
+    @property
+    def cookie_name(self) -> str:
+        """``glpi_<32 hex>``, fixed for this database like GLPI's per-install name."""
+        name = self._setting("cookie_name", None)
+        if name is None:
+            name = "glpi_" + secrets.token_hex(16)
+            self._set_setting("cookie_name", name)
+        return str(name)
+
+    def password_policy(self) -> dict[str, Any]:
+        return self._setting(
+            "password_policy",
+            {
+                "enabled": False,
+                "min_length": 8,
+                "need_digit": False,
+                "need_letter": True,
+                "need_caps": False,
+                "need_symbol": True,
+            },
+        )
+
+    def set_password_policy(
+        self,
+        *,
+        enabled: bool,
+        min_length: int = 8,
+        need_digit: bool = False,
+        need_letter: bool = True,
+        need_caps: bool = False,
+        need_symbol: bool = True,
+    ) -> None:
+        self._set_setting(
+            "password_policy",
+            {
+                "enabled": enabled,
+                "min_length": min_length,
+                "need_digit": need_digit,
+                "need_letter": need_letter,
+                "need_caps": need_caps,
+                "need_symbol": need_symbol,
+            },
+        )
+
+    def password_errors(self, password: str) -> list[str]:
+        """Config::validatePassword: every failed rule, in GLPI's order and wording."""
+        pol = self.password_policy()
+        if not pol["enabled"]:
+            return []
+        errors = []
+        if len(password) < int(pol["min_length"]):
+            errors.append("Password too short!")
+        if pol["need_digit"] and not re.search(r"[0-9]", password):
+            errors.append("Password must include at least a digit!")
+        if pol["need_letter"] and not re.search(r"[a-z]", password):
+            errors.append("Password must include at least a lowercase letter!")
+        if pol["need_caps"] and not re.search(r"[A-Z]", password):
+            errors.append("Password must include at least a uppercase letter!")
+        if pol["need_symbol"] and not re.search(r"\W", password):
+            errors.append("Password must include at least a symbol!")
+        return errors
