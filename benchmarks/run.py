@@ -320,12 +320,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rtt-ms", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
-        "--only", nargs="*", default=None, help="cold, login, open, reply, big, show, keys"
+        "--only",
+        nargs="*",
+        default=None,
+        help="cold, login, open, reply, big, show, keys, status",
     )
     args = parser.parse_args(argv)
     rtt = args.rtt_ms / 1000
     control_before = machine_control()
-    wanted = set(args.only or ["cold", "login", "open", "reply", "big", "show", "keys"])
+    wanted = set(
+        args.only or ["cold", "login", "open", "reply", "big", "show", "keys", "status"]
+    )
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
@@ -387,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             if "show" in wanted:
                 results.append(bench_show(server, env, args.runs, rtt, args.rtt_ms))
+            if "status" in wanted:
+                results.extend(bench_status(server, Path(tmp) / "home-status", args.runs, rtt))
         finally:
             server.stop()
         if "big" in wanted or "keys" in wanted:
@@ -435,9 +442,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def bench_show(server: Server, env: dict[str, str], runs: int, rtt: float, rtt_ms: int) -> Result:
-    """`cebox-support show N` as a whole process with a cached session."""
-    server.clear()
+def login_child(server: Server, env: dict[str, str]) -> None:
+    """`cebox-support login` in `env`'s home: later children have a cached session."""
     login = subprocess.run(
         [
             PY,
@@ -459,6 +465,12 @@ def bench_show(server: Server, env: dict[str, str], runs: int, rtt: float, rtt_m
     )
     if login.returncode != 0:
         raise RuntimeError(f"login failed: {login.stderr}")
+
+
+def bench_show(server: Server, env: dict[str, str], runs: int, rtt: float, rtt_ms: int) -> Result:
+    """`cebox-support show N` as a whole process with a cached session."""
+    server.clear()
+    login_child(server, env)
     samples = []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -481,6 +493,85 @@ def bench_show(server: Server, env: dict[str, str], runs: int, rtt: float, rtt_m
         requests=server.requests("Ticket/1") // runs,
         extra="per run, on the ticket",
     )
+
+
+def bench_status(server: Server, home: Path, runs: int, rtt: float) -> list[Result]:
+    """`cebox-support status` as tmux runs it: from a fresh cache, and with a copy older
+    than --max-age (the call starts the refresher, waits for it within its budget, else
+    prints the copy marked stale; the refresher's own time is in the notes)."""
+    env = child_env(home)
+    login_child(server, env)
+    sys.path.insert(0, str(ROOT))
+    from tui.statusline import read_cache, write_cache
+
+    state = Path(env["XDG_STATE_HOME"]) / "cebox-support"
+    profile = next((state / "sessions").glob("*.token")).stem  # file_safe(profile name)
+    cache = state / "status" / f"{profile}.json"
+
+    def call() -> tuple[float, str]:
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [PY, "-m", "tui", "status", "--always"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"status failed: {out.stderr}")
+        return time.perf_counter() - t0, out.stdout
+
+    def settled(timeout: float = 30) -> float:
+        t0 = time.perf_counter()
+        while True:
+            c = read_cache(cache)
+            if c.attempted_at is not None and not c.refreshing(time.time()):
+                return time.perf_counter() - t0
+            if time.perf_counter() - t0 > timeout:
+                raise RuntimeError("status refresher did not finish")
+            time.sleep(0.01)
+
+    call()
+    settled()
+    cached = [call()[0] for _ in range(runs)]
+    refreshing: list[float] = []
+    fresh_lines = 0
+    refresh_done: list[float] = []
+    server.clear()
+    for _ in range(runs):
+        c = read_cache(cache)
+        for name in ("fetched_at", "attempted_at"):
+            value = getattr(c, name)
+            setattr(c, name, (value or time.time()) - 3600)
+        write_cache(cache, c)
+        t0 = time.perf_counter()
+        elapsed, out = call()
+        refreshing.append(elapsed)
+        fresh_lines += "(" not in out
+        settled()
+        refresh_done.append(time.perf_counter() - t0)
+    return [
+        Result(
+            "8 `status` process, fresh cache",
+            cached,
+            "≤ 300 ms",
+            rtt=rtt,
+            ratio=False,
+            requests=0,
+            extra="answered from the cache file",
+        ),
+        Result(
+            "9 `status` process, copy too old",
+            refreshing,
+            "≤ 300 ms",
+            rtt=rtt,
+            ratio=False,
+            requests=server.requests() // runs,
+            extra=f"per refresh; refresher done in {statistics.median(refresh_done) * 1000:.0f}"
+            f" ms (median); fresh at once {fresh_lines}/{runs}, else the copy marked stale",
+        ),
+    ]
 
 
 def machine_control(runs: int = 5) -> float:

@@ -79,6 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
+    if argv[:1] == ["status"]:
+        # tmux runs it every few seconds: only its own parser.
+        from tui.commands.status import build_parser as status_parser
+
+        args = status_parser().parse_args(argv[1:])
+        args.command, args.demo = "status", False
+        return args
     if not {"-h", "--help", "--version"} & set(argv):
         # The console itself: skip importing every subcommand (faster first paint).
         args, rest = build_parser(with_commands=False).parse_known_args(argv)

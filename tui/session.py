@@ -6,16 +6,15 @@ Free of Textual, so the command-line subcommands and the console share it.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 from tui.api import GlpiClient, GlpiError, Me, ServerConfig, SessionExpired, TicketDetail
-from tui.config import Profile, file_safe, state_dir
+from tui.config import Profile
 from tui.drafts import Drafts
+from tui.seen import SeenTickets
 from tui.tokens import (
     InsecureTokenFile,
     delete_secret,
@@ -40,53 +39,6 @@ def make_client(profile: Profile) -> GlpiClient:
         verify=verify,
         timeout=profile.timeout,
     )
-
-
-class SeenTickets:
-    """When I last looked at each ticket, to mark those updated since (per profile)."""
-
-    def __init__(
-        self,
-        profile: str,
-        root: Path | None = None,
-        now: Callable[[], datetime] | None = None,
-    ) -> None:
-        self.path = (root or state_dir()) / "seen" / f"{file_safe(profile)}.json"
-        self.now = now or (lambda: datetime.now().astimezone())
-        self._since: float | None = None
-        self._seen: dict[str, float] = {}
-        self._loaded = False
-
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            self._since = float(data.get("since"))
-            self._seen = {str(k): float(v) for k, v in data.get("tickets", {}).items()}
-        except (OSError, ValueError, TypeError, AttributeError):
-            self._since = self.now().timestamp()
-            self._save()
-
-    def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"since": self._since, "tickets": self._seen}), encoding="utf-8")
-        tmp.replace(self.path)
-
-    def is_updated(self, ticket_id: int, date_mod: datetime | None) -> bool:
-        self._load()
-        if date_mod is None:
-            return False
-        last = self._seen.get(str(ticket_id), self._since or 0.0)
-        return date_mod.timestamp() > last
-
-    def mark_seen(self, ticket_id: int, date_mod: datetime | None = None) -> None:
-        self._load()
-        stamp = max(date_mod.timestamp() if date_mod else 0.0, self.now().timestamp())
-        self._seen[str(ticket_id)] = stamp
-        self._save()
 
 
 @dataclass

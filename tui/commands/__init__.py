@@ -8,7 +8,7 @@ from typing import Any
 
 from tui.config import LoadedSettings
 
-MODULES = ("auth", "tickets", "new", "answer")
+MODULES = ("auth", "tickets", "new", "answer", "status")
 
 
 def add_subcommands(sub: Any) -> None:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, TypeVar
 
-from tui.api import GlpiError
+from tui.api.errors import GlpiError
 from tui.config import LoadedSettings, Profile
 from tui.i18n import _
-from tui.session import InsecureTokenFile, Workspace, close, resume, resume_and_read
+from tui.tokens import InsecureTokenFile
 
 if TYPE_CHECKING:
     from tui.api import GlpiClient
+    from tui.session import Workspace
 
 T = TypeVar("T")
 
@@ -51,6 +51,8 @@ def pick_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[str,
 
 
 async def logged_in(args: argparse.Namespace, loaded: LoadedSettings) -> Workspace:
+    from tui.session import resume
+
     name, profile = pick_profile(args, loaded)
     try:
         workspace = await resume(name, profile)
@@ -73,6 +75,7 @@ def run(
     action: Callable[[Workspace], Awaitable[int]],
 ) -> int:
     """Resume the session, run `action`, keep the session cached; errors → one line."""
+    from tui.session import close
 
     async def main() -> int:
         workspace = await logged_in(args, loaded)
@@ -93,6 +96,7 @@ def run_read(
     """`run` for a command that starts with one read: with a cached session the read
     goes out together with the session check (one round trip instead of two)."""
     from tui.api import SessionExpired
+    from tui.session import close, resume_and_read
 
     async def main() -> int:
         name, profile = pick_profile(args, loaded)
@@ -115,6 +119,8 @@ def run_read(
 
 def _run(main: Callable[[], Coroutine[object, object, int]]) -> int:
     try:
+        import asyncio  # here: `status` imports this module on every tmux tick
+
         return asyncio.run(main())
     except CommandError as exc:
         return fail(str(exc), exc.code)

@@ -1,0 +1,380 @@
+"""The tmux status segment: my ticket counts from a small per-profile cache.
+
+tmux runs `cebox-support status` every `status-interval` seconds from every session,
+so the answer comes from a cache file (json, 0600) and the server is asked at most
+once per period across all callers: the one caller that wins a `fcntl` lock on the
+cache marks the attempt and starts a detached refresher (`python -m tui.statusline
+PROFILE`), which writes the counts back when the server answers. A caller whose copy
+is too old waits for that refresher a fraction of a second, then prints the last copy
+marked stale: the status line never stalls on a slow or unreachable server.
+
+This module is imported on every tmux tick: json, fcntl and the state dir only. The
+HTTP client is imported by the refresher alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui.config import Profile, file_safe, state_dir
+from tui.i18n import _
+
+ANSWER_WITHIN = 0.3
+"""Whole-process budget (seconds) of a `status` call whose copy is too old."""
+REFRESH_AHEAD = 0.75
+"""A copy older than this share of --max-age is refreshed in the background while it
+is still shown as current, so a healthy server keeps it under --max-age."""
+RECENT = 50
+"""Most recently updated tickets looked at for "updated since I last looked"."""
+REFRESH_TIMEOUT = 30.0
+"""The refresher gives up after this long (a refresh stuck longer may be retried)."""
+
+
+@dataclass
+class StatusCache:
+    """What the last refresh found, and when refreshes were tried."""
+
+    fetched_at: float | None = None
+    attempted_at: float | None = None
+    failed_at: float | None = None
+    error: str = ""
+    error_kind: str = ""  # "offline" | "login" | "error"
+    open: int = 0
+    approval: int = 0
+    recent: dict[str, float] = field(default_factory=dict)
+    """Ticket id → date_mod (POSIX) of my most recently updated tickets."""
+
+    @classmethod
+    def from_json(cls, data: Any) -> StatusCache:
+        if not isinstance(data, dict):
+            return cls()
+        cache = cls()
+        for name in ("fetched_at", "attempted_at", "failed_at"):
+            value = data.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                setattr(cache, name, float(value))
+        for name in ("error", "error_kind"):
+            if isinstance(data.get(name), str):
+                setattr(cache, name, data[name])
+        for name in ("open", "approval"):
+            value = data.get(name)
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                setattr(cache, name, value)
+        recent = data.get("recent")
+        if isinstance(recent, dict):
+            cache.recent = {
+                str(k): float(v)
+                for k, v in recent.items()
+                if isinstance(v, int | float) and not isinstance(v, bool)
+            }
+        return cache
+
+    def refreshing(self, now: float) -> bool:
+        """An attempt newer than the last outcome, not yet given up."""
+        if self.attempted_at is None:
+            return False
+        outcome = max(self.fetched_at or 0.0, self.failed_at or 0.0)
+        return self.attempted_at > outcome and now - self.attempted_at < REFRESH_TIMEOUT + 5
+
+    def age(self, now: float) -> float | None:
+        return None if self.fetched_at is None else max(0.0, now - self.fetched_at)
+
+
+def cache_path(profile: str) -> Path:
+    return state_dir() / "status" / f"{file_safe(profile)}.json"
+
+
+def read_cache(path: Path) -> StatusCache:
+    try:
+        return StatusCache.from_json(json.loads(path.read_bytes()))
+    except (OSError, ValueError):
+        return StatusCache()
+
+
+def write_cache(path: Path, cache: StatusCache) -> None:
+    """Atomically, 0600: the counts say something about my tickets."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, json.dumps(asdict(cache)).encode("utf-8"))
+    finally:
+        os.close(fd)
+    tmp.replace(path)
+
+
+def delete_cache(profile: str) -> None:
+    path = cache_path(profile)
+    for victim in (path, path.with_suffix(".lock")):
+        with contextlib.suppress(FileNotFoundError):
+            victim.unlink()
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """The cache's read-modify-write section, across processes (held for microseconds)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def claim_refresh(path: Path, max_age: float, now: float) -> bool:
+    """True for the one caller that should start a refresh now (the attempt is marked)."""
+    with locked(path):
+        cache = read_cache(path)
+        if cache.refreshing(now):
+            return False
+        age = cache.age(now)
+        if age is not None and age < max_age * REFRESH_AHEAD:
+            return False
+        if cache.attempted_at is not None and now - cache.attempted_at < max_age * REFRESH_AHEAD:
+            return False  # tried lately (and failed): spare the server until the next period
+        cache.attempted_at = now
+        write_cache(path, cache)
+        return True
+
+
+def spawn_refresher(profile: str) -> None:
+    """A detached process: it outlives this call, and tmux does not wait for its output."""
+    subprocess.Popen(
+        [sys.executable, "-m", "tui.statusline", profile],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )
+
+
+def process_age() -> float | None:
+    """Seconds since this process started (Linux), so the budget counts Python's start-up."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def answer(
+    profile: str,
+    max_age: float,
+    *,
+    now: float | None = None,
+    spawn: bool = True,
+    budget: float = ANSWER_WITHIN,
+) -> StatusCache:
+    """The copy to print: the cached one if young enough, else what a refresh brings
+    within the budget, else the last copy (the caller marks it stale)."""
+    path = cache_path(profile)
+    now = time.time() if now is None else now
+    cache = read_cache(path)
+    age = cache.age(now)
+    if age is not None and age < max_age * REFRESH_AHEAD:
+        return cache
+    if spawn and claim_refresh(path, max_age, now):
+        spawn_refresher(profile)
+    cache = read_cache(path)
+    if age is not None and age <= max_age:
+        return cache  # still current: the refresh is for the next tick
+    started = process_age()
+    deadline = time.monotonic() + (
+        max(0.0, budget - 0.05 - started) if started is not None else budget / 2
+    )
+    while cache.refreshing(time.time()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+        cache = read_cache(path)
+    return cache
+
+
+# -- what is shown -------------------------------------------------------------------
+
+
+@dataclass
+class StatusCounts:
+    approval: int
+    updated: int
+    open: int
+    stale: bool
+    fetched_at: float | None
+    error_kind: str = ""
+
+    @property
+    def quiet(self) -> bool:
+        return self.approval == 0 and self.updated == 0
+
+
+def counts(cache: StatusCache, profile: str, max_age: float, now: float) -> StatusCounts:
+    """Counts as of now: "updated" is checked against when I last looked, so opening a
+    ticket clears it at once, without waiting for the next refresh."""
+    from tui.seen import seen_path
+
+    try:
+        seen = json.loads(seen_path(profile).read_bytes())
+        since = float(seen.get("since"))
+        looked = {str(k): float(v) for k, v in seen.get("tickets", {}).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        since, looked = float("inf"), {}
+    updated = sum(1 for k, stamp in cache.recent.items() if stamp > looked.get(k, since))
+    age = cache.age(now)
+    return StatusCounts(
+        approval=cache.approval,
+        updated=updated,
+        open=cache.open,
+        stale=age is None or age > max_age,
+        fetched_at=cache.fetched_at,
+        error_kind=cache.error_kind,
+    )
+
+
+def _when(stamp: float, now: float) -> str:
+    moment = datetime.fromtimestamp(stamp)
+    if moment.date() == datetime.fromtimestamp(now).date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%d/%m %H:%M")
+
+
+def render(c: StatusCounts, fmt: str, now: float, *, always: bool = False) -> str:
+    """One line (or "" when quiet and not asked); numbers only, no server text."""
+    if fmt == "json":
+        return json.dumps(
+            {
+                "approval": c.approval,
+                "updated": c.updated,
+                "open": c.open,
+                "stale": c.stale,
+                "fetched_at": (
+                    datetime.fromtimestamp(c.fetched_at).astimezone().isoformat(timespec="seconds")
+                    if c.fetched_at is not None
+                    else None
+                ),
+                "error": c.error_kind or None,
+            }
+        )
+    tmux = fmt == "tmux"
+    if c.fetched_at is None:
+        if not always:
+            return ""
+        what = _("not logged in") if c.error_kind == "login" else _("no data yet")
+        return f"#[dim]ceBox: {what}#[default]" if tmux else f"ceBox: {what}"
+    if c.quiet and not always:
+        return ""
+    parts: list[tuple[str, str]] = []
+    if c.approval:
+        parts.append((_("{n} to approve").format(n=c.approval), "fg=yellow,bold"))
+    if c.updated:
+        parts.append((_("{n} new").format(n=c.updated), "fg=cyan,bold"))
+    if always or not parts:
+        parts.append((_("{n} open").format(n=c.open), ""))
+    if tmux and not c.stale:
+        body = " · ".join(f"#[{style}]{text}#[default]" if style else text for text, style in parts)
+    else:
+        body = " · ".join(text for text, _style in parts)
+    line = f"ceBox: {body}"
+    if c.stale:
+        line += " " + _("(copy of {when})").format(when=_when(c.fetched_at, now))
+        if tmux:
+            line = f"#[dim]{line}#[default]"
+    return line
+
+
+# -- the refresher (a process of its own) ---------------------------------------------
+
+
+async def fetch(name: str, profile: Profile) -> tuple[int, int, dict[str, float]]:
+    """Open and awaiting-approval counts and my recently updated tickets: the first
+    page goes out with the session check, the two counts after it."""
+    import asyncio
+
+    from tui.api import SessionExpired, TicketFilter
+    from tui.session import close, resume_and_read
+
+    def read(client: Any) -> Any:
+        return client.list_tickets(TicketFilter.ALL, count=RECENT)
+
+    workspace, early = await resume_and_read(name, profile, read)
+    if workspace is None:
+        raise LookupError("not logged in")
+    try:
+        try:
+            page = await early if early is not None else await read(workspace.client)
+        except SessionExpired:
+            page = await read(workspace.client)
+        opened, approval = await asyncio.gather(
+            workspace.client.count_tickets(TicketFilter.OPEN),
+            workspace.client.count_tickets(TicketFilter.APPROVAL),
+        )
+    finally:
+        await close(workspace)
+    recent = {str(r.id): r.date_mod.timestamp() for r in page.rows if r.date_mod is not None}
+    return opened, approval, recent
+
+
+def refresh(name: str, profile: Profile) -> StatusCache:
+    """Ask the server and write the outcome into the cache (counts or the failure)."""
+    import asyncio
+
+    from tui.api import GlpiError, Timeout, Unreachable
+    from tui.tokens import InsecureTokenFile
+
+    path = cache_path(name)
+    result: tuple[int, int, dict[str, float]] | None = None
+    kind, message = "", ""
+    try:
+        result = asyncio.run(
+            asyncio.wait_for(fetch(name, profile), min(profile.timeout, REFRESH_TIMEOUT))
+        )
+    except LookupError:
+        kind, message = "login", "not logged in"
+    except (Unreachable, Timeout, TimeoutError):
+        kind, message = "offline", "unreachable"
+    except GlpiError as exc:
+        kind, message = "error", exc.message
+    except InsecureTokenFile:
+        kind, message = "error", "insecure token file"
+    with locked(path):
+        cache = read_cache(path)
+        now = time.time()
+        if result is not None:
+            cache.open, cache.approval, cache.recent = result
+            cache.fetched_at, cache.failed_at, cache.error, cache.error_kind = now, None, "", ""
+        else:
+            cache.failed_at, cache.error, cache.error_kind = now, message, kind
+            if kind == "login":
+                cache.fetched_at, cache.recent = None, {}
+        write_cache(path, cache)
+    return cache
+
+
+def _refresher_main(argv: list[str]) -> int:
+    from tui.config import load_settings
+
+    if len(argv) != 1:
+        return 2
+    settings = load_settings().settings
+    profile = settings.profiles.get(argv[0])
+    if profile is None:
+        return 2
+    refresh(argv[0], profile)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_refresher_main(sys.argv[1:]))
