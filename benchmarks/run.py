@@ -328,9 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rtt = args.rtt_ms / 1000
     control_before = machine_control()
-    wanted = set(
-        args.only or ["cold", "login", "open", "reply", "big", "show", "keys", "status"]
-    )
+    wanted = set(args.only or ["cold", "login", "open", "reply", "big", "show", "keys", "status"])
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
