@@ -62,7 +62,7 @@ EXPIRED = "expired-session"
 UNCHECKED = "could not be checked"
 MESSAGES = {
     "timeout": ("did not answer in time", UNCHECKED),
-    "500": ("server failed (500)",),
+    "500": ("server failed (500)", UNCHECKED),
     "reset": ("connection to 127.0.0.1 broke", UNCHECKED),
     LOST: ("did not answer in time", UNCHECKED),
 }

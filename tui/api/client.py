@@ -12,7 +12,7 @@ import base64
 import json
 import mimetypes
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -111,6 +111,15 @@ class GlpiClient:
         self.server_tz: tzinfo = UTC
         self.me: Me | None = None
         self._config: ServerConfig | None = None
+        # The server's GLPI version: its major from the session token's shape at once,
+        # the full string once getGlpiConfig has been read. No extra request for it.
+        self.glpi_version: str = ""
+        self.glpi_major: int | None = None
+        # Signed in with a personal API token: no password for GLPI's web side.
+        self.personal_token = False
+        # GLPI's web session (downloads on 11), kept by the session layer like a token.
+        self.web_cookie: str | None = None
+        self.on_web_cookie: Callable[[str | None], None] | None = None
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -222,6 +231,10 @@ class GlpiClient:
             if retryable and attempt + 1 < attempts:
                 await asyncio.sleep(self._retry_backoff * (3**attempt))
                 continue
+            if write and isinstance(error, E.ServerError) and (error.status or 0) >= 500:
+                # GLPI 11 creates a follow-up, then fails on its refused file with a 500
+                # page: a failed write may have happened. Callers look before resending.
+                error.uncertain = True
             if (
                 isinstance(error, E.SessionExpired)
                 and session
@@ -273,7 +286,7 @@ class GlpiClient:
                     "The connection to {host} broke; the change may or may not have been saved."
                 ).format(host=host)
             )
-            err.uncertain = True  # type: ignore[attr-defined]
+            err.uncertain = True
             return err, False
         return E.Unreachable(_("The connection to {host} broke.").format(host=host)), True
 
@@ -328,10 +341,10 @@ class GlpiClient:
     def _line(self, value: Any) -> str:
         return clean_line(self._text(value))
 
-    @staticmethod
-    def _search_line(value: Any) -> str:
-        """Search results come HTML-escaped whatever the sanitising header says."""
-        return clean_line(decode_glpi(value, sanitized=True))
+    def _search_line(self, value: Any) -> str:
+        """Search results come HTML-escaped on 10 whatever the sanitising header says;
+        11 keeps raw text everywhere, so unescaping again would alter it."""
+        return clean_line(decode_glpi(value, sanitized=(self.glpi_major or 10) < 11))
 
     def _rich(self, value: Any) -> tuple[str, str]:
         html = self._text(value)
@@ -365,7 +378,9 @@ class GlpiClient:
     async def login_with_token(self, user_token: str) -> Me:
         if not user_token.strip():
             raise E.AuthError(_("Enter your personal API token."))
-        return await self._init_session(f"user_token {user_token.strip()}")
+        me = await self._init_session(f"user_token {user_token.strip()}")
+        self.personal_token = True
+        return me
 
     async def _init_session(self, authorization: str) -> Me:
         response = await self._request(
@@ -383,6 +398,7 @@ class GlpiClient:
                 )
             )
         self._session_token = body["session_token"]
+        self._learn_version_from_token(self._session_token)
         session = body.get("session")
         if not isinstance(session, dict):
             return await self.whoami()
@@ -391,10 +407,27 @@ class GlpiClient:
     def use_session_token(self, session_token: str) -> None:
         """Send requests with a cached session token before `resume` has checked it."""
         self._session_token = session_token
+        self._learn_version_from_token(session_token)
+
+    def _learn_version_from_token(self, token: str) -> None:
+        """GLPI 10 hands out PHP session ids (26 chars of [0-9a-v]); 11 long base64
+        tokens. Enough to pick the right behaviour before getGlpiConfig is read."""
+        if self.glpi_version:
+            return
+        if re.fullmatch(r"[0-9a-v]{26,40}", token):
+            self.glpi_major = 10
+        elif len(token) >= 64:
+            self.glpi_major = 11
+
+    def _learn_version(self, version: str) -> None:
+        match = re.match(r"\s*(\d+)\.", version)
+        if match:
+            self.glpi_version = version.strip()
+            self.glpi_major = int(match.group(1))
 
     async def resume(self, session_token: str) -> Me:
         """Reuse a cached session token; raises SessionExpired when it is no longer valid."""
-        self._session_token = session_token
+        self.use_session_token(session_token)
         try:
             return await self.whoami()
         except E.GlpiError:
@@ -458,6 +491,7 @@ class GlpiClient:
             max_size: float | None = float(cfg.get("document_max_size") or 0) or None
         except (TypeError, ValueError):
             max_size = None
+        self._learn_version(str(cfg.get("version", "")))
         self._config = ServerConfig(
             version=str(cfg.get("version", "")),
             url_base=str(cfg.get("url_base", "")),
@@ -917,9 +951,9 @@ class GlpiClient:
                 # 200 can mean "nothing changed" on GLPI: prove it with the new password.
                 if await self._password_works(me.login, new):
                     return
-        from tui.api.webpassword import change_password_via_web
+        from tui.api.web import WebSession
 
-        await change_password_via_web(self, login=me.login, current=current, new=new)
+        await WebSession(self).change_password(login=me.login, current=current, new=new)
         if me.password_expired:
             self.me = me.model_copy(update={"password_expired": False})
 
@@ -942,6 +976,80 @@ class GlpiClient:
 
     def ticket_url(self, ticket_id: int) -> str:
         return f"{self.web_url}/front/ticket.form.php?id={int(ticket_id)}"
+
+    # -- documents, whatever the version ---------------------------------------------------
+
+    async def fetch_document(
+        self,
+        document: Document,
+        folder: Path,
+        *,
+        ticket_id: int,
+        password: str | None = None,
+    ) -> Path:
+        """Save a document listed on ticket `ticket_id` into `folder` (safe, unused name).
+
+        GLPI 10: the REST download, GLPI's web page as the fallback. GLPI 11 refuses
+        REST downloads to customers: the web page, with a web session opened with the
+        user's `password` (WebLoginRequired when it is needed and not given;
+        NeedsBrowser for a personal-token sign-in, which has no password).
+        """
+        if (self.glpi_major or 10) < 11:
+            try:
+                return await self.download_document(document, folder)
+            except E.PermissionDenied:
+                pass
+        response = await self._web_download(document, ticket_id, password)
+        name = safe_filename(
+            _disposition_filename(response.headers.get("content-disposition")) or document.filename
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        target = unused_path(folder / name)
+        with open(target, "xb") as out:
+            out.write(response.content)
+        return target
+
+    async def _web_download(
+        self, document: Document, ticket_id: int, password: str | None
+    ) -> httpx.Response:
+        from tui.api.web import WebSession, flavour
+
+        if (
+            self.personal_token
+            and not self.web_cookie
+            and not flavour(self.glpi_major).token_is_cookie
+        ):
+            raise E.NeedsBrowser(
+                _(
+                    "Signed in with a personal API token, documents can only be downloaded "
+                    "in the browser."
+                ),
+                url=self.ticket_url(ticket_id),
+            )
+        web = WebSession(self, self.web_cookie)
+        try:
+            return await web.download(
+                document_id=document.id,
+                ticket_id=ticket_id,
+                login=self.me.login if self.me else None,
+                password=password,
+            )
+        finally:
+            if web.cookie != self.web_cookie:
+                self.web_cookie = web.cookie
+                if self.on_web_cookie is not None:
+                    self.on_web_cookie(web.cookie)
+
+    async def close_web_session(self) -> None:
+        """Sign out of GLPI's web side too (at sign-out): the kept cookie is dropped."""
+        if not self.web_cookie:
+            return
+        from tui.api.web import WebSession
+
+        await WebSession(self, self.web_cookie).logout()
+        self.web_cookie = None
+        if self.on_web_cookie is not None:
+            self.on_web_cookie(None)
 
 
 def _content_range_total(header: str | None) -> int | None:

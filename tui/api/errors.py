@@ -14,6 +14,8 @@ class GlpiError(Exception):
     """Base class: screens catch only this."""
 
     title = "Error"
+    # True when a write may have happened although it failed: look before resending.
+    uncertain = False
 
     def __init__(
         self,
@@ -90,6 +92,19 @@ class Timeout(GlpiError):
     def __init__(self, message: str, *, uncertain: bool = False, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.uncertain = uncertain
+
+
+class WebLoginRequired(GlpiError):
+    """The action needs GLPI's web side, and no web session is open: ask the password."""
+
+
+class NeedsBrowser(GlpiError):
+    """The action exists only in the browser for this sign-in (e.g. a personal API
+    token on GLPI 11 cannot open a web session); `url` is the page to open there."""
+
+    def __init__(self, message: str, *, url: str, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.url = url
 
 
 class PasswordChangeError(GlpiError):
