@@ -37,6 +37,8 @@ class Choice(_Strict):
 
 class FieldKind(StrEnum):
     CHOICE = "choice"
+    CHOICES = "choices"
+    """Several of the choices (server forms' checkboxes and multiple selects)."""
     TEXT = "text"
     MULTILINE = "multiline"
     INTEGER = "integer"
@@ -82,7 +84,7 @@ class FormField(_Strict):
                 f"field name {self.name!r} must be lowercase letters, digits and '_',"
                 " starting with a letter"
             )
-        if self.kind is FieldKind.CHOICE:
+        if self.kind in (FieldKind.CHOICE, FieldKind.CHOICES):
             if not self.choices:
                 raise ValueError(f"choice field {self.name!r} needs at least one choice")
             values = [c.value for c in self.choices]
@@ -118,6 +120,9 @@ class FormDefinition(_Strict):
     ticket_type: Literal[1, 2]
     fields: list[FormField] = Field(min_length=1)
     source: str = Field(default="", exclude=True)
+    remote: bool = Field(default=False, exclude=True)
+    """Built from a server (Formcreator) form: its target rules make the ticket, so no
+    field needs a role."""
 
     @model_validator(mode="after")
     def _coherent(self) -> FormDefinition:
@@ -127,7 +132,7 @@ class FormDefinition(_Strict):
             raise ValueError(f"duplicate field names: {', '.join(dupes)}")
         for role in ("title", "description", "type"):
             count = sum(1 for f in self.fields if f.role == role)
-            if role == "title" and count != 1:
+            if role == "title" and count != 1 and not self.remote:
                 raise ValueError("exactly one field must have role = 'title'")
             if count > 1:
                 raise ValueError(f"at most one field may have role = {role!r}")

@@ -439,13 +439,13 @@ class Formcreator:
         answer_id: int,
     ) -> None:
         used: set[int] = set()
+        by_id = {int(q["id"]): q for _s, q in pairs}
 
         def fill(template: str, *, html: bool) -> str:
             def one(m: re.Match[str]) -> str:
                 qid = int(m.group(1))
                 used.add(qid)
-                value = texts.get(qid, "")
-                return encode(value).replace("\n", "<br />") if html else value
+                return _render(by_id[qid], texts.get(qid, ""), html=html)
 
             out = re.sub(r"##answer_(\d+)##", one, template)
             if "##FULLFORM##" in out:
@@ -459,7 +459,7 @@ class Formcreator:
                     if section["name"] != section_name:
                         section_name = section["name"]
                         lines.append(f"<h2>{encode(str(section_name))}</h2>")
-                    value = encode(texts.get(qid, "")).replace("\n", "<br />")
+                    value = _render(q, texts.get(qid, ""), html=True)
                     lines.append(f"<p><b>{encode(str(q['name']))} : </b>{value}</p>")
                 out = out.replace("##FULLFORM##", "".join(lines))
             return out
@@ -669,6 +669,13 @@ class Formcreator:
         if raw is None:
             return ""
         return raw if isinstance(raw, str) else str(raw)
+
+
+def _render(q: dict[str, Any], value: str, *, html: bool) -> str:
+    """An answer in a target template: a textarea answer is HTML already."""
+    if q["fieldtype"] == "textarea":
+        return value if html else re.sub(r"<[^>]*>", " ", value).strip()
+    return encode(value).replace("\n", "<br />") if html else value
 
 
 def _values(q: dict[str, Any]) -> list[str]:

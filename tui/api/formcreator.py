@@ -1,0 +1,338 @@
+"""The support's own forms over the REST API (GLPI 10's Formcreator plugin).
+
+Follows ``shared/docs/glpi-formcreator.md``: only active and visible forms are offered;
+opening a form costs two round trips (its sections with every format rule, range and
+condition, then the sections' questions, each step's requests sent together); files
+are uploaded first and referenced; the ticket is found through ``Item_Ticket``. The
+plugin's answer and issue tables leak other users' rows, so they are never queried,
+and a file answer only ever names documents uploaded by this submission.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.api import errors as E
+from tui.api.client import GlpiClient, _int
+from tui.api.text import clean_line, html_to_text
+from tui.forms.server import (
+    Condition,
+    FormSummary,
+    ServerForm,
+    ServerQuestion,
+    answer_input,
+    translate_php_regex,
+)
+from tui.forms.values import Attachment
+from tui.i18n import _
+
+PAGE = 1000
+NO_PLUGIN = "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM"
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class _ServerCache:
+    catalogue: list[FormSummary] | None = None
+    """None until known; an empty list when the server has no Formcreator."""
+    has_plugin: bool | None = None
+    forms: dict[int, ServerForm] = field(default_factory=dict)
+
+
+_CACHE: dict[str, _ServerCache] = {}
+
+
+def _cache(client: GlpiClient) -> _ServerCache:
+    return _CACHE.setdefault(client.api_url, _ServerCache())
+
+
+def cached_catalogue(client: GlpiClient) -> tuple[bool | None, list[FormSummary]]:
+    """What is known without asking: (has the plugin?, forms)."""
+    entry = _cache(client)
+    return entry.has_plugin, list(entry.catalogue or [])
+
+
+def cached_form(client: GlpiClient, form_id: int) -> ServerForm | None:
+    return _cache(client).forms.get(form_id)
+
+
+def form_url(client: GlpiClient, form_id: int) -> str:
+    return f"{client.web_url}/plugins/formcreator/front/formdisplay.php?id={form_id}"
+
+
+async def _rows(client: GlpiClient, path: str, params: list[tuple[str, str]]) -> list[Any]:
+    """Every row of a listing (one request unless there are more than ``PAGE``)."""
+    rows: list[Any] = []
+    start = 0
+    while True:
+        response = await client._request(
+            "GET", path, params=[*params, ("range", f"{start}-{start + PAGE - 1}")]
+        )
+        if response.status_code == 200 and not response.content:
+            return rows
+        body = client._json(response)
+        if not isinstance(body, list):
+            return rows
+        rows.extend(r for r in body if isinstance(r, dict))
+        header = response.headers.get("content-range") or ""
+        total = _int(header.rpartition("/")[2]) if "/" in header else None
+        start += PAGE
+        if response.status_code != 206 or total is None or start >= total or not body:
+            return rows
+
+
+async def load_catalogue(client: GlpiClient) -> list[FormSummary] | None:
+    """The forms offered (active and visible), or None when the server has no Formcreator."""
+    entry = _cache(client)
+    visible = [("searchText[is_active]", "1"), ("searchText[is_visible]", "1")]
+    try:
+        forms, categories = await asyncio.gather(
+            _rows(client, "PluginFormcreatorForm", visible),
+            _rows(client, "PluginFormcreatorCategory", []),
+            return_exceptions=False,
+        )
+    except E.GlpiError as error:
+        if error.code == NO_PLUGIN:
+            entry.has_plugin, entry.catalogue = False, []
+            return None
+        if isinstance(error, E.PermissionDenied) and entry.catalogue is None:
+            entry.has_plugin, entry.catalogue = False, []
+            return None
+        raise
+    names = {
+        _int(c.get("id")): client._line(c.get("completename") or c.get("name") or "")
+        for c in categories
+    }
+    out = []
+    for row in forms:
+        form_id = _int(row.get("id"))
+        # The API does not filter: check the flags again on what came back.
+        if form_id is None or str(row.get("is_active")) != "1":
+            continue
+        if str(row.get("is_visible", "1")) != "1" or str(row.get("is_deleted", "0")) == "1":
+            continue
+        out.append(
+            FormSummary(
+                id=form_id,
+                name=client._line(row.get("name") or ""),
+                description=clean_line(html_to_text(client._text(row.get("description") or ""))),
+                category=names.get(_int(row.get("plugin_formcreator_categories_id")), ""),
+            )
+        )
+    out.sort(key=lambda f: (f.category.casefold(), f.name.casefold()))
+    entry.has_plugin, entry.catalogue = True, out
+    return out
+
+
+def _conditions(rows: list[dict[str, Any]], itemtype: str) -> dict[int, list[Condition]]:
+    out: dict[int, list[Condition]] = {}
+    for row in sorted(rows, key=lambda r: (_int(r.get("order")) or 0, _int(r.get("id")) or 0)):
+        if row.get("itemtype") != itemtype:
+            continue
+        items_id, tested = (
+            _int(row.get("items_id")),
+            _int(row.get("plugin_formcreator_questions_id")),
+        )
+        if items_id is None or tested is None:
+            continue
+        out.setdefault(items_id, []).append(
+            Condition(
+                question_id=tested,
+                op=_int(row.get("show_condition")) or 1,
+                value=str(row.get("show_value") or ""),
+                logic=_int(row.get("show_logic")) or 1,
+            )
+        )
+    return out
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(str(value).replace(",", ".")) if str(value).strip() else None
+    except ValueError:
+        return None
+
+
+def _choices(client: GlpiClient, raw: Any) -> list[str]:
+    """``values`` is a JSON string (possibly HTML-escaped by an old server)."""
+    text = client._text(raw or "")
+    try:
+        decoded = json.loads(text) if text.strip() else []
+    except ValueError:
+        decoded = [line for line in text.splitlines() if line.strip()]
+    if not isinstance(decoded, list):
+        return []
+    return [clean_line(str(v)) for v in decoded if str(v).strip()]
+
+
+async def load_form(client: GlpiClient, summary: FormSummary) -> ServerForm:
+    """The whole form in two round trips; cached for the next opening."""
+    sections, regexes, ranges, conditions = await asyncio.gather(
+        _rows(client, f"PluginFormcreatorForm/{summary.id}/PluginFormcreatorSection", []),
+        _rows(client, "PluginFormcreatorQuestionRegex", []),
+        _rows(client, "PluginFormcreatorQuestionRange", []),
+        _rows(client, "PluginFormcreatorCondition", []),
+    )
+    sections.sort(key=lambda s: (_int(s.get("order")) or 0, _int(s.get("id")) or 0))
+    per_section = await asyncio.gather(
+        *(
+            _rows(client, f"PluginFormcreatorSection/{s.get('id')}/PluginFormcreatorQuestion", [])
+            for s in sections
+        )
+    )
+    regex = {
+        _int(r.get("plugin_formcreator_questions_id")): str(r.get("regex") or "") for r in regexes
+    }
+    bounds = {
+        _int(r.get("plugin_formcreator_questions_id")): (
+            _float(r.get("range_min")),
+            _float(r.get("range_max")),
+        )
+        for r in ranges
+    }
+    q_conditions = _conditions(conditions, "PluginFormcreatorQuestion")
+    s_conditions = _conditions(conditions, "PluginFormcreatorSection")
+    questions: list[ServerQuestion] = []
+    for section, rows in zip(sections, per_section, strict=True):
+        rows.sort(
+            key=lambda q: (_int(q.get("row")) or 0, _int(q.get("col")) or 0, _int(q.get("id")) or 0)
+        )
+        section_id = _int(section.get("id")) or 0
+        for row in rows:
+            qid = _int(row.get("id"))
+            if qid is None:
+                continue
+            raw_regex = client._text(regex.get(qid, ""))
+            low, high = bounds.get(qid, (None, None))
+            questions.append(
+                ServerQuestion(
+                    id=qid,
+                    label=client._line(row.get("name") or ""),
+                    fieldtype=str(row.get("fieldtype") or ""),
+                    required=str(row.get("required")) == "1",
+                    choices=_choices(client, row.get("values")),
+                    description=html_to_text(client._text(row.get("description") or "")).strip(),
+                    default=client._text(row.get("default_values") or ""),
+                    regex=raw_regex,
+                    pattern=translate_php_regex(raw_regex) if raw_regex else None,
+                    range_min=low,
+                    range_max=high,
+                    show_rule=_int(row.get("show_rule")) or 1,
+                    conditions=q_conditions.get(qid, []),
+                    section=client._line(section.get("name") or ""),
+                    section_rule=_int(section.get("show_rule")) or 1,
+                    section_conditions=s_conditions.get(section_id, []),
+                )
+            )
+    form = ServerForm(
+        id=summary.id,
+        name=summary.name,
+        description=summary.description,
+        category=summary.category,
+        url=form_url(client, summary.id),
+        questions=questions,
+    )
+    _cache(client).forms[summary.id] = form
+    return form
+
+
+@dataclass
+class FormSubmission:
+    """What happened; ``ticket_id`` is set once the server created the ticket."""
+
+    ticket_id: int | None = None
+    uploaded: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, E.GlpiError]] = field(default_factory=list)
+    error: E.GlpiError | None = None
+
+
+async def _upload_unlinked(client: GlpiClient, path: Path) -> int:
+    body = client._json(await client._multipart("Document", {"name": path.name}, [path]))
+    doc_id = _int(body.get("id")) if isinstance(body, dict) else None
+    if doc_id is None:
+        raise E.NotGlpi(_("The server did not confirm the upload."))
+    return doc_id
+
+
+async def submit_form(
+    client: GlpiClient,
+    form: ServerForm,
+    values: Mapping[str, object],
+    *,
+    progress: Progress | None = None,
+) -> FormSubmission:
+    """Upload the files, send the answers, find the ticket, make sure the files reach it.
+
+    Never raises ``GlpiError``: a refusal is in ``error`` (its ``detail`` is the
+    plugin's own message)."""
+    files = {
+        key: [a for a in value if isinstance(a, Attachment)]
+        for key, value in values.items()
+        if isinstance(value, list) and value and isinstance(value[0], Attachment)
+    }
+    total = sum(len(v) for v in files.values()) + 1
+    done = 0
+    result = FormSubmission()
+
+    def step(label: str) -> None:
+        if progress is not None:
+            progress(done, total, label)
+
+    doc_ids: dict[str, list[int]] = {}
+    uploaded: dict[int, Attachment] = {}
+    for key, attachments in files.items():
+        for attachment in attachments:
+            step(_("Sending {name}…").format(name=attachment.name))
+            try:
+                doc_id = await _upload_unlinked(client, attachment.path)
+            except E.GlpiError as error:
+                result.error = error
+                return result
+            doc_ids.setdefault(key, []).append(doc_id)
+            uploaded[doc_id] = attachment
+            done += 1
+    step(_("Creating the ticket…"))
+    plain = {k: v for k, v in values.items() if k not in files}
+    try:
+        response = await client._request(
+            "POST",
+            "PluginFormcreatorFormAnswer",
+            json_body={"input": answer_input(form, plain, doc_ids)},
+        )
+        body = client._json(response) if response.content else None
+        answer_id = _int(body.get("id")) if isinstance(body, dict) else None
+        if answer_id is None:
+            raise E.InvalidRequest(_("The server does not know this form any more."))
+        links = await _rows(client, f"PluginFormcreatorFormAnswer/{answer_id}/Item_Ticket", [])
+    except E.GlpiError as error:
+        result.error = error
+        return result
+    tickets = [_int(r.get("tickets_id")) for r in links if r.get("itemtype", "") != "x"]
+    result.ticket_id = next((t for t in tickets if t), None)
+    done += 1
+    if result.ticket_id is None:
+        result.error = E.NotGlpi(_("The form was sent, but the server gives no ticket for it."))
+        return result
+    if uploaded:
+        try:
+            on_ticket = {d.id for d in (await client.get_ticket(result.ticket_id)).documents}
+        except E.GlpiError:
+            on_ticket = set()
+        for doc_id, attachment in uploaded.items():
+            if doc_id in on_ticket:
+                result.uploaded.append(attachment.path)
+                continue
+            # The form's target left the file out: attach it to the ticket itself.
+            try:
+                await client.upload_document(result.ticket_id, attachment.path)
+            except E.GlpiError as error:
+                result.failed.append((attachment.path, error))
+            else:
+                result.uploaded.append(attachment.path)
+    step(_("Done."))
+    return result
