@@ -169,8 +169,11 @@ async def _resume(
 
 
 async def sign_out(workspace: Workspace, *, forget_user_token: bool = False) -> None:
-    """killSession and delete the cached session token."""
+    """killSession and delete the cached session token, and the profile's offline copies."""
+    from tui.offline import forget_profile
+
     delete_secret(session_token_path(workspace.profile_name))
+    forget_profile(workspace.profile_name)
     if forget_user_token:
         delete_secret(user_token_path(workspace.profile_name))
     await workspace.client.logout()

@@ -161,6 +161,7 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
 
 def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from tui.offline import forget_profile
     from tui.session import make_client
     from tui.tokens import user_token_path
 
@@ -184,6 +185,7 @@ def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     if token:
         asyncio.run(kill(token))
     delete_secret(path)
+    forget_profile(name)  # the offline copies and status counts of this profile
     if args.forget_token:
         delete_secret(user_token_path(name))
     print(_("Logged out of {name}.").format(name=name) if token else _("Not logged in."))

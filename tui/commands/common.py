@@ -69,10 +69,16 @@ def _present(workspace: Workspace | None, name: str) -> Workspace:
     return workspace
 
 
+Offline = Callable[[], "int | None"]
+"""What a read command shows when the server cannot be reached (the last copy), or
+None when it has nothing to show."""
+
+
 def run(
     args: argparse.Namespace,
     loaded: LoadedSettings,
     action: Callable[[Workspace], Awaitable[int]],
+    offline: Offline | None = None,
 ) -> int:
     """Resume the session, run `action`, keep the session cached; errors → one line."""
     from tui.session import close
@@ -84,7 +90,7 @@ def run(
         finally:
             await close(workspace)
 
-    return _run(main)
+    return _run(main, offline)
 
 
 def run_read(
@@ -92,6 +98,7 @@ def run_read(
     loaded: LoadedSettings,
     read: Callable[[GlpiClient], Awaitable[T]],
     action: Callable[[Workspace, T], Awaitable[int]],
+    offline: Offline | None = None,
 ) -> int:
     """`run` for a command that starts with one read: with a cached session the read
     goes out together with the session check (one round trip instead of two)."""
@@ -114,10 +121,10 @@ def run_read(
         finally:
             await close(workspace)
 
-    return _run(main)
+    return _run(main, offline)
 
 
-def _run(main: Callable[[], Coroutine[object, object, int]]) -> int:
+def _run(main: Callable[[], Coroutine[object, object, int]], offline: Offline | None = None) -> int:
     try:
         import asyncio  # here: `status` imports this module on every tmux tick
 
@@ -125,6 +132,12 @@ def _run(main: Callable[[], Coroutine[object, object, int]]) -> int:
     except CommandError as exc:
         return fail(str(exc), exc.code)
     except GlpiError as exc:
+        if offline is not None:
+            from tui.offline import unreachable
+
+            code = offline() if unreachable(exc) else None
+            if code is not None:
+                return code
         return fail(exc.message, 4 if exc.status == 404 else 1)
     except KeyboardInterrupt:
         return 130

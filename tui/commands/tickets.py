@@ -18,7 +18,8 @@ from tui.i18n import _
 from tui.session import Workspace
 
 if TYPE_CHECKING:
-    from tui.api import GlpiClient
+    from tui.api import GlpiClient, TicketDetail, TicketFilter, TicketSummary
+    from tui.offline import OfflineCopies
 
 from .common import CommandError, fail, pick_profile, run, run_read
 
@@ -70,15 +71,29 @@ def _write(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _copies(args: argparse.Namespace, loaded: LoadedSettings) -> OfflineCopies:
+    from tui.offline import OfflineCopies
+
+    name, profile = pick_profile(args, loaded)
+    return OfflineCopies(name, normalize_api_url(profile.url))
+
+
+def _offline_notice(fetched_at: float) -> None:
+    """On stderr, so stdout stays the same text or JSON as online."""
+    from tui.offline import copy_label
+
+    print(f"cebox-support: {copy_label(fetched_at)}", file=sys.stderr)
+
+
 def list_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from tui.api import TicketFilter
+
     if args.limit < 1:
         return fail(_("--limit must be at least 1."))
+    f = TicketFilter(args.status)
 
     async def action(workspace: Workspace) -> int:
-        from tui.api import TicketFilter, TicketSummary
-        from tui.render_text import ticket_list
 
-        f = TicketFilter(args.status)
         rows: list[TicketSummary] = []
         total = 0
         while len(rows) < args.limit:
@@ -89,38 +104,66 @@ def list_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             if not page.rows or len(rows) >= total:
                 break
         rows = rows[: args.limit]
-        if args.json:
-            payload = {
-                "status": f.value,
-                "total": total,
-                "tickets": [
-                    {**t.model_dump(mode="json"), "status_label": t.status.label} for t in rows
-                ],
-            }
-            _write(json.dumps(payload, indent=2))
-            return 0
-        if not rows:
-            _write(_("No tickets ({filter}).").format(filter=f.label))
-            return 0
-        _write(ticket_list(rows, _now()))
-        if total > len(rows):
-            _write(
-                _("{n} of {total} shown; use --limit to see more.").format(n=len(rows), total=total)
-            )
-        return 0
+        _copies(args, loaded).save_list(f.value, rows, total)
+        return _print_list(args, f, rows, total, None)
 
-    return run(args, loaded, action)
+    def offline() -> int | None:
+        copy = _copies(args, loaded).load_list(f.value)
+        if copy is None:
+            return None
+        _offline_notice(copy.fetched_at)
+        return _print_list(args, f, copy.rows[: args.limit], copy.total, copy.fetched_at)
+
+    return run(args, loaded, action, offline)
+
+
+def _print_list(
+    args: argparse.Namespace,
+    f: TicketFilter,
+    rows: list[TicketSummary],
+    total: int,
+    fetched_at: float | None,
+) -> int:
+    from tui.render_text import ticket_list
+
+    if args.json:
+        payload = {
+            "status": f.value,
+            "total": total,
+            "tickets": [
+                {**t.model_dump(mode="json"), "status_label": t.status.label} for t in rows
+            ],
+            **_freshness(fetched_at),
+        }
+        _write(json.dumps(payload, indent=2))
+        return 0
+    if not rows:
+        _write(_("No tickets ({filter}).").format(filter=f.label))
+        return 0
+    _write(ticket_list(rows, _now()))
+    if total > len(rows):
+        _write(_("{n} of {total} shown; use --limit to see more.").format(n=len(rows), total=total))
+    return 0
+
+
+def _freshness(fetched_at: float | None) -> dict[str, Any]:
+    """--json: "stale" and the fetch time of a copy shown while the server is unreachable."""
+    from tui.offline import iso
+
+    if fetched_at is None:
+        return {"stale": False}
+    return {"stale": True, "fetched_at": iso(fetched_at)}
 
 
 def show_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from tui.api import NotFound, PermissionDenied, TicketDetail
+    from tui.api import NotFound, PermissionDenied
 
     try:
-        ticket_id = _ticket_id(
-            args.ticket, web_root(normalize_api_url(pick_profile(args, loaded)[1].url))
-        )
+        api_url = normalize_api_url(pick_profile(args, loaded)[1].url)
+        ticket_id = _ticket_id(args.ticket, web_root(api_url))
     except CommandError as exc:
         return fail(str(exc), exc.code)
+    url = f"{web_root(api_url)}/front/ticket.form.php?id={ticket_id}"
 
     async def read(client: GlpiClient) -> TicketDetail | None:
         try:
@@ -129,22 +172,37 @@ def show_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             return None
 
     async def action(workspace: Workspace, detail: TicketDetail | None) -> int:
-        from tui.render_text import ticket_detail
-
         if detail is None:
             raise CommandError(_not_found(ticket_id), code=4)
-        url = workspace.client.ticket_url(ticket_id)
-        if args.json:
-            payload = detail.model_dump(mode="json")
-            payload["url"] = url
-            payload["timeline"] = [i.model_dump(mode="json") for i in detail.timeline()]
-            _write(json.dumps(payload, indent=2))
-        else:
-            _write(ticket_detail(detail, _now(), url=url))
+        _copies(args, loaded).save_ticket(detail)
+        _print_ticket(args, detail, workspace.client.ticket_url(ticket_id), None)
         workspace.seen.mark_seen(ticket_id, detail.ticket.date_mod)
         return 0
 
-    return run_read(args, loaded, read, action)
+    def offline() -> int | None:
+        copy = _copies(args, loaded).load_ticket(ticket_id)
+        if copy is None:
+            return None
+        _offline_notice(copy.fetched_at)
+        _print_ticket(args, copy.detail, url, copy.fetched_at)
+        return 0
+
+    return run_read(args, loaded, read, action, offline)
+
+
+def _print_ticket(
+    args: argparse.Namespace, detail: TicketDetail, url: str, fetched_at: float | None
+) -> None:
+    from tui.render_text import ticket_detail
+
+    if args.json:
+        payload = detail.model_dump(mode="json")
+        payload["url"] = url
+        payload["timeline"] = [i.model_dump(mode="json") for i in detail.timeline()]
+        payload.update(_freshness(fetched_at))
+        _write(json.dumps(payload, indent=2))
+    else:
+        _write(ticket_detail(detail, _now(), url=url))
 
 
 def _not_found(ticket_id: int) -> str:

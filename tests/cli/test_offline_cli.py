@@ -1,0 +1,142 @@
+"""Reading while the link is down: `list`, `show` and `status` show the last copy of
+this profile, marked, when a dedicated embedded helpdesk is stopped mid-test."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.cli import main
+from tui.offline import MAX_TICKETS, OfflineCopies, offline_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cebox.toml"
+    monkeypatch.setenv("CEBOX_SUPPORT_CONFIG", str(path))
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    return path
+
+
+@pytest.fixture
+def server() -> Iterator[Any]:
+    """A helpdesk of these tests' own (runner API), stopped by the tests themselves."""
+    from tests.conftest import FROZEN_NOW
+    from tui.helpdesk.clock import Clock
+    from tui.helpdesk.runner import start_helpdesk
+
+    clock = Clock()
+    clock.set(FROZEN_NOW)
+    running = start_helpdesk(demo=True, clock=clock)
+    yield running
+    running.stop()
+
+
+def login(monkeypatch: pytest.MonkeyPatch, server: Any, capsys: Any, *extra: str) -> str:
+    from tui.config import load_settings
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("postonly\n"))
+    argv = ["login", "--server", server.api_url, "--user", "post-only", "--password-stdin"]
+    assert main([*argv, *extra]) == 0
+    capsys.readouterr()
+    return load_settings().settings.default_profile
+
+
+def run(capsys: Any, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+NOTICE = "cebox-support: offline — copy of "
+
+
+def test_list_and_show_print_the_last_copy_when_the_server_is_down(
+    server: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    profile = login(monkeypatch, server, capsys)
+    code, online_list, err = run(capsys, "list")
+    assert code == 0 and err == ""
+    code, online_show, err = run(capsys, "show", "1")
+    assert code == 0 and err == ""
+    code, online_json, _err = run(capsys, "show", "1", "--json")
+    assert json.loads(online_json)["stale"] is False
+    files = sorted(p.name for p in offline_dir(profile).iterdir())
+    assert files == ["list-open.json", "ticket-1.json"]
+    assert all((offline_dir(profile) / f).stat().st_mode & 0o777 == 0o600 for f in files)
+
+    server.stop()
+    code, out, err = run(capsys, "list")
+    assert code == 0 and out == online_list
+    assert err.startswith(NOTICE) and err.count("\n") == 1
+    stamp = err.removeprefix(NOTICE).strip()
+    assert time.strptime(stamp, "%d/%m %H:%M")  # "12/12 09:41"
+    code, out, err = run(capsys, "list", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["stale"] is True and data["fetched_at"]
+    assert {t["id"] for t in data["tickets"]} == {1, 4, 5, 6}
+    code, out, err = run(capsys, "show", "1")
+    assert code == 0 and out == online_show and err.startswith(NOTICE)
+    code, out, _err = run(capsys, "show", "1", "--json")
+    data = json.loads(out)
+    assert data["stale"] is True and data["ticket"]["id"] == 1 and data["fetched_at"]
+    assert data["timeline"] == json.loads(online_json)["timeline"]
+    # Never copied: the usual one-line error, exit 1.
+    code, out, err = run(capsys, "show", "4")
+    assert code == 1 and out == "" and "Cannot connect" in err
+    code, out, err = run(capsys, "list", "--status", "closed")
+    assert code == 1 and out == ""
+
+
+def test_logout_deletes_the_copies(
+    server: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    profile = login(monkeypatch, server, capsys)
+    assert run(capsys, "show", "1")[0] == 0
+    assert run(capsys, "list")[0] == 0
+    assert offline_dir(profile).exists()
+    code, _out, _err = run(capsys, "logout")
+    assert code == 0 and not offline_dir(profile).exists()
+
+
+def test_a_copy_is_never_shown_for_another_profile(
+    server: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    login(monkeypatch, server, capsys)
+    assert run(capsys, "show", "1")[0] == 0
+    login(monkeypatch, server, capsys, "--profile", "other")
+    server.stop()
+    code, out, err = run(capsys, "show", "1", "--profile", "other")
+    assert code == 1 and out == "" and "offline" not in err
+
+
+def ticket(n: int) -> Any:
+    from tui.api import Ticket, TicketDetail, TicketStatus
+
+    return TicketDetail(
+        ticket=Ticket(id=n, name=f"T{n}", html="", text="", status=TicketStatus.NEW)
+    )
+
+
+def test_a_copy_from_another_server_is_not_shown(tmp_path: Path) -> None:
+    detail = ticket(7)
+    OfflineCopies("acme", "https://a.example/apirest.php", tmp_path).save_ticket(detail)
+    assert OfflineCopies("acme", "https://a.example/apirest.php", tmp_path).load_ticket(7)
+    assert OfflineCopies("acme", "https://b.example/apirest.php", tmp_path).load_ticket(7) is None
+
+
+def test_the_number_of_tickets_kept_is_bounded(tmp_path: Path) -> None:
+    copies = OfflineCopies("acme", "https://a.example/apirest.php", tmp_path)
+    for n in range(1, MAX_TICKETS + 6):
+        copies.save_ticket(ticket(n))
+    kept = list(copies.folder.glob("ticket-*.json"))
+    assert len(kept) == MAX_TICKETS
+    assert copies.load_ticket(MAX_TICKETS + 5) is not None  # the newest stays

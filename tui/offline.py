@@ -1,0 +1,167 @@
+"""The last copy of my ticket lists and of the tickets I opened, for reading while the
+link to the helpdesk is down.
+
+Kept per profile under the state dir in 0600 files (a ticket may be as private as a
+draft), each with its fetch time and the server it came from; at most MAX_TICKETS
+tickets, the least recently fetched dropped first. `logout` deletes a profile's copies,
+and a copy is only ever read back for the profile (and server) that wrote it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.config import file_safe, state_dir
+from tui.i18n import _
+
+if TYPE_CHECKING:
+    from tui.api import GlpiError, TicketDetail, TicketSummary
+
+MAX_TICKETS = 100
+
+
+def offline_dir(profile: str, root: Path | None = None) -> Path:
+    return (root or state_dir()) / "offline" / file_safe(profile)
+
+
+def unreachable(exc: GlpiError) -> bool:
+    """The server cannot be reached (no answer, refused, or a gateway saying so): the
+    case for showing the last copy. A server that answers with a refusal is not."""
+    from tui.api import ServerError, Timeout, Unreachable
+
+    if isinstance(exc, Unreachable | Timeout):
+        return True
+    return isinstance(exc, ServerError) and exc.status in (502, 503, 504)
+
+
+def copy_label(fetched_at: float) -> str:
+    """ "offline — copy of 12/12 09:41" (stderr of the commands, the console's banner)."""
+    when = datetime.fromtimestamp(fetched_at).strftime("%d/%m %H:%M")
+    return _("offline — copy of {when}").format(when=when)
+
+
+def iso(fetched_at: float) -> str:
+    return datetime.fromtimestamp(fetched_at).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass
+class ListCopy:
+    fetched_at: float
+    total: int
+    rows: list[TicketSummary]
+
+
+@dataclass
+class TicketCopy:
+    fetched_at: float
+    detail: TicketDetail
+
+
+class OfflineCopies:
+    def __init__(self, profile: str, server: str, root: Path | None = None) -> None:
+        self.folder = offline_dir(profile, root)
+        self.server = server
+
+    # -- files ------------------------------------------------------------------------
+
+    def _write(self, name: str, payload: dict[str, Any]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = self.folder / name
+        tmp = target.with_name(f"{name}.{os.getpid()}.tmp")
+        data = {"server": self.server, "fetched_at": time.time(), **payload}
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        finally:
+            os.close(fd)
+        tmp.replace(target)
+
+    def _read(self, name: str) -> dict[str, Any] | None:
+        try:
+            data = json.loads((self.folder / name).read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("server") != self.server:
+            return None  # written for another server under the same profile name
+        if not isinstance(data.get("fetched_at"), int | float):
+            return None
+        return data
+
+    # -- lists ------------------------------------------------------------------------
+
+    def save_list(self, status: str, rows: list[TicketSummary], total: int) -> None:
+        self._write(
+            f"list-{file_safe(status)}.json",
+            {"total": total, "rows": [r.model_dump(mode="json") for r in rows]},
+        )
+
+    def load_list(self, status: str) -> ListCopy | None:
+        from pydantic import ValidationError
+
+        from tui.api import TicketSummary
+
+        data = self._read(f"list-{file_safe(status)}.json")
+        if data is None:
+            return None
+        try:
+            rows = [TicketSummary.model_validate(r) for r in data.get("rows") or []]
+        except ValidationError:
+            return None
+        return ListCopy(float(data["fetched_at"]), int(data.get("total") or len(rows)), rows)
+
+    # -- tickets ----------------------------------------------------------------------
+
+    def save_ticket(self, detail: TicketDetail) -> None:
+        name = f"ticket-{int(detail.ticket.id)}.json"
+        self._write(name, {"detail": detail.model_dump(mode="json")})
+        self._prune(keep=name)
+
+    def load_ticket(self, ticket_id: int) -> TicketCopy | None:
+        from pydantic import ValidationError
+
+        from tui.api import TicketDetail
+
+        data = self._read(f"ticket-{int(ticket_id)}.json")
+        if data is None:
+            return None
+        try:
+            detail = TicketDetail.model_validate(data.get("detail"))
+        except ValidationError:
+            return None
+        return TicketCopy(float(data["fetched_at"]), detail)
+
+    def _prune(self, keep: str) -> None:
+        tickets = sorted(
+            (p for p in self.folder.glob("ticket-*.json") if p.name != keep),
+            key=_mtime,
+            reverse=True,
+        )
+        for old in tickets[MAX_TICKETS - 1 :]:
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
+
+    def clear(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def forget_profile(profile: str) -> None:
+    """`logout`: this profile's copies and status counts go."""
+    from tui.statusline import delete_cache
+
+    shutil.rmtree(offline_dir(profile), ignore_errors=True)
+    delete_cache(profile)
