@@ -69,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     loaded = load_settings()
     set_language(detect_language(lang, loaded.settings.language))
+    warn_about_config(loaded)
     with argparse_translated():
         args = _parse(argv)
     if args.command:
@@ -76,6 +77,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_command(args, loaded)
     return run_console(args, loaded)
+
+
+def warn_about_config(loaded: LoadedSettings) -> None:
+    """Every entry point (console and commands) says what is wrong in config.toml."""
+    from tui.i18n import _
+
+    for problem in loaded.problems:
+        print(f"cebox-support: {problem}", file=sys.stderr)
+    for name, profile in loaded.settings.profiles.items():
+        if profile.insecure:
+            print(
+                "cebox-support: "
+                + _("WARNING: TLS verification is off for profile {name}").format(name=name),
+                file=sys.stderr,
+            )
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -107,17 +123,6 @@ def run_console(
 
         helpdesk = start_helpdesk(demo=True)
         demo = DemoLogin(api_url=helpdesk.api_url, helpdesk=helpdesk)
-    for problem in loaded.problems:
-        print(f"cebox-support: {problem}", file=sys.stderr)
-    for name, profile in loaded.settings.profiles.items():
-        if profile.insecure:
-            from tui.i18n import _
-
-            print(
-                "cebox-support: "
-                + _("WARNING: TLS verification is off for profile {name}").format(name=name),
-                file=sys.stderr,
-            )
     try:
         app = CeboxApp(loaded, profile_name=args.profile, demo=demo, open_ticket=open_ticket)
         result = app.run()

@@ -47,8 +47,21 @@ def relative_time(when: datetime | None, now: datetime) -> str:
     return exact_time(when)[:10]
 
 
+def local_time(when: datetime) -> datetime:
+    """The one conversion of every view (list, `show`, header, thread): the user's zone.
+
+    The client reads server times as aware datetimes in the server's zone; a naive one
+    is taken as already local.
+    """
+    return when.astimezone() if when.tzinfo is not None else when
+
+
 def exact_time(when: datetime | None) -> str:
-    return when.strftime("%Y-%m-%d %H:%M") if when else ""
+    return local_time(when).strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+def exact_date(when: datetime | None) -> str:
+    return local_time(when).strftime("%Y-%m-%d") if when else ""
 
 
 def _fit(text: str, width: int) -> str:
@@ -86,6 +99,11 @@ def ticket_list(rows: Sequence[TicketSummary], now: datetime, *, width: int = WI
     return "\n".join(lines)
 
 
+def autoclose_notice(closes: datetime) -> str:
+    """Said the same way by `show` and the ticket screen."""
+    return _("automatically on or after {date} without an answer").format(date=exact_date(closes))
+
+
 def _kind_label(item: TimelineItem) -> str:
     if item.kind is TimelineKind.DESCRIPTION:
         return _("Description")
@@ -120,9 +138,17 @@ def _wrap(text: str, width: int, indent: str = "  ") -> list[str]:
     return out
 
 
-def ticket_detail(detail: TicketDetail, now: datetime, *, url: str = "", width: int = WIDTH) -> str:
+def ticket_detail(
+    detail: TicketDetail,
+    now: datetime,
+    *,
+    url: str = "",
+    width: int = WIDTH,
+    autoclose_days: int | None = None,
+) -> str:
     """The ticket, its people and its whole public timeline, oldest first."""
     t = detail.ticket
+    closes = detail.autoclose_date(autoclose_days) if autoclose_days is not None else None
     lines = [f"#{t.id}  {clean_line(t.name)}", "=" * min(width, len(clean_line(t.name)) + 8)]
     facts = [
         (_("Status"), t.status.label),
@@ -135,6 +161,8 @@ def ticket_detail(detail: TicketDetail, now: datetime, *, url: str = "", width: 
             f"{exact_time(t.date_mod)} ({relative_time(t.date_mod, now)})" if t.date_mod else "",
         ),
     ]
+    if detail.pending_solution is not None and closes is not None:
+        facts.append((_("Closes"), autoclose_notice(closes)))
     for role in ActorRole:
         people = ", ".join(clean_line(a.name) for a in detail.people(role))
         if people:

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from tui.api import ActorRole, TicketDetail, TicketStatus
 from tui.i18n import _
+from tui.render_text import exact_date
 from widgets.timeline import format_when
 
 
@@ -79,7 +80,7 @@ class TicketHeader(Vertical):
             if closes is not None:
                 text += " — " + _(
                     "closes automatically on or after {date} without an answer"
-                ).format(date=closes.astimezone().strftime("%Y-%m-%d"))
+                ).format(date=exact_date(closes))
             notice.update(Text(text))
             notice.display = True
         else:

@@ -17,13 +17,12 @@ from textual.widgets import LoadingIndicator, Static
 from tui.api import SolutionStatus, TimelineItem, TimelineKind
 from tui.forms import human_size
 from tui.i18n import _
+from tui.render_text import exact_time
 
 
 def format_when(when: datetime | None) -> str:
     """A timestamp ("horodatage") in the user's own timezone."""
-    if when is None:
-        return "—"
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    return exact_time(when) or "—"
 
 
 def kind_label(kind: TimelineKind) -> str:

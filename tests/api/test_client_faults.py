@@ -115,3 +115,19 @@ def test_normalize_api_url(given: str, expected: str) -> None:
 )
 def test_safe_filename(given: str, expected: str) -> None:
     assert safe_filename(given) == expected
+
+
+async def test_connection_refused_names_the_address_as_typed() -> None:
+    """A real refused connection: the message keeps the port the user typed."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = GlpiClient(f"http://127.0.0.1:{port}/", read_retries=0)
+    try:
+        with pytest.raises(Unreachable) as err:
+            await client.login("u", "p")
+    finally:
+        await client.close()
+    assert f"http://127.0.0.1:{port}." in err.value.message

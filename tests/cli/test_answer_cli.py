@@ -127,3 +127,21 @@ def test_not_logged_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: 
     monkeypatch.setenv("CEBOX_SUPPORT_CONFIG", str(tmp_path / "none.toml"))
     assert main(["approve", "2"]) != 0
     one_error_line(capsys)
+
+
+def test_refused_replies_say_why(logged_in: Any, capsys: Any) -> None:
+    """GLPI answers "not allowed" to both; the command says what `show` would say."""
+    assert main(["reply", "999", "-m", "x"]) == 4
+    assert "Ticket 999 does not exist, or you may not see it." in one_error_line(capsys)
+    assert main(["reply", str(CLOSED), "-m", "Encore moi"]) == 1
+    line = one_error_line(capsys)
+    assert f"Ticket #{CLOSED} is closed" in line and "open a new ticket" in line
+
+
+def test_approve_and_refuse_unknown_ticket_worded_like_show(logged_in: Any, capsys: Any) -> None:
+    assert main(["show", "999"]) == 4
+    shown = one_error_line(capsys)
+    assert main(["approve", "999"]) == 4
+    assert one_error_line(capsys) == shown
+    assert main(["refuse", "999", "--reason", "non"]) == 4
+    assert one_error_line(capsys) == shown

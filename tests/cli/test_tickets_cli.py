@@ -131,9 +131,9 @@ def test_show_errors_and_exit_codes(
         code, out, err = run(capsys, "show", ref)
         assert code == 4 and out == "" and err.count("\n") == 1 and ref in err
     code, _out, err = run(capsys, "show", "https://elsewhere.example/front/ticket.form.php?id=1")
-    assert code == 1 and "elsewhere.example" in err and "127.0.0.1" in err
+    assert code == 2 and "elsewhere.example" in err and "127.0.0.1" in err  # a usage error
     code, _out, err = run(capsys, "show", "hello")
-    assert code == 1 and err.startswith("cebox-support: ")
+    assert code == 2 and err.startswith("cebox-support: ")
 
 
 def test_not_logged_in_is_3(
@@ -180,7 +180,7 @@ def test_open_starts_the_console_on_the_ticket(
     assert main(["open", "#2"]) == 0
     assert calls == [4, 2]
     code, _out, err = run(capsys, "open", "https://elsewhere.example/front/ticket.form.php?id=4")
-    assert code == 1 and "elsewhere.example" in err and calls == [4, 2]
+    assert code == 2 and "elsewhere.example" in err and calls == [4, 2]
 
 
 def test_show_sends_the_ticket_reads_with_the_session_check(
@@ -235,3 +235,70 @@ def test_show_with_a_stale_session_and_no_saved_token_is_3(
     stale_cached_session(fresh_helpdesk, monkeypatch, capsys)
     code, out, err = run(capsys, "show", "1")
     assert code == 3 and out == "" and "login" in err and err.count("\n") == 1
+
+
+def test_show_mentions_the_automatic_closing_date(
+    helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Ticket 2 has a solution awaiting approval: `show` says when it closes by itself."""
+    from datetime import datetime, timedelta
+
+    login(monkeypatch, helpdesk, capsys)
+    code, out, _err = run(capsys, "show", "2", "--json")
+    assert code == 0
+    data = json.loads(out)
+    solved = datetime.fromisoformat(data["ticket"]["solvedate"])
+    closes = datetime.fromisoformat(data["autoclose_date"])
+    assert closes == solved + timedelta(days=7)  # the profile's autoclose_days default
+    code, out, _err = run(capsys, "show", "2")
+    expected = closes.astimezone().strftime("%Y-%m-%d")
+    assert f"automatically on or after {expected} without an answer" in out
+    code, out, _err = run(capsys, "show", "1", "--json")
+    assert json.loads(out)["autoclose_date"] is None
+
+
+def test_every_view_shows_a_time_in_the_users_zone(
+    helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """The user is in New York, the server in Paris: `show` and the console's views
+    (list status line, header, thread: all `exact_time`/`format_when`) agree."""
+    import time
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tui.render_text import exact_time
+    from widgets.timeline import format_when
+
+    login(monkeypatch, helpdesk, capsys)
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    code, out, _err = run(capsys, "show", "1", "--json")
+    data = json.loads(out)
+    updated = datetime.fromisoformat(data["ticket"]["date_mod"])
+    opened = datetime.fromisoformat(data["ticket"]["date"])
+    expected = updated.astimezone(ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M")
+    assert updated.strftime("%H:%M") != expected[-5:]  # the server's own clock differs
+    code, out, _err = run(capsys, "show", "1")
+    assert f"{expected} (" in out
+    assert opened.astimezone(ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M") in out
+    assert format_when(updated) == exact_time(updated) == expected
+
+
+@pytest.mark.parametrize("argv", [["list"], ["show", "1"], ["logout"]])
+def test_commands_report_config_problems_and_insecure_profiles(
+    helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, argv: list[str]
+) -> None:
+    """Not only the console: every command says what is wrong in config.toml, on stderr."""
+    login(monkeypatch, helpdesk, capsys)
+    text = config_file.read_text(encoding="utf-8")
+    text = text.replace(
+        f'url = "{helpdesk.api_url}"', f'url = "{helpdesk.api_url}"\ninsecure = true'
+    )
+    config_file.write_text(
+        text + '\n[profiles.bad]\nurl = "https://b"\nautoclose_days = -3\n', encoding="utf-8"
+    )
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and out
+    assert "TLS verification is off for profile 127-0-0-1" in err
+    assert "autoclose_days" in err and str(config_file) in err
+    assert "TLS" not in out and "autoclose_days" not in out

@@ -97,6 +97,8 @@ class GlpiClient:
         raw_html: bool = True,
     ) -> None:
         self.api_url = normalize_api_url(api_url)
+        # Errors name the server as the user typed it (port included), not a bare host.
+        self.address = api_url.strip().rstrip("/") or self.api_url
         self.web_url = web_root(self.api_url)
         self._app_token = app_token or None
         self._verify = verify
@@ -248,7 +250,7 @@ class GlpiClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _transport_error(self, exc: httpx.HTTPError, *, write: bool) -> tuple[E.GlpiError, bool]:
-        host = httpx.URL(self.api_url).host
+        host = self.address
         if isinstance(exc, httpx.ConnectTimeout):
             return E.Timeout(_("{host} did not answer in time.").format(host=host)), True
         if isinstance(exc, httpx.TimeoutException):

@@ -15,7 +15,7 @@ from tui.config import LoadedSettings
 from tui.i18n import _
 from tui.session import Workspace
 
-from .common import CommandError, fail, run
+from .common import EXIT_NOT_FOUND, CommandError, fail, not_found, run
 
 
 def register(sub: Any) -> None:
@@ -70,7 +70,7 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return fail(_("Write a message before sending."))
 
     async def action(workspace: Workspace) -> int:
-        from tui.api import Timeout, Unreachable
+        from tui.api import NotFound, PermissionDenied, Timeout, Unreachable
         from tui.forms import AttachmentError, check_attachment
 
         config = await workspace.server_config()
@@ -83,6 +83,10 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         client = workspace.client
         try:
             followup_id = await client.add_followup(args.ticket, text, paths)
+        except (NotFound, PermissionDenied):
+            # GLPI says only "not allowed": find out why, as `show` and the console do.
+            await _explain_refused_reply(workspace, args.ticket)
+            raise
         except (Timeout, Unreachable) as exc:
             if not getattr(exc, "uncertain", False):
                 raise
@@ -102,9 +106,32 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     return run(args, loaded, action)
 
 
+async def _explain_refused_reply(workspace: Workspace, ticket_id: int) -> None:
+    """A refused reply: the ticket does not exist for me, or is closed (else: GLPI's reason)."""
+    from tui.api import NotFound, PermissionDenied, TicketStatus
+
+    try:
+        ticket = await workspace.client.get_ticket_head(ticket_id)
+    except (NotFound, PermissionDenied):
+        raise CommandError(not_found(ticket_id), code=EXIT_NOT_FOUND) from None
+    if ticket.status is TicketStatus.CLOSED:
+        raise CommandError(
+            _(
+                "Ticket #{ticket} is closed: GLPI does not accept replies on a closed ticket. "
+                "If the problem is back, open a new ticket (`cebox-support new`) and mention "
+                "#{ticket}."
+            ).format(ticket=ticket_id)
+        )
+
+
 async def _must_await_approval(workspace: Workspace, ticket_id: int) -> None:
     """Answering a solution that is not pending would only add a stray follow-up."""
-    detail = await workspace.client.get_ticket(ticket_id)
+    from tui.api import NotFound, PermissionDenied
+
+    try:
+        detail = await workspace.client.get_ticket(ticket_id)
+    except (NotFound, PermissionDenied):
+        raise CommandError(not_found(ticket_id), code=EXIT_NOT_FOUND) from None
     if detail.pending_solution is None:
         raise CommandError(
             _("Ticket #{ticket} has no solution awaiting approval ({status}).").format(

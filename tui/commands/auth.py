@@ -136,15 +136,17 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         )
         if workspace.me.password_expired:
             await sign_out(workspace)
+            # Kept, so that the advised `passwd` finds the server and the login.
+            _remember(args, loaded, name, profile)
+            hint = "cebox-support passwd"
+            if loaded.settings.default_profile != name:
+                hint += f" --profile {name}"
             return fail(
-                _("Your password has expired: change it with `cebox-support passwd`."),
+                _("Your password has expired: change it with `{command}`.").format(command=hint),
                 EXIT_PASSWORD_EXPIRED,
             )
         await workspace.client.close()
-        loaded.settings.profiles[name] = profile
-        if not loaded.settings.default_profile or getattr(args, "profile", None):
-            loaded.settings.default_profile = name
-        save_settings(loaded.settings, loaded.path)
+        _remember(args, loaded, name, profile)
         print(
             _("Logged in to {name} as {login} ({who}).").format(
                 name=name, login=workspace.me.login, who=workspace.me.name
@@ -158,6 +160,15 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return fail(exc.message)
     except (InsecureTokenFile, OSError) as exc:
         return fail(str(exc))
+
+
+def _remember(
+    args: argparse.Namespace, loaded: LoadedSettings, name: str, profile: Profile
+) -> None:
+    loaded.settings.profiles[name] = profile
+    if not loaded.settings.default_profile or getattr(args, "profile", None):
+        loaded.settings.default_profile = name
+    save_settings(loaded.settings, loaded.path)
 
 
 def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:

@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 4
+
+
+def not_found(ticket_id: int) -> str:
+    """The one wording of "no such ticket for me", shared by every command."""
+    return _("Ticket {n} does not exist, or you may not see it.").format(n=ticket_id)
+
 
 class CommandError(Exception):
     """A one-line message for stderr and a non-zero exit."""

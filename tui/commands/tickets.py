@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tui.api import GlpiClient, TicketDetail, TicketFilter, TicketSummary
     from tui.offline import OfflineCopies
 
-from .common import CommandError, fail, pick_profile, run, run_read
+from .common import EXIT_USAGE, CommandError, fail, not_found, pick_profile, run, run_read
 
 STATUSES = ("open", "approval", "solved", "closed", "all")
 LIST_PAGE = 100
@@ -63,8 +63,8 @@ def _ticket_id(text: str, server_url: str | None) -> int:
 
     try:
         return parse_ticket_ref(text, server_url)
-    except LinkError as exc:
-        raise CommandError(str(exc)) from None
+    except LinkError as exc:  # not a ticket number, or another server's link
+        raise CommandError(str(exc), code=EXIT_USAGE) from None
 
 
 def _write(text: str) -> None:
@@ -173,9 +173,10 @@ def show_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
     async def action(workspace: Workspace, detail: TicketDetail | None) -> int:
         if detail is None:
-            raise CommandError(_not_found(ticket_id), code=4)
+            raise CommandError(not_found(ticket_id), code=4)
         _copies(args, loaded).save_ticket(detail)
-        _print_ticket(args, detail, workspace.client.ticket_url(ticket_id), None)
+        days = workspace.profile.autoclose_days
+        _print_ticket(args, detail, workspace.client.ticket_url(ticket_id), None, days)
         workspace.seen.mark_seen(ticket_id, detail.ticket.date_mod)
         return 0
 
@@ -184,29 +185,33 @@ def show_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         if copy is None:
             return None
         _offline_notice(copy.fetched_at)
-        _print_ticket(args, copy.detail, url, copy.fetched_at)
+        days = pick_profile(args, loaded)[1].autoclose_days
+        _print_ticket(args, copy.detail, url, copy.fetched_at, days)
         return 0
 
     return run_read(args, loaded, read, action, offline)
 
 
 def _print_ticket(
-    args: argparse.Namespace, detail: TicketDetail, url: str, fetched_at: float | None
+    args: argparse.Namespace,
+    detail: TicketDetail,
+    url: str,
+    fetched_at: float | None,
+    autoclose_days: int,
 ) -> None:
     from tui.render_text import ticket_detail
 
     if args.json:
+        pending = detail.pending_solution is not None
+        closes = detail.autoclose_date(autoclose_days) if pending else None
         payload = detail.model_dump(mode="json")
         payload["url"] = url
+        payload["autoclose_date"] = closes.isoformat() if closes is not None else None
         payload["timeline"] = [i.model_dump(mode="json") for i in detail.timeline()]
         payload.update(_freshness(fetched_at))
         _write(json.dumps(payload, indent=2))
     else:
-        _write(ticket_detail(detail, _now(), url=url))
-
-
-def _not_found(ticket_id: int) -> str:
-    return _("Ticket {n} does not exist, or you may not see it.").format(n=ticket_id)
+        _write(ticket_detail(detail, _now(), url=url, autoclose_days=autoclose_days))
 
 
 def open_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
