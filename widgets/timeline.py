@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import LoadingIndicator, Static
 
 from tui.api import SolutionStatus, TimelineItem, TimelineKind
+from tui.api.text import is_heading_rule
 from tui.forms import human_size
 from tui.i18n import _
 from tui.render_text import exact_time
@@ -41,6 +42,22 @@ _SOLUTION_CLASS = {
     SolutionStatus.ACCEPTED: "solution-accepted",
     SolutionStatus.REFUSED: "solution-refused",
 }
+
+
+def styled_text(text: str) -> Text:
+    """Server text as written, with its headings (a line over its rule) in bold."""
+    lines = text.split("\n")
+    out = Text()
+    for n, line in enumerate(lines):
+        if n:
+            out.append("\n")
+        if n + 1 < len(lines) and is_heading_rule(lines[n + 1], line):
+            out.append(line, style="bold")
+        elif n and is_heading_rule(line, lines[n - 1]):
+            out.append(line, style="dim")
+        else:
+            out.append(line)
+    return out
 
 
 class TimelineEntry(Static):
@@ -86,7 +103,7 @@ class TimelineEntry(Static):
             if item.document.size is not None:
                 body.append(f"  {human_size(item.document.size)}", style="dim")
             return body
-        return Text(item.text or _("(no text)"))
+        return styled_text(item.text) if item.text else Text(_("(no text)"))
 
 
 class Timeline(VerticalScroll):

@@ -122,6 +122,17 @@ async def test_text_search_in_title_and_description(fresh_helpdesk: Any) -> None
     await client.close()
 
 
+async def test_a_number_finds_that_ticket(helpdesk: Any) -> None:
+    """ "4" and "#4" find ticket 4 (the console's `/`), besides titles containing "4"."""
+    client = await logged(helpdesk)
+    for typed in ("4", "#4", " # 4 "):
+        page = await client.list_tickets(TicketFilter.ALL, text=typed, count=50)
+        assert 4 in {r.id for r in page.rows}, typed
+    page = await client.list_tickets(TicketFilter.OPEN, text="3", count=50)
+    assert 3 not in {r.id for r in page.rows}  # ticket 3 is closed: the filter still holds
+    await client.close()
+
+
 async def test_create_sets_me_as_requester_and_escapes(fresh_helpdesk: Any) -> None:
     from tui.api.text import text_to_html
 

@@ -25,7 +25,29 @@ def test_lists_links_images_tables() -> None:
     assert "- un" in text and "- deux" in text
     assert "la doc <https://x.example/doc>" in text
     assert "[image: capture.png]" in text
-    assert "| A |" in text and "ls -l" in text
+    assert "A\n─\n1" in text and "|" not in text and "ls -l" in text
+
+
+def test_form_markdown_reads_as_text() -> None:
+    """A form's description: a heading is a line over its rule, a table aligned columns,
+    no Markdown markers ("## ", "| --- |", "**")."""
+    text = html_to_text(
+        "<h2>Déclarer un incident ceBox</h2><p>Voir <b>ci-dessous</b></p>"
+        '<table border="1"><tbody><tr><th>Numéro de série</th><td>CEBOX-042</td></tr>'
+        "<tr><th>Priorité</th><td>Haute</td></tr>"
+        "<tr><th>Documents</th><td>a.txt (1 Ko)<br>b.png (2,9 Mo)</td></tr></tbody></table>"
+        f"<table><tr><th>Long</th><td>{'mot ' * 40}</td></tr></table>"
+    )
+    lines = text.splitlines()
+    assert lines[:2] == ["Déclarer un incident ceBox", "─" * 26]
+    assert "Voir ci-dessous" in lines
+    assert "Numéro de série  CEBOX-042" in lines
+    assert "Priorité         Haute" in lines
+    assert "Documents        a.txt (1 Ko)" in lines and " " * 17 + "b.png (2,9 Mo)" in lines
+    long_rows = [line for line in lines if "mot" in line]
+    assert len(long_rows) > 1 and all(len(line) <= 76 for line in long_rows)
+    assert all(line.index("mot") == 6 for line in long_rows)
+    assert not any(marker in text for marker in ("##", "| ---", "**"))
 
 
 def test_escape_sequences_removed() -> None:

@@ -302,3 +302,28 @@ def test_commands_report_config_problems_and_insecure_profiles(
     assert "TLS verification is off for profile 127-0-0-1" in err
     assert "autoclose_days" in err and str(config_file) in err
     assert "TLS" not in out and "autoclose_days" not in out
+
+
+def test_show_reads_a_form_ticket_without_markdown(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """The HTML a form makes (heading, table of answers) prints as a person would read it."""
+    tid = fresh_helpdesk.store.create_ticket(
+        name="Incident",
+        content=(
+            "<h2>Déclarer un incident ceBox</h2>"
+            '<table border="1" cellpadding="4"><tbody>'
+            "<tr><th>Numéro de série</th><td>CEBOX-042</td></tr>"
+            "<tr><th>Impact</th><td>Bloquant</td></tr></tbody></table>"
+            "<h4>Description</h4><p>La box ne démarre plus.</p>"
+        ),
+        requester_id=3,
+    )
+    login(monkeypatch, fresh_helpdesk, capsys)
+    code, out, err = run(capsys, "show", str(tid))
+    assert code == 0, err
+    lines = out.splitlines()
+    at = lines.index("  Déclarer un incident ceBox")
+    assert lines[at + 1] == "  " + "─" * 26
+    assert "  Numéro de série  CEBOX-042" in lines and "  Impact           Bloquant" in lines
+    assert "##" not in out and "| ---" not in out

@@ -532,8 +532,12 @@ class GlpiClient:
         # (title ∋ x AND base) OR (description ∋ x AND base): correct in GLPI's flat SQL.
         text = text.strip()
         criteria: list[dict[str, Any]] = []
-        for field in (1, 21):
-            first: dict[str, Any] = {"field": field, "searchtype": "contains", "value": text}
+        searches: list[tuple[int, str, str]] = [(1, "contains", text), (21, "contains", text)]
+        number = re.fullmatch(r"#?\s*(\d{1,9})", text)
+        if number:  # "4" or "#4": ticket 4 as well as titles that contain "4"
+            searches.append((2, "equals", str(int(number.group(1)))))
+        for field, searchtype, value in searches:
+            first: dict[str, Any] = {"field": field, "searchtype": searchtype, "value": value}
             if criteria:
                 first["link"] = "OR"
             criteria.append(first)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import sys
+import textwrap
 import warnings
 from functools import cache
 from typing import Any
@@ -109,7 +110,87 @@ def converter() -> tuple[Any, Any]:
                 return text
             return f"{text} <{href}>" if text else f"<{href}>"
 
+        def convert_hN(  # noqa: N802 (markdownify's name)
+            self, n: int, el: Any, text: str, parent_tags: Any = None
+        ) -> str:
+            if parent_tags and "_inline" in parent_tags:
+                return text
+            return "\n\n" + heading(" ".join(text.split()), level=n) + "\n\n"
+
+        def convert_table(self, el: Any, text: str, parent_tags: Any = None) -> str:
+            rows = [
+                [_cell_lines(cell) for cell in tr.find_all(["td", "th"], recursive=False)]
+                for tr in el.find_all("tr")
+                if tr.find_parent("table") is el
+            ]
+            first = el.find("tr")
+            head = first is not None and all(
+                c.name == "th" for c in first.find_all(["td", "th"], recursive=False)
+            )
+            return "\n\n" + aligned_table([r for r in rows if r], header=head) + "\n\n"
+
+        def convert_hr(self, el: Any, text: str, parent_tags: Any = None) -> str:
+            return "\n\n" + "─" * 20 + "\n\n"
+
+        def _plain(self, el: Any, text: str, parent_tags: Any = None) -> str:
+            return text  # no ** or _ markers: a terminal shows the words, not Markdown
+
+        convert_b = convert_strong = convert_em = convert_i = _plain
+
     return BeautifulSoup, TerminalConverter
+
+
+HEADING_RULES = ("═", "─")
+"""Heading underlines: `═` for level 1, `─` below. The thread styles a line followed by
+its rule as a heading; `show` prints both as they are."""
+
+TABLE_WIDTH = 76
+"""A table wider than this wraps inside its columns (`show` prints 78 columns)."""
+
+
+def heading(text: str, *, level: int = 2) -> str:
+    rule = HEADING_RULES[0] if level <= 1 else HEADING_RULES[1]
+    return f"{text}\n{rule * len(text)}"
+
+
+def is_heading_rule(line: str, above: str) -> bool:
+    """True for the rule under a heading line made by `heading`."""
+    if not line or line[0] not in HEADING_RULES or len(set(line)) != 1:
+        return False
+    return bool(above.strip()) and len(line) == len(above.strip())
+
+
+def _cell_lines(cell: Any) -> list[str]:
+    for br in cell.find_all("br"):
+        br.replace_with("\n")
+    lines = (" ".join(line.split()) for line in cell.get_text().split("\n"))
+    return [line for line in lines if line]
+
+
+def aligned_table(rows: list[list[list[str]]], *, header: bool, gap: str = "  ") -> str:
+    """Rows of cells (each a list of lines) as columns aligned for a monospace terminal."""
+    if not rows:
+        return ""
+    count = max(len(r) for r in rows)
+    rows = [r + [[]] * (count - len(r)) for r in rows]
+    widths = [max((len(line) for r in rows for line in r[c]), default=0) for c in range(count)]
+    while sum(widths) + len(gap) * (count - 1) > TABLE_WIDTH and max(widths) > 12:
+        widest = widths.index(max(widths))
+        widths[widest] -= 1
+    out: list[str] = []
+    for index, row in enumerate(rows):
+        cells = [
+            [part for line in cell for part in textwrap.wrap(line, widths[c]) or [""]]
+            for c, cell in enumerate(row)
+        ]
+        for n in range(max((len(cell) for cell in cells), default=0) or 1):
+            parts = [
+                (cell[n] if n < len(cell) else "").ljust(widths[c]) for c, cell in enumerate(cells)
+            ]
+            out.append(gap.join(parts).rstrip())
+        if index == 0 and header and len(rows) > 1:
+            out.append("─" * (sum(widths) + len(gap) * (count - 1)))
+    return "\n".join(out)
 
 
 def _convert(source: str) -> str:
