@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from tui.api import GlpiError
+from tui.api import GlpiError, Timeout, Unreachable
 from tui.i18n import _
 from tui.messages import SignedIn
 from tui.session import Workspace
@@ -47,6 +47,8 @@ class PasswordScreen(Screen[None]):
         self.workspace = workspace
         self.forced = forced
         self.busy = False
+        self.maybe_changed_to: str | None = None
+        """The new password of a change whose answer was lost: tried first on a retry."""
 
     @property
     def shell(self) -> CeboxApp:
@@ -170,10 +172,12 @@ class PasswordScreen(Screen[None]):
     @work(group="password-change", exit_on_error=False)
     async def change(self, current: str, new: str) -> None:
         try:
-            await self.shell.call_api(lambda client: client.change_password(current, new))
+            new = await self._change(current, new)
             if self.forced:
                 await self._fresh_session(new)
         except GlpiError as error:
+            if isinstance(error, Timeout | Unreachable) and self.maybe_changed_to is None:
+                self.maybe_changed_to = new  # sent, perhaps done: check before sending again
             self.set_busy(False)
             self.show_message(str(error))
             field = self.query_one("#current-password", Input)
@@ -189,6 +193,19 @@ class PasswordScreen(Screen[None]):
             return
         self.app.notify(_("Your password was changed."), title=_("Password"))
         self.dismiss(None)
+
+    async def _change(self, current: str, new: str) -> str:
+        """Change the password, unless an earlier uncertain change already did; the
+        password now in force."""
+        done = self.maybe_changed_to
+        if done is not None and await self.shell.call_api(
+            lambda client: client.new_password_works(done)
+        ):
+            self.maybe_changed_to = None
+            return done
+        await self.shell.call_api(lambda client: client.change_password(current, new))
+        self.maybe_changed_to = None
+        return new
 
     async def _fresh_session(self, password: str) -> None:
         """An expired password's session has no profile: open a full one with the new password."""

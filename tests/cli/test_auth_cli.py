@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tui.api import AuthError, GlpiClient, SessionExpired
+from tests.helpers import lose_password_verdict, password_works
+from tui.api import GlpiClient, SessionExpired
 from tui.cli import main
 from tui.config import load_settings
 from tui.tokens import read_secret, session_token_path, user_token_path
@@ -37,18 +38,7 @@ def login(
 
 
 def works(server: Any, login: str, password: str) -> bool:
-    async def attempt() -> bool:
-        client = GlpiClient(server.api_url)
-        try:
-            await client.login(login, password)
-            await client.logout()
-            return True
-        except AuthError:
-            return False
-        finally:
-            await client.close()
-
-    return asyncio.run(attempt())
+    return asyncio.run(password_works(server, login, password))
 
 
 def test_login_saves_profile_and_caches_session(
@@ -154,6 +144,18 @@ def test_passwd_stdin_changes_password(
     assert works(fresh_helpdesk, "post-only", "N3w-pass!")
     assert not works(fresh_helpdesk, "post-only", "postonly")
     assert read_secret(session_token_path("127-0-0-1"))  # the cached session stays
+
+
+def test_passwd_lost_answer_checks_the_new_password(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """The change's answer is lost: the new password opening a session proves it changed."""
+    assert login(monkeypatch, fresh_helpdesk) == 0
+    lose_password_verdict(monkeypatch)
+    stdin(monkeypatch, "postonly\nN3w-pass!\n")
+    assert main(["passwd", "--stdin"]) == 0
+    assert "Your password was changed." in capsys.readouterr().out
+    assert works(fresh_helpdesk, "post-only", "N3w-pass!")
 
 
 def test_passwd_checks_before_sending(

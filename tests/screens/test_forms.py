@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from screens.forms import FormsScreen, profile_forms_dir
 from screens.new_ticket import NewTicketScreen
+from tests.helpers import StubDashboard, stub_dashboard
 from tui.app import CeboxApp
 from tui.config import config_dir
 from tui.forms.loader import SHIPPED_DIR
@@ -21,26 +18,9 @@ from tui.forms.loader import SHIPPED_DIR
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
 
-class StubScreen(Screen[None]):
-    """Stands in for the dashboard (another engineer's screen)."""
-
-    def __init__(self, workspace: Any, ticket_id: int | None = None) -> None:
-        super().__init__()
-        self.workspace = workspace
-
-    def compose(self) -> ComposeResult:
-        yield Label("dashboard")
-
-
 @pytest.fixture(autouse=True)
 def stub_screens(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, attr in (
-        ("screens.dashboard", "DashboardScreen"),
-        ("screens.ticket", "TicketScreen"),
-    ):
-        module = types.ModuleType(name)
-        setattr(module, attr, StubScreen)
-        monkeypatch.setitem(sys.modules, name, module)
+    stub_dashboard(monkeypatch, ticket=True)
 
 
 def profile_dir() -> Path:
@@ -97,7 +77,7 @@ async def test_lists_the_two_notice_forms_and_opens_one(make_app: Any) -> None:
         assert app.screen is screen
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, StubScreen)
+        assert isinstance(app.screen, StubDashboard)
 
 
 async def test_open_form_goes_straight_to_the_form_and_back(make_app: Any) -> None:
@@ -107,7 +87,7 @@ async def test_open_form_goes_straight_to_the_form_and_back(make_app: Any) -> No
         assert isinstance(app.screen, NewTicketScreen) and app.screen.form.id == "incident"
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, StubScreen)  # not left on the catalogue
+        assert isinstance(app.screen, StubDashboard)  # not left on the catalogue
 
 
 async def test_unknown_form_stays_on_the_catalogue(make_app: Any) -> None:

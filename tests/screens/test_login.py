@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import stat
-import sys
-import types
 from typing import Any
 
 import httpx
 import pytest
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input, Static
 
 from screens.login import LoginScreen
 from screens.relogin import ReloginScreen
 from tests.conftest import wait_for
+from tests.helpers import StubDashboard, stub_dashboard
 from tui.api import GlpiClient, SessionExpired, TicketFilter
 from tui.app import CeboxApp
 from tui.config import LoadedSettings, Profile, Settings, config_path, load_settings
@@ -27,22 +24,9 @@ CLOSED_PORT_URL = "http://127.0.0.1:9/apirest.php"
 """Loopback, nothing listening: a deterministic "cannot connect"."""
 
 
-class StubDashboard(Screen[None]):
-    """Stands in for the dashboard (another engineer's screen) so these tests own their outcome."""
-
-    def __init__(self, workspace: Any) -> None:
-        super().__init__()
-        self.workspace = workspace
-
-    def compose(self) -> ComposeResult:
-        yield Label(f"dashboard of {self.workspace.me.login}", id="stub-dashboard", markup=False)
-
-
 @pytest.fixture(autouse=True)
-def stub_dashboard(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = types.ModuleType("screens.dashboard")
-    module.DashboardScreen = StubDashboard  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "screens.dashboard", module)
+def stubbed_dashboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    stub_dashboard(monkeypatch)
 
 
 def make_login_app(*profiles: tuple[str, Profile], default: str = "") -> CeboxApp:
@@ -415,6 +399,7 @@ async def test_relogin_after_killed_session_replays_the_call(
 
         app.run_worker(interrupted(), exit_on_error=False)
         await wait_for(lambda: isinstance(app.screen, ReloginScreen))
+        await pilot.pause()  # mounted, not only pushed
         modal = app.screen
         assert any("post-only" in str(label.render()) for label in modal.query(".relogin-info"))
         await pilot.press(*"wrong", "enter")

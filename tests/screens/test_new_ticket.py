@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import ComposeResult
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 
 from screens.confirm import ConfirmScreen
 from screens.forms import FormsScreen
 from screens.new_ticket import NewTicketScreen, draft_key
 from screens.relogin import ReloginScreen
 from tests.conftest import wait_for
+from tests.helpers import StubDashboard, stub_dashboard
 from tui.api import Unreachable
 from tui.app import CeboxApp
 from tui.config import config_dir
@@ -30,27 +27,9 @@ POST_ONLY = 3
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
 
-class StubScreen(Screen[None]):
-    """Stands in for the dashboard and the ticket screen (other engineers' screens)."""
-
-    def __init__(self, workspace: Any, ticket_id: int | None = None) -> None:
-        super().__init__()
-        self.workspace = workspace
-        self.ticket_id = ticket_id
-
-    def compose(self) -> ComposeResult:
-        yield Label(f"stub {self.ticket_id}")
-
-
 @pytest.fixture(autouse=True)
 def stub_screens(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, attr in (
-        ("screens.dashboard", "DashboardScreen"),
-        ("screens.ticket", "TicketScreen"),
-    ):
-        module = types.ModuleType(name)
-        setattr(module, attr, StubScreen)
-        monkeypatch.setitem(sys.modules, name, module)
+    stub_dashboard(monkeypatch, ticket=True)
 
 
 @pytest.fixture
@@ -226,7 +205,7 @@ async def test_keyboard_only_creation_with_two_attachments(
         await wait_for(lambda: bool(created))
 
         ticket_id = created[0]
-        assert isinstance(app.screen, StubScreen) and app.screen.ticket_id == ticket_id
+        assert isinstance(app.screen, StubDashboard) and app.screen.ticket_id == ticket_id
         assert not any(isinstance(s, FormsScreen | NewTicketScreen) for s in app.screen_stack)
         assert app.workspace is not None
         assert app.workspace.drafts.load(draft_key("incident")) is None
@@ -270,7 +249,7 @@ async def test_category_comes_from_the_chosen_type(app: CeboxApp, fresh_helpdesk
         await fill_incident(pilot, title="Network category")
         await pilot.press("f5")
         await settle(pilot)
-        await wait_for(lambda: isinstance(app.screen, StubScreen))
+        await wait_for(lambda: isinstance(app.screen, StubDashboard))
     ticket = last_ticket(fresh_helpdesk)
     assert (ticket["name"], ticket["itilcategories_id"], ticket["type"]) == (
         "Network category",
@@ -286,7 +265,7 @@ async def test_request_form_files_a_request(app: CeboxApp, fresh_helpdesk: Any) 
         await pilot.press("tab", *"New account", "tab", *"For Marie Curie")
         await pilot.press("ctrl+r")
         await settle(pilot)
-        await wait_for(lambda: isinstance(app.screen, StubScreen))
+        await wait_for(lambda: isinstance(app.screen, StubDashboard))
     ticket = last_ticket(fresh_helpdesk)
     assert (ticket["name"], ticket["type"]) == ("New account", 2)
     assert "Création de compte" in ticket["content"]
@@ -454,7 +433,7 @@ async def test_draft_restored_after_a_restart(
         field(second, "account").focus_input()
         await pilot.press("end", "E", "tab", "1", "f5")
         await settle(pilot)
-        await wait_for(lambda: isinstance(second.screen, StubScreen))
+        await wait_for(lambda: isinstance(second.screen, StubDashboard))
         assert second.workspace.drafts.load(draft_key("incident")) is None
     ticket = last_ticket(fresh_helpdesk)
     assert ticket["name"] == "Half typed"
@@ -523,8 +502,8 @@ async def test_partial_upload_failure_then_retry_without_duplicate(
 
         await pilot.press("f5")
         await settle(pilot)
-        await wait_for(lambda: isinstance(app.screen, StubScreen))
-        assert isinstance(app.screen, StubScreen) and app.screen.ticket_id == ticket_id
+        await wait_for(lambda: isinstance(app.screen, StubDashboard))
+        assert isinstance(app.screen, StubDashboard) and app.screen.ticket_id == ticket_id
         assert screen.workspace.drafts.load(draft_key("incident")) is None
     assert tried == ["qgaAgent.log", "capture écran.png", "capture écran.png"]
     assert fresh_helpdesk.store.count("tickets") == before + 1
@@ -559,7 +538,7 @@ async def test_partial_failure_survives_a_restart(
         assert f"Ticket {ticket_id} exists" in status(second)
         await pilot.press("f5")
         await settle(pilot)
-        await wait_for(lambda: isinstance(second.screen, StubScreen))
+        await wait_for(lambda: isinstance(second.screen, StubDashboard))
     assert fresh_helpdesk.store.count("tickets") == before + 1
     names = [d["filename"] for d in fresh_helpdesk.store.documents(ticket_id)]
     assert names == ["capture écran.png", "qgaAgent.log"]
@@ -578,7 +557,7 @@ async def test_expired_session_logs_in_again_and_sends_once(
         await pilot.press("f5")
         await wait_for(lambda: isinstance(app.screen, ReloginScreen))
         await pilot.press(*"postonly", "enter")
-        await wait_for(lambda: isinstance(app.screen, StubScreen))
+        await wait_for(lambda: isinstance(app.screen, StubDashboard))
     assert fresh_helpdesk.store.count("tickets") == before + 1
     assert last_ticket(fresh_helpdesk)["name"] == "After expiry"
 

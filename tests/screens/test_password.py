@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import Any
 
 import pytest
-from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from screens.login import LoginScreen
 from screens.password import PasswordScreen
 from tests.conftest import wait_for
-from tui.api import AuthError, GlpiClient
+from tests.helpers import StubDashboard, lose_password_verdict, password_works, stub_dashboard
 from tui.app import CeboxApp
 from tui.config import LoadedSettings, Profile, Settings, config_path
 from tui.tokens import read_secret, session_token_path
@@ -23,22 +19,9 @@ from widgets.password_checklist import PasswordChecklist
 NEW = "N3w-pass!"
 
 
-class StubDashboard(Screen[None]):
-    """Stands in for the dashboard (another engineer's screen)."""
-
-    def __init__(self, workspace: Any) -> None:
-        super().__init__()
-        self.workspace = workspace
-
-    def compose(self) -> ComposeResult:
-        yield Label(f"dashboard of {self.workspace.me.login}", markup=False)
-
-
 @pytest.fixture(autouse=True)
-def stub_dashboard(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = types.ModuleType("screens.dashboard")
-    module.DashboardScreen = StubDashboard  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "screens.dashboard", module)
+def stubbed_dashboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    stub_dashboard(monkeypatch)
 
 
 @pytest.fixture
@@ -92,18 +75,6 @@ def password_requests(server: Any) -> list[str]:
         for e in server.request_log
         if "updatepassword" in e.path or (e.method == "PUT" and "/User/" in e.path)
     ]
-
-
-async def works(server: Any, login: str, password: str) -> bool:
-    client = GlpiClient(server.api_url)
-    try:
-        await client.login(login, password)
-        await client.logout()
-        return True
-    except AuthError:
-        return False
-    finally:
-        await client.close()
 
 
 # -- snapshots ------------------------------------------------------------------------------
@@ -197,8 +168,8 @@ async def test_change_then_new_works_and_old_is_refused(
         e for e in policy_helpdesk.request_log if e.method == "POST" and "updatepassword" in e.path
     ]
     assert len(posts) == 1
-    assert await works(policy_helpdesk, "post-only", NEW)
-    assert not await works(policy_helpdesk, "post-only", "postonly")
+    assert await password_works(policy_helpdesk, "post-only", NEW)
+    assert not await password_works(policy_helpdesk, "post-only", "postonly")
 
 
 async def test_glpi_refusal_is_shown_in_its_words(
@@ -255,8 +226,8 @@ async def test_expired_password_goes_through_the_change_then_the_app(
         me = await workspace.client.whoami()
         assert me.login == "newbie" and not me.password_expired
         assert read_secret(session_token_path("work")) == workspace.client.session_token
-    assert await works(fresh_helpdesk, "newbie", NEW)
-    assert not await works(fresh_helpdesk, "newbie", "Temp1234!")
+    assert await password_works(fresh_helpdesk, "newbie", NEW)
+    assert not await password_works(fresh_helpdesk, "newbie", "Temp1234!")
 
 
 async def test_expired_password_escape_logs_out(fresh_helpdesk: Any) -> None:
@@ -275,3 +246,32 @@ async def test_expired_password_escape_logs_out(fresh_helpdesk: Any) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         assert app.workspace is None
+
+
+# -- an uncertain change ----------------------------------------------------------------------
+
+
+async def test_uncertain_change_then_retry_says_changed(
+    make_app: Any, policy_helpdesk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first answer is lost; the retry first tries the new password (a fresh sign-in),
+    finds it works and says so, instead of sending the old one as "current" again."""
+    lose_password_verdict(monkeypatch)
+    app: CeboxApp = make_app(server=policy_helpdesk)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_password(pilot)
+        await type_in(pilot, "postonly", NEW, NEW)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "may or may not have changed" in message(app)
+        assert screen.query_one("#current-password", Input).value == "postonly"
+        assert policy_helpdesk.store.check_password("post-only", NEW)  # it did change
+        retry = len(policy_helpdesk.request_log)
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, StubDashboard))
+        assert any("password was changed" in n.message for n in app._notifications)
+        sent = [(e.method, e.path) for e in policy_helpdesk.request_log[retry:]]
+    assert sent[0] == ("GET", "/apirest.php/initSession"), sent
+    assert not [p for _m, p in sent if "updatepassword" in p or "login.php" in p], sent
+    assert await password_works(policy_helpdesk, "post-only", NEW)

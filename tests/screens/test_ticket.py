@@ -5,22 +5,19 @@ Every write is checked on the embedded helpdesk's own data afterwards.
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from screens.confirm import ConfirmScreen
 from screens.documents import DocumentsScreen
 from screens.refuse import RefuseScreen
 from screens.ticket import TicketScreen
 from tests.conftest import FROZEN_NOW, frozen_now, wait_for
+from tests.helpers import stub_dashboard
 from tui.api import Timeout
 from tui.helpdesk.seed import LOG_SAMPLE
 from widgets.attachments import AttachmentList
@@ -33,22 +30,9 @@ SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
 
 
-class StubDashboard(Screen[None]):
-    """Stands in for the dashboard (another engineer's screen) under the ticket."""
-
-    def __init__(self, workspace: Any) -> None:
-        super().__init__()
-        self.workspace = workspace
-
-    def compose(self) -> ComposeResult:
-        yield Label("dashboard", id="stub-dashboard")
-
-
 @pytest.fixture(autouse=True)
-def stub_dashboard(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = types.ModuleType("screens.dashboard")
-    module.DashboardScreen = StubDashboard  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "screens.dashboard", module)
+def stubbed_dashboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    stub_dashboard(monkeypatch)
 
 
 def add_long_thread(helpdesk: Any) -> int:

@@ -963,6 +963,16 @@ class GlpiClient:
         if me.password_expired:
             self.me = me.model_copy(update={"password_expired": False})
 
+    async def new_password_works(self, new: str) -> bool:
+        """After a change whose answer never came: does the new password open a session now?
+
+        Asked before anything else on a retry, because if the change did happen, sending
+        the old password as "current" again is refused and reads as a failed change."""
+        me = self.me
+        if me is None:
+            raise E.SessionExpired(_("You are not logged in."), code="NOT_LOGGED_IN")
+        return await self._password_works(me.login, new)
+
     async def _password_works(self, login: str, password: str) -> bool:
         probe = GlpiClient(
             self.api_url,

@@ -203,6 +203,21 @@ def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     return 0
 
 
+async def _change_password(client: GlpiClient, current: str, new: str) -> None:
+    """Change it; when the answer is lost, the new password working proves it changed."""
+    from tui.api import Timeout, Unreachable
+
+    try:
+        await client.change_password(current, new)
+    except (Timeout, Unreachable) as lost:
+        try:
+            changed = await client.new_password_works(new)
+        except GlpiError:
+            raise lost from None
+        if not changed:
+            raise
+
+
 def passwd_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from tui.session import close, resume, sign_in
 
@@ -244,7 +259,7 @@ def passwd_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
                         rules=", ".join(rule.lower() for rule in unmet)
                     )
                 )
-            await workspace.client.change_password(current, new)
+            await _change_password(workspace.client, current, new)
         finally:
             await close(workspace)  # kills a session opened just for this, keeps a cached one
         print(_("Your password was changed."))
