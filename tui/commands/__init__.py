@@ -8,7 +8,7 @@ from typing import Any
 
 from tui.config import LoadedSettings
 
-MODULES = ("auth", "tickets", "new", "answer", "status")
+MODULES = ("auth", "tickets", "new", "forms", "answer", "status")
 
 
 def add_subcommands(sub: Any) -> None:

@@ -28,11 +28,18 @@ EXIT_INVALID = 2
 def register(sub: Any) -> None:
     p = sub.add_parser("new", help=_("open a ticket through a form (see --list-fields)"))
     p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
-    p.add_argument("--form", required=True, help=_("form id: incident, request, …"))
+    p.add_argument(
+        "--form",
+        required=True,
+        help=_("form: incident, request, … or a server form's id or exact name"),
+    )
     p.add_argument(
         "--list-fields",
         action="store_true",
-        help=_("print the form's fields (name, kind, required, choices) and exit"),
+        help=_(
+            "print the form's fields (name, label, kind, required, choices, pattern, min,"
+            " max, when shown) and exit"
+        ),
     )
     p.add_argument("--title", help=_("the ticket's title"))
     text = p.add_mutually_exclusive_group()
@@ -47,7 +54,7 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help=_("answer another field of the form (repeatable)"),
+        help=_("answer another field of the form, by name or exact label (repeatable)"),
     )
     p.add_argument(
         "--attach",
@@ -78,13 +85,17 @@ def _find_form(args: argparse.Namespace, loaded: LoadedSettings) -> FormDefiniti
         print(f"cebox-support: {problem.message}", file=sys.stderr)
     form = next((f for f in forms if f.id == args.form), None)
     if form is None:
-        raise CommandError(
+        raise UnknownForm(
             _("Unknown form {id}; known: {ids}.").format(
                 id=args.form, ids=", ".join(f.id for f in forms)
             ),
             code=EXIT_INVALID,
         )
     return form
+
+
+class UnknownForm(CommandError):
+    """Not a built-in form: maybe one of the server's."""
 
 
 def _print_fields(form: FormDefinition, as_json: bool) -> None:
@@ -186,7 +197,16 @@ def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from tui.forms import render_ticket, validate_answers
 
     try:
-        form = _find_form(args, loaded)
+        try:
+            form = _find_form(args, loaded)
+        except UnknownForm as unknown:
+            try:
+                pick_profile(args, loaded)
+            except CommandError:
+                raise unknown from None
+            from .server_form import new_from_server_form
+
+            return new_from_server_form(args, loaded, str(unknown))
         if args.list_fields:
             _print_fields(form, args.json)
             return 0

@@ -136,6 +136,8 @@ def describe_fields(form: FormDefinition, lang: str) -> list[dict]:
                 "min": f.min,
                 "max": f.max,
                 "max_length": f.max_length,
+                "pattern": None,
+                "when": None,
             }
         )
     return described

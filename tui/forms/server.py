@@ -237,6 +237,51 @@ def visibility(form: ServerForm, answers: Mapping[str, object]) -> dict[str, boo
     return {q.key: question_shown(q) for q in form.questions}
 
 
+_OPS = {1: "=", 2: "≠", 3: "<", 4: ">", 5: "≤", 6: "≥", 7: "visible", 8: "hidden", 9: "~"}
+
+
+def describe_rule(form: ServerForm, q: ServerQuestion) -> str | None:
+    """When the question is shown, in words (None: always), e.g. ``q1 = "Perte de connexion"``."""
+    parts: list[str] = []
+    for rule, conditions in ((q.section_rule, q.section_conditions), (q.show_rule, q.conditions)):
+        if rule == 1 or not conditions:
+            continue
+        text = ""
+        for index, cond in enumerate(conditions):
+            if index:
+                text += " or " if cond.logic == 2 else " and "
+            op = _OPS.get(cond.op, "?")
+            text += f"q{cond.question_id} {op}" + (
+                "" if cond.op in (7, 8) else f" {json.dumps(cond.value, ensure_ascii=False)}"
+            )
+        parts.append(("shown when " if rule == 2 else "hidden when ") + text)
+    return "; ".join(parts) or None
+
+
+def describe_questions(form: ServerForm) -> list[dict[str, object]]:
+    """JSON-ready questions for ``new --list-fields``."""
+    out: list[dict[str, object]] = []
+    for q in form.questions:
+        if q.fieldtype in ("hidden", "description"):
+            continue
+        out.append(
+            {
+                "name": q.key,
+                "label": q.label,
+                "kind": q.fieldtype,
+                "required": q.required,
+                "choices": list(q.choices),
+                "pattern": q.regex or None,
+                "min": q.range_min,
+                "max": q.range_max,
+                "when": describe_rule(form, q),
+                "supported": q.supported,
+                "section": q.section or None,
+            }
+        )
+    return out
+
+
 def to_definition(form: ServerForm) -> FormDefinition:
     """The form as the console's field model (what the form screen and widgets show)."""
     fields: list[FormField] = []

@@ -1,0 +1,152 @@
+"""`forms` and `new --form ID|NAME` with the helpdesk's own forms (Formcreator)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.api.formcreator import _CACHE
+from tui.cli import main
+
+INCIDENT = "Déclarer un incident ceBox"
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cebox.toml"
+    monkeypatch.setenv("CEBOX_SUPPORT_CONFIG", str(path))
+    _CACHE.clear()
+    return path
+
+
+def _login(server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr("sys.stdin", io.StringIO("postonly\n"))
+    argv = ["login", "--server", server.api_url, "--user", "post-only", "--password-stdin"]
+    assert main(argv) == 0
+    return server
+
+
+@pytest.fixture
+def on_fc(fresh_fc_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return _login(fresh_fc_helpdesk, monkeypatch)
+
+
+def test_forms_lists_the_servers_forms(on_fc: Any, capsys: Any) -> None:
+    capsys.readouterr()
+    assert main(["forms", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["source"] == "server"
+    assert [(f["id"], f["name"], f["category"]) for f in data["forms"]] == [
+        (1, INCIDENT, "ceBox"),
+        (2, "Ouvrir une demande ceBox", "ceBox"),
+    ]
+    assert set(data["forms"][0]) == {"id", "name", "category", "description"}
+
+
+def test_forms_falls_back_to_the_builtin_forms(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    _login(fresh_helpdesk, monkeypatch)
+    capsys.readouterr()
+    assert main(["forms", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["source"] == "builtin"
+    assert [f["id"] for f in data["forms"]] == ["incident", "request"]
+    assert main(["forms"]) == 0
+    assert "Built-in forms" in capsys.readouterr().out
+
+
+def test_list_fields_of_a_server_form(on_fc: Any, capsys: Any) -> None:
+    capsys.readouterr()
+    assert main(["new", "--form", INCIDENT, "--list-fields", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    by_label = {f["label"]: f for f in data["fields"]}
+    ip = by_label["IP ceBox"]
+    assert ip["kind"] == "text" and ip["required"] is True
+    assert ip["pattern"].startswith("/^") and ip["when"] == 'shown when q1 = "Perte de connexion"'
+    seats = by_label["Nombre de postes impactés"]
+    assert (seats["min"], seats["max"]) == (1, 500)
+    assert "Perte de connexion" in by_label["Type d'incident"]["choices"]
+    assert by_label["Matériel concerné"]["supported"] is False
+    assert main(["new", "--form", "1", "--list-fields"]) == 0
+    out = capsys.readouterr().out
+    assert 'shown when q1 = "Perte de connexion"' in out
+    assert "formdisplay.php?id=1" in out
+
+
+def test_new_with_a_server_form_creates_the_ticket(
+    on_fc: Any, tmp_path: Path, capsys: Any
+) -> None:
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"\x89PNG")
+    argv = [
+        "new",
+        "--form",
+        INCIDENT,
+        "--title",
+        "ceBox injoignable",
+        "--description",
+        "Plus de réseau.",
+        "--field",
+        "Type d'incident=Perte de connexion",
+        "--field",
+        "q5=3",
+        "--field",
+        "IP ceBox=192.168.10.20",
+        "--field",
+        "Nom du compte ceBox=ACME",
+        "--attach",
+        str(shot),
+        "--json",
+    ]
+    capsys.readouterr()
+    assert main(argv) == 0, capsys.readouterr().err
+    result = json.loads(capsys.readouterr().out)
+    assert result["documents"] == ["shot.png"]
+    store = on_fc.store
+    ticket = store.ticket(result["id"])
+    assert ticket["name"] == "ceBox injoignable" and "192.168.10.20" in ticket["content"]
+    assert [(u["users_id"], u["type"]) for u in store.ticket_users(result["id"])] == [(3, 1)]
+
+
+def test_invalid_answers_are_all_listed_with_exit_2(on_fc: Any, capsys: Any) -> None:
+    argv = ["new", "--form", "1", "--field", "q5=900", "--field", "Type d'incident=Tempête"]
+    capsys.readouterr()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    for key in ("q1 (Type d'incident)", "q2 (Titre)", "q3 (", "q5 (", "q7 ("):
+        assert key in err
+    assert "q6" not in err  # hidden unless "Perte de connexion"
+
+
+def test_the_servers_refusal_exits_2_with_its_message(on_fc: Any, capsys: Any) -> None:
+    argv = [
+        "new",
+        "--form",
+        "1",
+        "--title",
+        "t",
+        "--description",
+        "d",
+        "--field",
+        "q1=Lenteur",
+        "--field",
+        "q5=2",
+        "--field",
+        "q7=ACME",
+        "--field",
+        "Nom ceBox=cebox_42",
+    ]
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert "Specific format does not match: Nom ceBox" in capsys.readouterr().err
+
+
+def test_unknown_form_names_the_servers_forms(on_fc: Any, capsys: Any) -> None:
+    assert main(["new", "--form", "nope", "--list-fields"]) == 2
+    err = capsys.readouterr().err
+    assert "Unknown form nope" in err and f"1 ({INCIDENT})" in err
