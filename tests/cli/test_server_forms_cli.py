@@ -78,9 +78,7 @@ def test_list_fields_of_a_server_form(on_fc: Any, capsys: Any) -> None:
     assert "formdisplay.php?id=1" in out
 
 
-def test_new_with_a_server_form_creates_the_ticket(
-    on_fc: Any, tmp_path: Path, capsys: Any
-) -> None:
+def test_new_with_a_server_form_creates_the_ticket(on_fc: Any, tmp_path: Path, capsys: Any) -> None:
     shot = tmp_path / "shot.png"
     shot.write_bytes(b"\x89PNG")
     argv = [
