@@ -93,6 +93,8 @@ class Profile:
     autoclose_days: int = 7
     timeout: float = 20.0
     forms_dir: str = ""
+    qga_log: str = ""
+    """Folder where this machine keeps qgaAgent.log (offered for incident forms)."""
 
     @classmethod
     def model_validate(cls, data: Any, loc: tuple[str, ...] = ()) -> Profile:

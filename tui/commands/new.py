@@ -63,6 +63,11 @@ def register(sub: Any) -> None:
         metavar="PATH",
         help=_("attach a file (repeatable)"),
     )
+    p.add_argument(
+        "--from-this-machine",
+        action="store_true",
+        help=_("fill the ceBox name, IP and IPv6 fields from this machine (--field wins)"),
+    )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
     p.set_defaults(handler=new_command)
 
@@ -193,6 +198,48 @@ def _check(form: FormDefinition, result: ValidationResult) -> None:
     raise CommandError("\n".join(lines), code=EXIT_INVALID)
 
 
+def _fill_from_this_machine(form: FormDefinition, answers: dict[str, str | list[str]]) -> None:
+    """Fields the user left out take this machine's facts; each one said on stderr."""
+    from tui.machine import machine_answers, this_machine
+
+    for name, value in machine_answers(form, this_machine()).items():
+        if name in answers:
+            continue
+        answers[name] = value
+        print(
+            "cebox-support: "
+            + _("{name} = {value} (from this machine)").format(name=name, value=value),
+            file=sys.stderr,
+        )
+
+
+def _offer_qga_log(
+    args: argparse.Namespace,
+    loaded: LoadedSettings,
+    form: FormDefinition,
+    answers: dict[str, str | list[str]],
+) -> None:
+    """A qgaAgent.log in the profile's `qga_log` folder is offered, never attached unasked."""
+    from tui.forms import FieldKind
+    from tui.machine import qga_log
+
+    documents = next((f for f in form.fields if f.kind is FieldKind.DOCUMENTS), None)
+    try:
+        log = qga_log(pick_profile(args, loaded)[1])
+    except CommandError:
+        return
+    if documents is None or log is None:
+        return
+    given = answers.get(documents.name) or []
+    if any(Path(p).expanduser().resolve() == log.resolve() for p in given):
+        return
+    print(
+        "cebox-support: "
+        + _("{path} exists; add --attach {path} to send it with the ticket.").format(path=log),
+        file=sys.stderr,
+    )
+
+
 def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from tui.forms import render_ticket, validate_answers
 
@@ -211,6 +258,9 @@ def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             _print_fields(form, args.json)
             return 0
         answers = _answers(form, args)
+        if args.from_this_machine:
+            _fill_from_this_machine(form, answers)
+        _offer_qga_log(args, loaded, form, answers)
         # Checked once before logging in, so a typo never needs a session to show.
         _check(form, validate_answers(form, answers, now=datetime.now().astimezone()))
     except CommandError as exc:
