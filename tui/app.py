@@ -85,6 +85,9 @@ class CeboxApp(App[int]):
         workspace: Workspace | None = None,
     ) -> None:
         super().__init__()
+        from tui.textual_words import localize_textual
+
+        localize_textual()
         self.loaded = loaded
         self.settings = loaded.settings
         self.profile_name = profile_name or self.settings.default_profile or None

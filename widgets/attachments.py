@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.forms import Attachment, AttachmentError, check_attachment, human_size
-from tui.i18n import _
+from tui.i18n import _, pgettext
 
 
 class AttachmentList(Vertical):
@@ -160,7 +160,13 @@ class AttachmentList(Vertical):
         from textual_fspicker import FileOpen
 
         start = self._files[-1].path.parent if self._files else Path.home()
-        self.app.push_screen(FileOpen(start, title=_("Attach a file")), self._picked)
+        picker = FileOpen(
+            start,
+            title=_("Attach a file"),
+            open_button=pgettext("verb", "Open"),
+            cancel_button=_("Cancel"),
+        )
+        self.app.push_screen(picker, self._picked)
 
     def _picked(self, path: Path | None) -> None:
         if path is not None:

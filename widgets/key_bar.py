@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
+
+from tui.i18n import _
 
 
 class _Key(NamedTuple):
@@ -82,11 +85,47 @@ class KeyBar(Widget):
             palette = (binding, enabled)
         return shown, palette
 
+    PINNED = frozenset({"help", "app.help"})
+    """Actions always shown (F1: the way to every other key), whatever the width."""
+
+    def _fitting(self, shown: list[tuple[Binding, bool]], room: int) -> list[tuple[Binding, bool]]:
+        """The keys that fit in `room` cells: the pinned ones, then the others in the
+        screen's order (a screen lists its keys most important first), whole or not at all."""
+        if room <= 0:
+            return shown
+        widths = [self._width(binding) for binding, _enabled in shown]
+        keep = {i for i, (b, _e) in enumerate(shown) if b.action in self.PINNED}
+        used = sum(widths[i] for i in keep)
+        for i in range(len(shown)):
+            if i in keep:
+                continue
+            if used + widths[i] > room:
+                break
+            keep.add(i)
+            used += widths[i]
+        return [item for i, item in enumerate(shown) if i in keep]
+
+    def _width(self, binding: Binding) -> int:
+        text = f" {self.app.get_key_display(binding)} "
+        if binding.description:
+            text += f"{_(binding.description)} "
+        return cell_len(text)
+
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         disabled_style = self.get_component_rich_style("key-bar--disabled", partial=True)
         shown, palette = self._shown()
+        room = self.size.width
+        if palette is not None and room:
+            # the palette key stays while F1 and one other key fit beside it
+            palette_width = 1 + self._width(palette[0])
+            pinned = sum(self._width(b) for b, _e in shown if b.action in self.PINNED)
+            if palette_width + pinned <= room:
+                room -= palette_width
+            else:
+                palette = None
+        shown = self._fitting(shown, room)
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         keys: list[_Key] = []
 
@@ -94,7 +133,8 @@ class KeyBar(Widget):
             start = len(text)
             text.append(f" {self.app.get_key_display(binding)} ", key_style)
             if binding.description:
-                text.append(f"{binding.description} ", description_style)
+                # Textual's own keys ("Dismiss menu") are translated too
+                text.append(f"{_(binding.description)} ", description_style)
             if not enabled:
                 text.stylize(disabled_style, start)
             keys.append(_Key(start, len(text), binding.key, enabled))

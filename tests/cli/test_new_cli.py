@@ -196,3 +196,18 @@ def test_profile_form_override_is_used(logged_in: Any, config_file: Path, capsys
     assert main(new(*REQUIRED, "--json")) == 0
     ticket_id = json.loads(capsys.readouterr().out)["id"]
     assert logged_in.store.ticket(ticket_id)["itilcategories_id"] == 4
+
+
+def test_a_choice_can_be_given_by_its_label(logged_in: Any, capsys: Any) -> None:
+    """`--field type=` takes the label the console shows, as typed or pasted, not only the id."""
+    store = logged_in.store
+    for label in (
+        "Problème d’intégration au domaine / renommage",
+        "problème d'intégration au domaine/renommage",
+        "Domain join / renaming problem",
+    ):
+        argv = [*REQUIRED[:4], "--field", f"type={label}", *REQUIRED[6:]]
+        capsys.readouterr()
+        assert main(new(*argv)) == 0, capsys.readouterr().err
+        ticket_id = int(capsys.readouterr().out.strip())
+        assert "intégration au domaine" in store.ticket(ticket_id)["content"], label

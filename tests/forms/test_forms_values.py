@@ -183,3 +183,14 @@ def test_attachment_not_regular(tmp_path: Path) -> None:
 )
 def test_human_size(n: int, text: str) -> None:
     assert human_size(n) == text
+
+
+def test_french_sizes_use_the_decimal_comma() -> None:
+    from tui.i18n import set_language
+
+    set_language("fr")
+    try:
+        assert human_size(int(2.9 * 1024 * 1024)) == "2,9 Mo"
+        assert human_size(2 * 1024 * 1024) == "2 Mo"
+    finally:
+        set_language("en")

@@ -33,3 +33,22 @@ async def test_slash_with_a_number_finds_that_ticket(make_app: Callable[..., Any
         await settle(pilot)
         empty = app.screen.query_one("#empty", Static)
         assert empty.display and "999" in str(empty.render())
+
+
+async def test_palette_placeholder_in_french(make_app: Callable[..., Any]) -> None:
+    from textual.command import CommandInput, CommandPalette
+
+    from tui.i18n import set_language
+
+    set_language("fr")
+    try:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+p")
+            await wait_for(lambda: isinstance(app.screen, CommandPalette))
+            await pilot.pause()
+            placeholder = app.screen.query_one(CommandInput).placeholder
+            assert placeholder == "Rechercher une commande…"
+    finally:
+        set_language("en")

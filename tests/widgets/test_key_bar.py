@@ -74,3 +74,50 @@ async def test_an_action_that_is_not_offered_is_dimmed_and_a_click_does_nothing(
         await pilot.click(KeyBar, offset=(start + 2, 0))
         await pilot.pause()
         assert app.pressed == []
+
+
+class _Crowded(App[None]):
+    BINDINGS = [
+        Binding(key, f"k{n}", f"Key number {n}", id=f"c.k{n}") for n, key in enumerate("abcdefghij")
+    ] + [Binding("f1", "help", "Help", id="c.help")]
+
+    def compose(self) -> ComposeResult:
+        yield KeyBar()
+
+
+async def test_f1_always_shown_and_the_last_keys_dropped_whole() -> None:
+    """A narrow terminal drops keys from the end of the screen's list, never F1,
+    and never half a key ("d Docu…")."""
+    for width in (60, 40, 24):
+        app = _Crowded()
+        async with app.run_test(size=(width, 5)) as pilot:
+            await pilot.pause()
+            line = _line(app)
+            assert " f1 Help " in line, (width, line)
+            assert "…" not in line
+            shown = [n for n in range(10) if f"Key number {n} " in line]
+            assert shown == list(range(len(shown))), (width, line)  # a prefix: first keys kept
+            assert len(line.rstrip()) <= width
+    app = _Crowded()
+    async with app.run_test(size=(200, 5)) as pilot:
+        await pilot.pause()
+        assert all(f"Key number {n} " in _line(app) for n in range(10))
+
+
+async def test_textual_own_key_descriptions_are_translated() -> None:
+    from tui.i18n import set_language
+
+    class _Select(App[None]):
+        BINDINGS = [Binding("escape", "dismiss", "Dismiss menu", id="s.dismiss")]
+
+        def compose(self) -> ComposeResult:
+            yield KeyBar()
+
+    set_language("fr")
+    try:
+        app = _Select()
+        async with app.run_test(size=(80, 5)) as pilot:
+            await pilot.pause()
+            assert "Dismiss menu" not in _line(app) and "Fermer le menu" in _line(app)
+    finally:
+        set_language("en")

@@ -41,16 +41,17 @@ def _check_hostname(value: str) -> str:
     return name
 
 
+def _fold(text: str) -> str:
+    """A choice as typed or pasted: case, spaces and typographic apostrophes don't count."""
+    return "".join(text.replace("\u2019", "'").split()).casefold()
+
+
 def _clean(f: FormField, raw: str, now: datetime) -> object:
     kind = f.kind
     if kind is FieldKind.CHOICE:
-        folded = raw.casefold()
+        folded = _fold(raw)
         for choice in f.choices:
-            if folded in (
-                choice.value.casefold(),
-                choice.label.fr.casefold(),
-                choice.label.en.casefold(),
-            ):
+            if folded in (_fold(choice.value), _fold(choice.label.fr), _fold(choice.label.en)):
                 return choice.value
         raise ValueError(
             _("Choose one of: {choices}.").format(choices=", ".join(c.value for c in f.choices))

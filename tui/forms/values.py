@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from tui.i18n import _
+from tui.i18n import _, pgettext
 
 _TIME = (
     r"(?P<h>\d{1,2})"
@@ -204,7 +204,8 @@ def human_size(n: int) -> str:
     for unit in (_("KB"), _("MB"), _("GB")):
         n_f = n / 1024
         if n_f < 1024 or unit == _("GB"):
-            return f"{n_f:.1f}".removesuffix(".0") + " " + unit
+            number = f"{n_f:.1f}".removesuffix(".0")
+            return number.replace(".", pgettext("decimal separator", ".")) + " " + unit
         n = int(n_f)
     raise AssertionError("unreachable")
 
