@@ -127,6 +127,8 @@ class Settings:
     default_profile: str = ""
     refresh_seconds: int = 0
     editor: str = ""
+    notify: str = ""
+    """"bell" | "osc" | "off"; unset: the bell when tmux says the pane is not in front."""
     keymap: dict[str, str] = field(default_factory=dict)
     profiles: dict[str, Profile] = field(default_factory=dict)
 
@@ -148,6 +150,11 @@ class Settings:
                 settings.keymap = dict(value)
             elif key == "refresh_seconds":
                 settings.refresh_seconds = _check((key,), value, int, 0)
+            elif key == "notify":
+                value = _check((key,), value, str)
+                if value not in ("", "bell", "osc", "off"):
+                    raise ConfigError((key,), "must be one of bell, osc, off")
+                settings.notify = value
             elif key in ("language", "theme", "default_profile", "editor"):
                 setattr(settings, key, _check((key,), value, str))
             else:

@@ -96,6 +96,7 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
                     _("The reply did not arrive (checked on the server): send it again.")
                 ) from None
             followup_id = found
+        workspace.seen.mark_seen(args.ticket)  # my own change: no "new" mark, no nudge
         print(
             _("Reply {followup} added to ticket #{ticket}.").format(
                 followup=followup_id, ticket=args.ticket
@@ -144,6 +145,7 @@ def approve_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     async def action(workspace: Workspace) -> int:
         await _must_await_approval(workspace, args.ticket)
         await workspace.client.approve_solution(args.ticket)
+        workspace.seen.mark_seen(args.ticket)
         print(_("Solution of ticket #{ticket} approved: it is closed.").format(ticket=args.ticket))
         return 0
 
@@ -157,6 +159,7 @@ def refuse_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     async def action(workspace: Workspace) -> int:
         await _must_await_approval(workspace, args.ticket)
         await workspace.client.refuse_solution(args.ticket, args.reason)
+        workspace.seen.mark_seen(args.ticket)
         print(
             _("Solution of ticket #{ticket} refused: it is back with the support team.").format(
                 ticket=args.ticket
