@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.forms import Attachment, AttachmentError, check_attachment, human_size
-from tui.i18n import _, pgettext
+from tui.i18n import _
 
 
 class AttachmentList(Vertical):
@@ -157,16 +157,10 @@ class AttachmentList(Vertical):
     @on(Button.Pressed, ".attachments-browse")
     def _browse(self, event: Button.Pressed) -> None:
         event.stop()
-        from textual_fspicker import FileOpen
+        from widgets.file_picker import file_picker
 
         start = self._files[-1].path.parent if self._files else Path.home()
-        picker = FileOpen(
-            start,
-            title=_("Attach a file"),
-            open_button=pgettext("verb", "Open"),
-            cancel_button=_("Cancel"),
-        )
-        self.app.push_screen(picker, self._picked)
+        self.app.push_screen(file_picker(start, _("Attach a file")), self._picked)
 
     def _picked(self, path: Path | None) -> None:
         if path is not None:
