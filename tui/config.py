@@ -95,6 +95,7 @@ class Profile:
     forms_dir: str = ""
     qga_log: str = ""
     """Folder where this machine keeps qgaAgent.log (offered for incident forms)."""
+    download_max_mb: float = 200.0
 
     @classmethod
     def model_validate(cls, data: Any, loc: tuple[str, ...] = ()) -> Profile:
@@ -109,11 +110,21 @@ class Profile:
         values: dict[str, Any] = {}
         for key, value in data.items():
             kind = {"bool": bool, "int": int, "float": float}.get(str(known[key].type), str)
-            low, high = {"autoclose_days": (1, 365), "timeout": (0.1, 600)}.get(key, (None, None))
+            low, high = {
+                "autoclose_days": (1, 365),
+                "timeout": (0.1, 600),
+                "download_max_mb": (0.001, 100_000),
+            }.get(key, (None, None))
             values[key] = _check((*loc, key), value, kind, low, high)
         if not values["url"].strip():
             raise ConfigError((*loc, "url"), "must not be empty")
         values["url"] = values["url"].strip()
+        from tui.api.urls import BadServerUrl, check_server_url
+
+        try:
+            check_server_url(values["url"])
+        except BadServerUrl as exc:
+            raise ConfigError((*loc, "url"), exc.message) from None
         return cls(**values)
 
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Profile:

@@ -25,7 +25,8 @@ WIDTH = 80
 
 
 def relative_time(when: datetime | None, now: datetime) -> str:
-    """A short age: "just now", "5 min ago", "3 h ago", "2 d ago", then the date."""
+    """A short age: "just now", "5 min ago", "3 h ago", "2 d ago", then the date (also for
+    a date in the future, which is never "just now")."""
     if when is None:
         return ""
     if when.tzinfo is None and now.tzinfo is not None:
@@ -33,6 +34,8 @@ def relative_time(when: datetime | None, now: datetime) -> str:
     elif now.tzinfo is None and when.tzinfo is not None:
         now = now.replace(tzinfo=when.tzinfo)
     seconds = (now - when).total_seconds()
+    if seconds < -60:  # the future (a server clock ahead, a bogus date): the date itself
+        return exact_time(when)[:10]
     if seconds < 60:
         return _("just now")
     minutes = int(seconds // 60)

@@ -38,6 +38,7 @@ def make_client(profile: Profile) -> GlpiClient:
         app_token=profile.app_token or None,
         verify=verify,
         timeout=profile.timeout,
+        max_download_bytes=int(profile.download_max_mb * 2**20),
     )
 
 

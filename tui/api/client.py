@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import mimetypes
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import httpx
 
@@ -58,14 +59,72 @@ SORT_FIELDS = {
 }
 LIST_DISPLAY = (1, 2, 3, 7, 12, 14, 15, 19)
 SUBITEM_PAGE = 1000
+MAX_PAGES = 50
+MAX_ROWS = MAX_PAGES * SUBITEM_PAGE
 _RETRY_STATUS = {502, 503, 504}
+_SESSION_TOKEN = re.compile(r"[!-~]{1,1024}")
+MAX_DOWNLOAD_BYTES = 200 * 2**20
+"""Default cap of one download (`download_max_mb` in a profile changes it)."""
+DOWNLOAD_MARGIN = 64 * 1024
+DOWNLOAD_FLOOR_BYTES_PER_S = 50_000
+MAX_ANSWER_BYTES = 64 * 2**20
+"""No JSON answer the console needs comes near this; a bigger one is refused, not read."""
 
 
 def _int(value: Any, default: int | None = None) -> int | None:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # 1e400 is a float json accepts: inf
         return default
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_NOT_UNDERSTOOD = (
+    TypeError,
+    ValueError,  # pydantic's ValidationError too
+    AttributeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+)
+
+
+def _understood(
+    what: Callable[[], str],
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Any answer shape the parsing below did not expect becomes one NotGlpi line naming
+    what was not understood, never a traceback (`what` is called late, for the language)."""
+
+    def wrap(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(method)
+        async def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return await method(*args, **kwargs)
+            except _NOT_UNDERSTOOD as exc:
+                raise E.NotGlpi(
+                    _("The server's answer when {what} was not understood ({detail}).").format(
+                        what=what(), detail=_problem(exc)
+                    )
+                ) from None
+
+        return guarded
+
+    return wrap
+
+
+def _problem(exc: BaseException) -> str:
+    """A short, secret-free description of what did not fit."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        try:
+            first = errors()[0]
+            where = ".".join(str(part) for part in first.get("loc", ()))
+            return clean_line(f"{where}: {first.get('msg', '')}")[:120]
+        except Exception:  # noqa: BLE001 - the description must never fail itself
+            pass
+    return clean_line(f"{type(exc).__name__}: {exc}")[:120]
 
 
 def _enum(cls: Any, value: Any, default: Any = None) -> Any:
@@ -95,6 +154,7 @@ class GlpiClient:
         read_retries: int = 2,
         retry_backoff: float = 0.25,
         raw_html: bool = True,
+        max_download_bytes: int = MAX_DOWNLOAD_BYTES,
     ) -> None:
         self.api_url = normalize_api_url(api_url)
         # Errors name the server as the user typed it (port included), not a bare host.
@@ -106,6 +166,7 @@ class GlpiClient:
         self._transport = transport
         self._read_retries = read_retries
         self._retry_backoff = retry_backoff
+        self._max_download = max_download_bytes
         # Raw HTML is asked for; escaped answers (proxies, old servers) are handled too.
         self._raw_html = raw_html
         self._session_token: str | None = None
@@ -204,25 +265,35 @@ class GlpiClient:
         data: Any = None,
         headers: Mapping[str, str] | None = None,
         session: bool = True,
+        extra_seconds: float = 0.0,
     ) -> httpx.Response:
-        """Send one request; retry only reads; raise only `GlpiError`."""
+        """Send one request; retry only reads; raise only `GlpiError`.
+
+        `timeout` bounds the whole exchange, retries included (a server trickling one
+        byte at a time never holds a command past it); `extra_seconds` widens it for
+        an upload. The answer is read into memory only up to MAX_ANSWER_BYTES.
+        """
         url = f"{self.api_url}/{path}"
         sent_token = self._session_token
         write = method != "GET"
         attempts = 1 if write else 1 + self._read_retries
+        deadline = asyncio.get_running_loop().time() + self._timeout + extra_seconds
         for attempt in range(attempts):
             error: E.GlpiError | None = None
             retryable = False
             try:
-                response = await self._client().request(
-                    method,
-                    url,
-                    params=params,
-                    json=json_body,
-                    files=files,
-                    data=data,
-                    headers=self._headers(headers, session=session),
-                )
+                async with asyncio.timeout_at(deadline):
+                    response = await self._exchange(
+                        method,
+                        url,
+                        params=params,
+                        json=json_body,
+                        files=files,
+                        data=data,
+                        headers=self._headers(headers, session=session),
+                    )
+            except TimeoutError:
+                error = self._too_slow(write=write)
             except httpx.HTTPError as exc:
                 error, retryable = self._transport_error(exc, write=write)
             else:
@@ -237,17 +308,63 @@ class GlpiClient:
                 # GLPI 11 creates a follow-up, then fails on its refused file with a 500
                 # page: a failed write may have happened. Callers look before resending.
                 error.uncertain = True
-            if (
-                isinstance(error, E.SessionExpired)
-                and session
-                and self._session_token == sent_token
-            ):
-                # Only the token this request carried: a concurrent re-login may have
-                # set a new one meanwhile.
-                self._session_token = None
             assert error is not None
+            self._forget_token(error, sent_token, session=session)
             raise error
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _forget_token(self, error: E.GlpiError, sent_token: str | None, *, session: bool) -> None:
+        # Only the token this request carried: a concurrent re-login may have set a new
+        # one meanwhile.
+        if isinstance(error, E.SessionExpired) and session and self._session_token == sent_token:
+            self._session_token = None
+
+    async def _exchange(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One HTTP exchange with the answer read in full, but never past MAX_ANSWER_BYTES."""
+        client = self._client()
+        request = client.build_request(method, url, **kwargs)
+        response = await client.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    raise E.ServerError(
+                        _("The server sent an answer larger than {mb} MB; it was not read.").format(
+                            mb=MAX_ANSWER_BYTES // 2**20
+                        ),
+                        status=response.status_code,
+                    )
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        # Already decoded: the copy must not announce a compression or a length again.
+        kept = [
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(
+            response.status_code, headers=kept, content=b"".join(chunks), request=request
+        )
+
+    def _too_slow(self, *, write: bool) -> E.Timeout:
+        host = httpx.URL(self.api_url).host
+        if write:
+            return E.Timeout(
+                _(
+                    "{host} did not answer in time: the server is too slow (no full answer "
+                    "within {s} s); the change may or may not have been saved."
+                ).format(host=host, s=f"{self._timeout:g}"),
+                uncertain=True,
+            )
+        return E.Timeout(
+            _(
+                "{host} did not answer in time: the server is too slow (no full answer within "
+                "{s} s)."
+            ).format(host=host, s=f"{self._timeout:g}")
+        )
 
     def _transport_error(self, exc: httpx.HTTPError, *, write: bool) -> tuple[E.GlpiError, bool]:
         host = self.address
@@ -363,6 +480,10 @@ class GlpiClient:
                 parsed = datetime.strptime(value[:10], "%Y-%m-%d")
             except ValueError:
                 return None
+        if not 2 <= parsed.year <= 9998:
+            # Year 1 or 9999 cannot be moved to another zone or have days added: a date
+            # that far off is no real date, and shown as none rather than crashing.
+            return None
         return parsed.replace(tzinfo=self.server_tz)
 
     def server_time(self, when: datetime) -> str:
@@ -384,6 +505,7 @@ class GlpiClient:
         self.personal_token = True
         return me
 
+    @_understood(lambda: _("signing in"))
     async def _init_session(self, authorization: str) -> Me:
         response = await self._request(
             "GET",
@@ -398,6 +520,12 @@ class GlpiClient:
                 _("{url} does not answer like a GLPI API. Check the server URL.").format(
                     url=self.api_url
                 )
+            )
+        if not _SESSION_TOKEN.fullmatch(body["session_token"]):
+            # It goes into every request header: control characters there could split or
+            # smuggle headers, and non-ASCII cannot be sent at all.
+            raise E.NotGlpi(
+                _("The server sent an invalid session token; it was not used (check the URL).")
             )
         self._session_token = body["session_token"]
         self._learn_version_from_token(self._session_token)
@@ -436,6 +564,7 @@ class GlpiClient:
             self._session_token = None
             raise
 
+    @_understood(lambda: _("checking the session"))
     async def whoami(self) -> Me:
         response = await self._request("GET", "getFullSession")
         body = self._json(response)
@@ -484,6 +613,7 @@ class GlpiClient:
             self._session_token = None
             self.me = None
 
+    @_understood(lambda: _("reading the server settings"))
     async def server_config(self, *, refresh: bool = False) -> ServerConfig:
         if self._config is not None and not refresh:
             return self._config
@@ -568,6 +698,7 @@ class GlpiClient:
         ]
         return params
 
+    @_understood(lambda: _("searching tickets"))
     async def list_tickets(
         self,
         filter: TicketFilter = TicketFilter.ALL,
@@ -624,6 +755,7 @@ class GlpiClient:
             date_mod=self.parse_date(get(19)),
         )
 
+    @_understood(lambda: _("searching tickets"))
     async def changed_since(self, since: datetime) -> list[int]:
         """Ids of my tickets updated after `since` (one search on field 19)."""
         criteria = [
@@ -648,22 +780,38 @@ class GlpiClient:
     # -- one ticket --------------------------------------------------------------------
 
     async def _collect(self, path: str, params: list[tuple[str, str]]) -> list[dict[str, Any]]:
-        """Every row of a sub-item collection, following 206 pages."""
+        """Every row of a sub-item collection, following 206 pages.
+
+        The server's Content-Range is not trusted: a page must start where it was asked,
+        and at most MAX_PAGES pages (MAX_ROWS rows) are read, whatever total it claims.
+        """
         rows: list[dict[str, Any]] = []
         start = 0
-        while True:
+        for _page in range(MAX_PAGES):
             response = await self._request(
                 "GET", path, params=[*params, ("range", f"{start}-{start + SUBITEM_PAGE - 1}")]
             )
             body = self._json(response)
             if not isinstance(body, list):
                 return rows
-            rows.extend(r for r in body if isinstance(r, dict))
-            total = _content_range_total(response.headers.get("content-range"))
-            start += SUBITEM_PAGE
-            if response.status_code != 206 or total is None or start >= total or not body:
+            rows.extend(r for r in body[:SUBITEM_PAGE] if isinstance(r, dict))
+            header = response.headers.get("content-range")
+            total = _content_range_total(header)
+            if response.status_code != 206 or total is None or not body:
                 return rows
+            if _content_range_start(header) != start or len(rows) > MAX_ROWS:
+                break
+            start += SUBITEM_PAGE
+            if start >= total:
+                return rows
+        raise E.ServerError(
+            _(
+                "The server's pages of {what} do not add up (it claims more after {n} rows); "
+                "stopped reading."
+            ).format(what=path.rsplit("/", 1)[-1], n=len(rows))
+        )
 
+    @_understood(lambda: _("reading the ticket"))
     async def get_ticket(self, ticket_id: int) -> TicketDetail:
         """The ticket and all its parts, requested concurrently (one round trip)."""
         names = [("add_keys_names[]", "users_id")]
@@ -698,6 +846,7 @@ class GlpiClient:
             ],
         )
 
+    @_understood(lambda: _("reading the ticket"))
     async def get_ticket_head(self, ticket_id: int) -> Ticket:
         """The ticket alone, without its timeline (one request): "does it exist for me?"."""
         params = [("add_keys_names[]", "itilcategories_id"), ("get_hateoas", "false")]
@@ -776,6 +925,7 @@ class GlpiClient:
 
     # -- writes ------------------------------------------------------------------------
 
+    @_understood(lambda: _("creating the ticket"))
     async def create_ticket(
         self,
         *,
@@ -802,6 +952,7 @@ class GlpiClient:
             raise E.NotGlpi(_("The server did not return the new ticket's number."))
         return ticket_id
 
+    @_understood(lambda: _("searching tickets"))
     async def find_ticket_by_name(self, name: str, *, since: datetime) -> int | None:
         """After an uncertain create: did the ticket get saved after all?"""
         criteria = [
@@ -826,6 +977,7 @@ class GlpiClient:
         # Always public: a Self-Service private follow-up vanishes from its author's view.
         return {"itemtype": "Ticket", "items_id": int(ticket_id), "is_private": 0, **extra}
 
+    @_understood(lambda: _("sending the reply"))
     async def add_followup(
         self, ticket_id: int, text: str, attachments: Sequence[Path] = ()
     ) -> int:
@@ -844,6 +996,7 @@ class GlpiClient:
             raise E.NotGlpi(_("The server did not confirm the reply."))
         return followup_id
 
+    @_understood(lambda: _("checking the reply"))
     async def find_followup(self, ticket_id: int, text: str) -> int | None:
         """After an uncertain reply: is a follow-up with this text already there?"""
         wanted = html_to_text(text_to_html(text))
@@ -857,6 +1010,7 @@ class GlpiClient:
                 return _int(row.get("id"))
         return None
 
+    @_understood(lambda: _("sending the approval"))
     async def approve_solution(self, ticket_id: int, comment: str = "") -> None:
         extra: dict[str, Any] = {"add_close": 1}
         if comment.strip():
@@ -866,6 +1020,7 @@ class GlpiClient:
         )
         await self._check_outcome(ticket_id, TicketStatus.CLOSED)
 
+    @_understood(lambda: _("sending the refusal"))
     async def refuse_solution(self, ticket_id: int, reason: str) -> None:
         if not reason.strip():
             raise E.InvalidRequest(_("Give a reason for refusing the solution."))
@@ -889,6 +1044,7 @@ class GlpiClient:
                 code="APPROVAL_IGNORED",
             )
 
+    @_understood(lambda: _("sending the file"))
     async def upload_document(self, ticket_id: int, path: Path) -> int:
         """Upload one file linked to the ticket."""
         name = Path(path).name
@@ -922,19 +1078,71 @@ class GlpiClient:
         )
 
     async def download_document(self, document: Document, folder: Path) -> Path:
-        """Save a document listed on the ticket into `folder` under a safe, unused name."""
-        response = await self._request(
-            "GET",
-            f"Document/{int(document.id)}",
-            headers={"Accept": "application/octet-stream"},
-        )
-        name = safe_filename(
-            _disposition_filename(response.headers.get("content-disposition")) or document.filename
-        )
+        """Save a document listed on the ticket into `folder` under a safe, unused name.
+
+        Streamed to disk, never held in memory, and cut at the size the ticket lists for
+        it (plus a margin) or `max_download_bytes`: a server sending more, or a small
+        compressed answer inflating past it, leaves no partial file behind. The whole
+        download has a deadline (`timeout`, plus time for the listed size at 50 kB/s).
+        """
+        limit = self._max_download
+        if document.size is not None and document.size > limit:
+            raise E.InvalidRequest(
+                _(
+                    "{name} is larger than the download limit ({mb} MB; `download_max_mb` in "
+                    "config.toml)."
+                ).format(name=document.filename, mb=f"{limit / 2**20:g}")
+            )
+        if document.size is not None and document.size >= 0:
+            limit = min(limit, document.size + document.size // 10 + DOWNLOAD_MARGIN)
         folder.mkdir(parents=True, exist_ok=True)
-        target = unused_path(folder / name)
-        with open(target, "xb") as out:
-            out.write(response.content)
+        client = self._client()
+        sent_token = self._session_token
+        request = client.build_request(
+            "GET",
+            f"{self.api_url}/Document/{int(document.id)}",
+            headers=self._headers({"Accept": "application/octet-stream"}, session=True),
+        )
+        target: Path | None = None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._timeout + limit / DOWNLOAD_FLOOR_BYTES_PER_S
+        try:
+            async with asyncio.timeout_at(deadline):
+                response = await client.send(request, stream=True)
+                try:
+                    if response.status_code >= 400:
+                        body = await _read_at_most(response, 2**20)
+                        raise self._http_error(
+                            httpx.Response(response.status_code, content=body, request=request)
+                        )
+                    target = unused_path(
+                        folder / download_name(document.filename, response.headers)
+                    )
+                    with open(target, "xb") as out:
+                        written = 0
+                        async for chunk in response.aiter_bytes():
+                            written += len(chunk)
+                            if written > limit:
+                                raise E.ServerError(
+                                    _(
+                                        "{name}: the server sent more than the {size} the "
+                                        "document should have; the download was stopped and "
+                                        "the partial file removed."
+                                    ).format(name=document.filename, size=_size(limit))
+                                )
+                            out.write(chunk)
+                finally:
+                    await response.aclose()
+        except BaseException as exc:
+            if target is not None:
+                target.unlink(missing_ok=True)
+            if isinstance(exc, TimeoutError):
+                raise self._too_slow(write=False) from None
+            if isinstance(exc, httpx.HTTPError):
+                raise self._transport_error(exc, write=False)[0] from None
+            if isinstance(exc, E.GlpiError):
+                self._forget_token(exc, sent_token, session=True)
+            raise
         return target
 
     # -- password ------------------------------------------------------------------------
@@ -1016,11 +1224,18 @@ class GlpiClient:
             except E.PermissionDenied:
                 pass
         response = await self._web_download(document, ticket_id, password)
-        name = safe_filename(
-            _disposition_filename(response.headers.get("content-disposition")) or document.filename
-        )
+        limit = self._max_download
+        if document.size is not None and document.size >= 0:
+            limit = min(limit, document.size + document.size // 10 + DOWNLOAD_MARGIN)
+        if len(response.content) > limit:
+            raise E.ServerError(
+                _(
+                    "{name}: the server sent more than the {size} the document should have; "
+                    "the download was stopped and the partial file removed."
+                ).format(name=document.filename, size=_size(limit))
+            )
         folder.mkdir(parents=True, exist_ok=True)
-        target = unused_path(folder / name)
+        target = unused_path(folder / download_name(document.filename, response.headers))
         with open(target, "xb") as out:
             out.write(response.content)
         return target
@@ -1071,7 +1286,13 @@ class GlpiClient:
 def _content_range_total(header: str | None) -> int | None:
     if not header or "/" not in header:
         return None
-    return _int(header.rsplit("/", 1)[1])
+    return _int(header.rsplit("/", 1)[1].strip()[:18])
+
+
+def _content_range_start(header: str | None) -> int | None:
+    """The first row of a page from `Content-Range: 0-999/1234` (GLPI sends no unit)."""
+    match = re.match(r"\s*(?:items\s+)?(\d{1,18})-", header or "")
+    return int(match.group(1)) if match else None
 
 
 def _disposition_filename(header: str | None) -> str | None:
@@ -1086,11 +1307,60 @@ def _disposition_filename(header: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+async def _read_at_most(response: httpx.Response, limit: int) -> bytes:
+    data = b""
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) >= limit:
+            break
+    return data[:limit]
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{max(1, n // 1024)} KB"
+
+
+MAX_NAME_BYTES = 240
+"""Below the 255 bytes most file systems allow, leaving room for unused_path's " (12)"."""
+
+
+def download_name(listed: str, headers: Mapping[str, str]) -> str:
+    """The name to save a document under: the server's Content-Disposition name if any,
+    but always with the extension the ticket lists for the document (a server cannot turn
+    `report.pdf` into `report.desktop`)."""
+    listed_name = safe_filename(listed)
+    offered = _disposition_filename(headers.get("content-disposition"))
+    if not offered:
+        return listed_name
+    name = safe_filename(offered)
+    extension = _extension(listed_name)
+    if extension and _extension(name).lower() != extension.lower():
+        name = safe_filename(_stem(name) + extension)
+    return name
+
+
+def _extension(name: str) -> str:
+    suffix = Path(name).suffix
+    return suffix if 1 < len(suffix.encode()) <= 32 and " " not in suffix else ""
+
+
+def _stem(name: str) -> str:
+    extension = _extension(name)
+    return name[: -len(extension)] if extension else name
+
+
 def safe_filename(name: str) -> str:
-    """A server-given file name made harmless: no directories, no controls, no dot files."""
+    """A server-given file name made harmless: no directories, no controls, no dot files,
+    at most MAX_NAME_BYTES bytes of UTF-8 with its extension kept."""
     name = clean_terminal(name).replace("\\", "/").split("/")[-1]
     name = re.sub(r'[<>:"|?*\x00-\x1f]', "_", name).strip(" .")
-    return name[:200] or "document"
+    if len(name.encode()) > MAX_NAME_BYTES:
+        extension = _extension(name)
+        room = MAX_NAME_BYTES - len(extension.encode())
+        stem = name[: -len(extension)] if extension else name
+        stem = stem.encode()[:room].decode(errors="ignore").rstrip(" .")
+        name = stem + extension
+    return name or "document"
 
 
 def unused_path(path: Path) -> Path:

@@ -304,7 +304,10 @@ class TicketDetail(_Model):
         """When GLPI's closeticket task may close the ticket (on or after this date)."""
         if self.ticket.status is not TicketStatus.SOLVED or self.ticket.solvedate is None:
             return None
-        return self.ticket.solvedate + timedelta(days=delay_days)
+        try:
+            return self.ticket.solvedate + timedelta(days=delay_days)
+        except OverflowError:  # a solve date near year 9999: no countdown, no crash
+            return None
 
     def timeline(self) -> list[TimelineItem]:
         """Description, public follow-ups and tasks, solutions and documents by date."""

@@ -11,6 +11,7 @@ import html
 import re
 import sys
 import textwrap
+import unicodedata
 import warnings
 from functools import cache
 from typing import Any
@@ -23,16 +24,30 @@ _ESCAPE_SEQUENCE = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_])"
     r"|[\x9b][0-?]*[ -/]*[@-~]|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*[\x07\x9c]?"
 )
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
-)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class _FormatCharacters(dict[int, int | None]):
+    """A `str.translate` table deleting every Unicode format character (category Cf:
+    bidi marks, embeddings, overrides and isolates, zero-width and invisible characters,
+    tags…), decided by category as characters are met, so new Unicode versions are
+    covered without a list."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)) == "Cf" else code
+        self[code] = kept
+        return kept
+
+
+_FORMAT = _FormatCharacters()
 
 
 def clean_terminal(text: str) -> str:
     """Remove everything a terminal would interpret rather than print."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROL.sub("", text)
+    text = _CONTROL.sub("", text)
+    return text if text.isascii() else text.translate(_FORMAT)
 
 
 def clean_line(text: str) -> str:

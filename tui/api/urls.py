@@ -2,7 +2,74 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from urllib.parse import urlsplit, urlunsplit
+
+_HOST_NAME = re.compile(r"(?:[^\W_]|[-_])+(?:\.(?:[^\W_]|[-_])+)*\.?")
+
+
+class BadServerUrl(ValueError):
+    """A server URL the console will not use; `message` says why, without its secrets."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def check_server_url(url: str) -> str:
+    """The URL as typed if it is http(s), a host, an optional port (IPv6 in brackets);
+    raises BadServerUrl otherwise. Credentials inside it are refused, never used: httpx
+    would send them as Basic auth, and the config, `show` and copied links would show them.
+    """
+    from tui.i18n import _
+
+    url = url.strip()
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.I):
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise BadServerUrl(
+            _("The server URL is not valid: give https://host[:port][/path].")
+        ) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise BadServerUrl(_("The server URL must start with https:// (or http://)."))
+    if "@" in parts.netloc:
+        raise BadServerUrl(
+            _(
+                "The server URL must not contain a login or password (user:password@…): "
+                "give the server alone, your login and password in their own fields."
+            )
+        )
+    host = parts.hostname or ""
+    bracketed = parts.netloc.startswith("[")
+    if bracketed:
+        try:
+            ipaddress.IPv6Address(host.split("%", 1)[0])
+        except ValueError:
+            raise BadServerUrl(
+                _("The server URL is not valid: give https://host[:port][/path].")
+            ) from None
+    elif not _HOST_NAME.fullmatch(host) or (port is None and parts.netloc.endswith(":")):
+        raise BadServerUrl(_("The server URL is not valid: give https://host[:port][/path]."))
+    if port is not None and not 0 < port < 65536:
+        raise BadServerUrl(_("The server URL is not valid: give https://host[:port][/path]."))
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise BadServerUrl(_("The server URL is not valid: give https://host[:port][/path]."))
+    return url
+
+
+def _without_credentials(url: str) -> str:
+    """Last line of defence: credentials in a URL are dropped, never sent."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def normalize_api_url(url: str) -> str:
@@ -10,6 +77,7 @@ def normalize_api_url(url: str) -> str:
     url = url.strip()
     if not re.match(r"^https?://", url, re.I):
         url = "https://" + url
+    url = _without_credentials(url)
     url = url.rstrip("/")
     match = re.search(r"/apirest\.php(/.*)?$", url)
     if match:

@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from tui.api import GlpiClient, GlpiError
+from tui.api.urls import BadServerUrl, check_server_url
 from tui.config import LoadedSettings, Profile, profile_name_for, save_settings
 from tui.i18n import _
 from tui.tokens import InsecureTokenFile, delete_secret, read_secret, session_token_path
@@ -35,7 +36,19 @@ def register(sub: Any) -> None:
     secret.add_argument(
         "--token-stdin", action="store_true", help=_("read a personal API token from stdin")
     )
-    p.add_argument("--app-token", help=_("App-Token given by the GLPI administrator"))
+    app = p.add_mutually_exclusive_group()
+    app.add_argument(
+        "--app-token",
+        help=_(
+            "App-Token given by the GLPI administrator (other users can see it in `ps`: "
+            "prefer --app-token-stdin, or app_token in the profile)"
+        ),
+    )
+    app.add_argument(
+        "--app-token-stdin",
+        action="store_true",
+        help=_("read the App-Token from stdin (its first line, before a password or token)"),
+    )
     p.add_argument(
         "--save-token",
         action="store_true",
@@ -71,6 +84,11 @@ def _login_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[st
     """The named/default profile, created or updated from --server, --user, --app-token."""
     settings = loaded.settings
     name = getattr(args, "profile", None)
+    if args.server:
+        try:
+            check_server_url(args.server)
+        except BadServerUrl as exc:
+            raise CommandError(exc.message, 2) from None
     if not name and args.server:
         same = [n for n, p in settings.profiles.items() if _api_url(p.url) == _api_url(args.server)]
         name = same[0] if same else profile_name_for(args.server)
@@ -83,7 +101,10 @@ def _login_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[st
         )
     update: dict[str, Any] = {}
     if args.server:
-        update["url"] = args.server
+        try:
+            update["url"] = check_server_url(args.server)
+        except BadServerUrl as exc:
+            raise CommandError(exc.message, 2) from None
     if args.user is not None:
         update["login"] = args.user
     if args.app_token is not None:
@@ -107,6 +128,8 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from tui.session import sign_in, sign_out
 
     try:
+        if args.app_token_stdin:
+            args.app_token = _read_line().strip()
         name, profile = _login_profile(args, loaded)
         token_mode = profile.use_user_token
         if not token_mode and not profile.login:
