@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from tui.config import LoadedSettings
 
 
+DEMO_GLPI_VERSIONS = ("10.0", "11.0")
+"""`tui.helpdesk.versions.VERSIONS`, not imported here: that would load the helpdesk."""
+
+
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     from tui.i18n import _
 
@@ -33,6 +37,12 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         "--demo",
         action="store_true",
         help=_("start the embedded helpdesk with demo data and log in as the demo customer"),
+    )
+    parser.add_argument(
+        "--glpi-version",
+        choices=DEMO_GLPI_VERSIONS,
+        default=DEMO_GLPI_VERSIONS[0],
+        help=_("with --demo: the GLPI version the embedded helpdesk plays (default: %(default)s)"),
     )
     parser.add_argument("--profile", help=_("server profile from config.toml"))
     parser.add_argument(
@@ -121,7 +131,7 @@ def run_console(
     if args.demo:
         from tui.helpdesk.runner import start_helpdesk
 
-        helpdesk = start_helpdesk(demo=True)
+        helpdesk = start_helpdesk(demo=True, glpi_version=args.glpi_version)
         demo = DemoLogin(api_url=helpdesk.api_url, helpdesk=helpdesk)
     try:
         app = CeboxApp(loaded, profile_name=args.profile, demo=demo, open_ticket=open_ticket)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from .base import NO_PERMISSION, Actor, ApiError, SessionRow, UploadedFile, php_empty
 from .clock import Clock, parse
@@ -34,13 +34,18 @@ from .profiles import profile_json
 from .schema import ITEMTYPES, TABLE_TO_ITEMTYPE, is_foreign_key, table_for_fkey
 from .search import TICKET_OPTIONS, Search
 from .store import Store
-from .text import decode, encode_deep
+from .text import encode_deep
 
 if TYPE_CHECKING:
     from .formcreator import Formcreator
 
 LIST_LIMIT = 20
 WITHOUT_SESSION = ("initSession", "lostPassword")
+FATAL_PAGE = (
+    "<!DOCTYPE html><html><head><title>GLPI</title></head><body>"
+    "<h1>An unexpected error occurred</h1></body></html>"
+)
+"""What GLPI 11 answers when it fails inside a request (a PHP error page)."""
 
 
 @dataclass
@@ -106,6 +111,11 @@ class Api:
 
     async def handle(self, request: Request, path: str) -> Response:
         api_url = str(request.base_url).rstrip("/") + "/apirest.php"
+        if not self.store.version.token_in_query and "session_token" in php_parse_str(
+            request.url.query
+        ):
+            # GLPI 11 takes the token from the header only and crashes on this one.
+            return HTMLResponse(FATAL_PAGE, status_code=500)
         try:
             call = await self._parse(request, path, api_url)
             return await self._dispatch(call)
@@ -233,7 +243,9 @@ class Api:
             )
         session = self.store.get_session(str(token).strip())
         actor = self.store.actor_for(session) if session else None
-        if session is None or actor is None:
+        if session is None:
+            raise self.store.version.unreadable_token(str(token).strip())
+        if actor is None:
             raise ApiError(401, "ERROR_SESSION_TOKEN_INVALID", "session_token seems invalid")
         call.session, call.actor = session, actor
 
@@ -609,6 +621,9 @@ class Api:
             return JsonResponse(fields, headers=headers)
         return self._get_items(call, itemtype)
 
+    def _links(self, call: Call) -> str:
+        return self.store.version.api_link(call.api_url)
+
     def _right_error(self) -> ApiError:
         return ApiError(403, "ERROR_RIGHT_MISSING", NO_PERMISSION)
 
@@ -623,6 +638,8 @@ class Api:
             raise self._right_error()
         p = call.params
         fields = {k: row[k] for k in it.public_columns}
+        if itemtype == "Ticket":
+            fields = self.store.version.ticket_fields(fields)
         if php_truthy(p.get("with_documents", False)):
             if itemtype == "Ticket":
                 docs = []
@@ -654,7 +671,7 @@ class Api:
             links = fields.setdefault("links", [])
             for child in it.hateoas:
                 links.append(
-                    {"rel": child, "href": f"{call.api_url}/{itemtype}/{item_id}/{child}/"}
+                    {"rel": child, "href": f"{self._links(call)}/{itemtype}/{item_id}/{child}/"}
                 )
             if not links:
                 fields.pop("links")
@@ -674,10 +691,7 @@ class Api:
 
     def _finish(self, fields: dict[str, Any], call: Call) -> dict[str, Any]:
         """Escape every text like GLPI's DB content; decode top-level strings on request."""
-        out = encode_deep(fields)
-        if not call.sanitized:
-            out = {k: decode(v) if isinstance(v, str) else v for k, v in out.items()}
-        return out
+        return self.store.version.item_text(fields, sanitized=call.sanitized)
 
     def _keys_names(self, row: dict[str, Any], keys: list[Any], itemtype: str) -> dict[str, Any]:
         names: dict[str, Any] = {}
@@ -752,7 +766,7 @@ class Api:
                         table, table[5:-1].capitalize() if table.endswith("s") else table
                     )
                     if hateoas and isinstance(value, int):
-                        links.append({"rel": rel, "href": f"{call.api_url}/{rel}/{value}"})
+                        links.append({"rel": rel, "href": f"{self._links(call)}/{rel}/{value}"})
                     if expand and isinstance(value, int):
                         value = self._dropdown_name(table, value)
             out[key] = value
@@ -832,6 +846,8 @@ class Api:
         result = []
         for row in rows:
             fields: dict[str, Any] = {k: row[k] for k in it.public_columns}
+            if itemtype == "Ticket":
+                fields = self.store.version.ticket_fields(fields)
             if keys_names:
                 fields["_keys_names"] = self._keys_names(row, keys_names, itemtype)
             if php_truthy(p.get("only_id", False)):
@@ -841,7 +857,10 @@ class Api:
                 links = fields.setdefault("links", [])
                 for child in it.hateoas:
                     links.append(
-                        {"rel": child, "href": f"{call.api_url}/{itemtype}/{row['id']}/{child}/"}
+                        {
+                            "rel": child,
+                            "href": f"{self._links(call)}/{itemtype}/{row['id']}/{child}/",
+                        }
                     )
             result.append(self._finish(fields, call))
         # APIRest::call computes the headers from the raw range (default 0-list_limit).
@@ -866,33 +885,14 @@ class Api:
         row = self.store.query_one("SELECT * FROM glpi_documents WHERE id = ?", (doc_id,))
         if row is None:
             raise ApiError(404, "ERROR_ITEM_NOT_FOUND", "Item not found")
-        data = self.store.document_data(doc_id)
-        etag = hashlib.md5(data).hexdigest()
-        modified = self.cfg.to_utc(parse(row["date_mod"] or row["date_creation"]))
-        headers = {
-            "Last-Modified": format_datetime(modified, usegmt=True),
-            "Etag": etag,
-            "Cache-Control": "private",
-        }
-        inm = call.request.headers.get("if-none-match")
-        ims = call.request.headers.get("if-modified-since")
-        not_modified = inm is not None and inm.strip().strip('"') == etag
-        if not not_modified and ims:
-            with contextlib.suppress(TypeError, ValueError):
-                not_modified = parsedate_to_datetime(ims) >= modified
-        if not_modified:
-            return Response(status_code=304, headers=headers)
-        # PHP's header() refuses control characters: such a name never reaches the wire.
-        filename = "".join(c for c in str(row["filename"] or "document") if c >= " ")
-        quoted = filename.replace("\\", "\\\\").replace('"', '\\"')
-        # PHP sends the UTF-8 bytes as they are; ASGI headers are latin-1 strings.
-        quoted = quoted.encode("utf-8").decode("latin-1")
-        headers["Content-disposition"] = (
-            f"attachment; filename=\"{quoted}\"; filename*=utf-8''{quote(filename)}"
-        )
-        return Response(
-            data, headers=headers, media_type=str(row["mime"] or "application/octet-stream")
-        )
+        actor = call.actor
+        if (
+            not self.store.version.rest_download_for_self_service
+            and actor is not None
+            and not self.store.can_view_type(actor, "Document")
+        ):
+            raise self._right_error()
+        return file_response(self.cfg, call.request, row, self.store.document_data(doc_id))
 
     # ------------------------------------------------------------ writes
     def _input_objects(self, call: Call) -> tuple[list[Any], bool]:
@@ -1038,3 +1038,36 @@ def _human_size(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.2f} {unit}"
         value /= 1024
     return f"{size} B"
+
+
+def file_response(
+    cfg: HelpdeskConfig, request: Request, row: dict[str, Any], data: bytes
+) -> Response:
+    """A document's bytes as GLPI sends them (ETag, Last-Modified, 304, the file name in
+    Content-Disposition), for the API and for ``front/document.send.php``."""
+    etag = hashlib.md5(data).hexdigest()
+    modified = cfg.to_utc(parse(row["date_mod"] or row["date_creation"]))
+    headers = {
+        "Last-Modified": format_datetime(modified, usegmt=True),
+        "Etag": etag,
+        "Cache-Control": "private",
+    }
+    inm = request.headers.get("if-none-match")
+    ims = request.headers.get("if-modified-since")
+    not_modified = inm is not None and inm.strip().strip('"') == etag
+    if not not_modified and ims:
+        with contextlib.suppress(TypeError, ValueError):
+            not_modified = parsedate_to_datetime(ims) >= modified
+    if not_modified:
+        return Response(status_code=304, headers=headers)
+    # PHP's header() refuses control characters: such a name never reaches the wire.
+    filename = "".join(c for c in str(row["filename"] or "document") if c >= " ")
+    quoted = filename.replace("\\", "\\\\").replace('"', '\\"')
+    # PHP sends the UTF-8 bytes as they are; ASGI headers are latin-1 strings.
+    quoted = quoted.encode("utf-8").decode("latin-1")
+    headers["Content-disposition"] = (
+        f"attachment; filename=\"{quoted}\"; filename*=utf-8''{quote(filename)}"
+    )
+    return Response(
+        data, headers=headers, media_type=str(row["mime"] or "application/octet-stream")
+    )

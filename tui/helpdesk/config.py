@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Any
 
 from .base import StoreBase
@@ -49,10 +48,10 @@ class ConfigStore(StoreBase):
 
     @property
     def cookie_name(self) -> str:
-        """``glpi_<32 hex>``, fixed for this database like GLPI's per-install name."""
+        """``glpi_<hash>``, fixed for this database like GLPI's per-install name."""
         name = self._setting("cookie_name", None)
         if name is None:
-            name = "glpi_" + secrets.token_hex(16)
+            name = self.version.new_cookie_name()
             self._set_setting("cookie_name", name)
         return str(name)
 

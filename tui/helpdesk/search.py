@@ -14,7 +14,6 @@ from .base import ASSIGN, OBSERVER, REQUESTER, Actor, ApiError
 from .clock import fmt
 from .schema import ITEMTYPES
 from .store import Store
-from .text import encode_deep
 
 
 @dataclass(frozen=True)
@@ -319,7 +318,7 @@ class Search:
 
         sort_ids = self._int_list(self.params["sort"]) if "sort" in self.params else []
         sort_ids = [s for s in sort_ids if s in self.options]
-        default_sort = 19 if self.itemtype == "Ticket" else 1
+        default_sort = self.store.version.default_ticket_sort if self.itemtype == "Ticket" else 1
         if not sort_ids:
             sort_ids = [default_sort]
         orders = [
@@ -398,7 +397,7 @@ class Search:
         if total > 0:
             headers["Content-Range"] = result["content-range"]
         code = 200 if len(rows) >= total else 206
-        return encode_deep(result), code, headers
+        return self.store.version.search_text(result), code, headers
 
     def _flat_criteria(self, criteria: list[Any]) -> list[dict[str, Any]]:
         out = []

@@ -67,6 +67,14 @@ def seed_accounts(store: Store) -> None:
         store.add_category("Interne équipe support", is_helpdeskvisible=False, category_id=8)
 
 
+RESTART_PROCEDURE = (
+    "Redémarrage d'une ceBox après une coupure électrique\n"
+    "1. Débrancher l'alimentation 30 secondes.\n"
+    "2. Rebrancher et attendre le voyant vert fixe (2 minutes).\n"
+    "3. Si l'écran reste noir, photographier les voyants en façade.\n"
+).encode()
+
+
 def seed_demo(store: Store, clock: Clock) -> None:
     """Tickets of post-only (id 3) handled by tech (id 4), dated in the last days."""
     now = clock.now()
@@ -223,10 +231,19 @@ def seed_demo(store: Store, clock: Clock) -> None:
         date=ago(days=8),
         assign_id=tech,
     )
-    store.add_followup(
+    f6 = store.add_followup(
         t6,
         user_id=tech,
         content="<p>Pouvez-vous nous envoyer une photo des voyants en façade ?</p>",
+        date=ago(days=6),
+    )
+    # The technician's document: on GLPI 11 only the web page hands it to a customer.
+    store.add_document(
+        t6,
+        filename="procedure-redemarrage.txt",
+        data=RESTART_PROCEDURE,
+        user_id=tech,
+        followup_id=f6,
         date=ago(days=6),
     )
 

@@ -214,6 +214,8 @@ def create_app(
         Route("/front/logout.php", web.logout, methods=["GET"]),
         Route("/front/helpdesk.public.php", web.home, methods=["GET"]),
         Route("/front/central.php", web.home, methods=["GET"]),
+        Route("/Helpdesk", web.home, methods=["GET"]),
+        Route("/front/document.send.php", web.document_send, methods=["GET"]),
     ]
     app = _HelpdeskApp(routes=routes)
     app.helpdesk_config = config

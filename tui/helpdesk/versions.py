@@ -6,16 +6,23 @@ One :class:`GlpiVersion` per version, looked up by :func:`glpi_version` from
 ``store.version`` where the real servers answer differently, so a version is a
 subclass overriding a few attributes and methods, never ``if`` branches scattered
 through the code. 10.0 (observed on 10.0.12) is the reference; 11.0 (observed on
-11.0.8, see docs/glpi-api.md "GLPI 11.0") is a placeholder until its entries are
-filled in: today it differs only in the version it reports and its token shape.
+11.0.8, see docs/glpi-api.md "GLPI 11.0") overrides what the facts sheet's table lists:
+token shape and errors, raw text, the follow-up that fails after its creation, REST
+downloads refused to customers, and the web side (login form, cookie, password page,
+``document.send.php``).
 """
 
 from __future__ import annotations
 
 import base64
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from .params import filter_bool
+from .text import decode, encode_deep
+
+if TYPE_CHECKING:
+    from .base import ApiError
 
 DEFAULT_VERSION = "10.0"
 
@@ -46,20 +53,128 @@ class GlpiVersion:
             return self.sanitizes_by_default
         return filter_bool(header)
 
+    #: ``/search/Ticket`` without ``sort``: 19 (last update) as the existing contract
+    #: tests of 10 have it (the facts sheet saw titles in order), by id on 11.
+    default_ticket_sort = 19
+    #: ``?session_token=`` in the URL is accepted (11: a 500 HTML page).
+    token_in_query = True
+    #: A REST session token is also a web session under the ``glpi_…`` cookie.
+    rest_token_is_web_session = True
+    #: A follow-up sent with a refused file fails with a 500 page after it was created.
+    followup_fails_on_refused_file = False
+    #: ``GET /Document/N`` (download) works for every profile, for any id.
+    rest_download_for_self_service = True
+    #: Web login: the redirect after success, the status of a wrong password.
+    web_home = "/front/helpdesk.public.php"
+    wrong_login_status = 401
+    #: ``updatepassword.php`` needs the ``update`` key to act (11); else any POST does.
+    password_post_needs_update = False
+    #: ``document.send.php`` refuses with 200 text/html (10) or 403 (11).
+    file_refusal_status = 200
+
     def config_extra(self, base_url: str) -> dict[str, str]:
         """``cfg_glpi`` keys only this version has."""
         return {"url_base_api": base_url + "/apirest.php", "founded_new_version": ""}
+
+    def unreadable_token(self, token: str) -> ApiError:
+        """A session token the server has no session for."""
+        from .base import ApiError
+
+        return ApiError(401, "ERROR_SESSION_TOKEN_INVALID", "session_token seems invalid")
+
+    def item_text(self, fields: dict[str, Any], *, sanitized: bool) -> dict[str, Any]:
+        """Text of an item as it leaves: GLPI 10 stores it escaped and decodes only the
+        top-level strings when asked (``X-GLPI-Sanitized-Content: false``)."""
+        out: dict[str, Any] = encode_deep(fields)
+        if not sanitized:
+            out = {k: decode(v) if isinstance(v, str) else v for k, v in out.items()}
+        return out
+
+    def search_text(self, result: Any) -> Any:
+        """Search answers come escaped whatever the header says."""
+        return encode_deep(result)
+
+    def api_link(self, api_url: str) -> str:
+        """The base of ``links[].href``."""
+        return api_url
+
+    def ticket_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """The Ticket columns this version has."""
+        return fields
+
+    def login_field_names(self) -> tuple[str, str, str]:
+        """Names of the login form's login, password and remember fields: random per
+        session on 10."""
+        return (
+            "fielda" + secrets.token_hex(7)[:13],
+            "fieldb" + secrets.token_hex(7)[:13],
+            "fieldc" + secrets.token_hex(7)[:13],
+        )
+
+    def new_cookie_name(self) -> str:
+        """``glpi_`` + md5 of the install's path on 10."""
+        return "glpi_" + secrets.token_hex(16)
 
     def __repr__(self) -> str:
         return f"<GLPI {self.version}>"
 
 
 class Glpi11(GlpiVersion):
-    """GLPI 11.0.8 — placeholder: only the reported version and token shape differ yet."""
+    """GLPI 11.0.8 (docs/glpi-api.md, "GLPI 11.0 — what changes for the console")."""
 
     name = "11.0"
     version = "11.0.8"
     commit = "0000000000000000000000000000000000000000"
+    honours_sanitized_header = False
+    sanitizes_by_default = False
+    default_ticket_sort = 2
+    token_in_query = False
+    rest_token_is_web_session = False
+    followup_fails_on_refused_file = True
+    rest_download_for_self_service = False
+    web_home = "/Helpdesk"
+    wrong_login_status = 400
+    password_post_needs_update = True
+    file_refusal_status = 403
+
+    def unreadable_token(self, token: str) -> ApiError:
+        """11 answers MISSING for a token it cannot even read (garbage, another
+        server's); a killed or expired one of its own is still INVALID."""
+        try:
+            readable = len(base64.b64decode(token, validate=True)) == 88
+        except ValueError:
+            readable = False
+        if readable:
+            return super().unreadable_token(token)
+        from .base import ApiError
+
+        return ApiError(
+            400, "ERROR_SESSION_TOKEN_MISSING", "parameter session_token is missing or empty"
+        )
+
+    def item_text(self, fields: dict[str, Any], *, sanitized: bool) -> dict[str, Any]:
+        """11 stores and sends raw HTML, whatever the header says."""
+        return fields
+
+    def search_text(self, result: Any) -> Any:
+        return result
+
+    def api_link(self, api_url: str) -> str:
+        return api_url.removesuffix("/apirest.php") + "/api.php/v1"
+
+    def ticket_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in fields.items() if k != "validation_percent"}
+        if "id" in fields:
+            out.setdefault("externalid", None)
+            out.setdefault("tickettemplates_id", 0)
+        return out
+
+    def login_field_names(self) -> tuple[str, str, str]:
+        return "login_name", "login_password", "login_remember"
+
+    def new_cookie_name(self) -> str:
+        """``glpi_`` + 128 hex (a hash of the server's path, host and port)."""
+        return "glpi_" + secrets.token_hex(64)
 
     def new_session_token(self) -> str:
         """120 base64 characters ending in ``==`` (88 random bytes)."""

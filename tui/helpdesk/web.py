@@ -1,7 +1,9 @@
-"""The few GLPI web pages a client needs: login, password update, logout.
+"""The few GLPI web pages a client needs: login, password update, logout, downloads.
 
-They follow GLPI 10's form conventions (per-session random field names, single-use
-CSRF tokens, ``glpi_<hash>`` session cookie shared with the REST session tokens).
+Single-use CSRF tokens and a ``glpi_<hash>`` session cookie on every version; what
+differs (random or fixed login field names, whether a REST token is a web session,
+where a login lands, how ``document.send.php`` refuses) is read from
+``store.version`` (``versions.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import secrets
 import time
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -38,13 +41,22 @@ class Web:
 
     # -------------------------------------------------------------- session
     def _session(self, request: Request) -> SessionRow | None:
-        return self.store.get_session(request.cookies.get(self.store.cookie_name))
+        session = self.store.get_session(request.cookies.get(self.store.cookie_name))
+        if (
+            session is not None
+            and not session.data.get("web")
+            and not self.store.version.rest_token_is_web_session
+        ):
+            # GLPI 11: an API session under the web cookie fails the request.
+            raise HTTPException(500, "An unexpected error occurred")
+        return session
 
     def _ensure_session(self, request: Request) -> tuple[SessionRow, bool]:
         session = self._session(request)
         if session is not None:
             return session, False
         token = self.store.create_session(None)
+        self.store.save_session_data(token, {"web": True})
         new = self.store.get_session(token)
         assert new is not None
         return new, True
@@ -77,7 +89,7 @@ class Web:
         profile = PROFILES.get(session.profiles_id or 0)
         if profile is not None and profile.interface == "central":
             return "/front/central.php"
-        return "/front/helpdesk.public.php"
+        return self.store.version.web_home
 
     # ---------------------------------------------------------------- pages
     async def index(self, request: Request) -> Response:
@@ -85,9 +97,7 @@ class Web:
         if session.users_id is not None and "noAUTO" not in request.query_params:
             response: Response = RedirectResponse(self._home(session), status_code=302)
         else:
-            namfield = "fielda" + secrets.token_hex(7)[:13]
-            pwdfield = "fieldb" + secrets.token_hex(7)[:13]
-            rmbfield = "fieldc" + secrets.token_hex(7)[:13]
+            namfield, pwdfield, rmbfield = self.store.version.login_field_names()
             session.data.update({"namfield": namfield, "pwdfield": pwdfield, "rmbfield": rmbfield})
             meta_token = self.new_csrf(session)
             form_token = self.new_csrf(session)
@@ -129,11 +139,22 @@ class Web:
                 '<div class="alert alert-danger">Incorrect username or password</div>'
                 '<a href="/index.php?noAUTO=1">Log in again</a>'
             )
-            return _page("Authentication", body, token, status=401)
-        self.store.login_session(session.token, self.store.user_id(login))
-        fresh = self.store.get_session(session.token)
+            return _page(
+                "Authentication", body, token, status=self.store.version.wrong_login_status
+            )
+        token = session.token
+        if not self.store.version.rest_token_is_web_session:
+            # 11 renews the session id at login: the cookie's value changes.
+            self.store.kill_session(token)
+            token = self.store.create_session(None)
+            self.store.save_session_data(token, {"web": True})
+        self.store.login_session(token, self.store.user_id(login))
+        fresh = self.store.get_session(token)
         assert fresh is not None
-        return RedirectResponse(self._home(fresh), status_code=302)
+        response = RedirectResponse(self._home(fresh), status_code=302)
+        if token != session.token:
+            self._set_cookie(response, token)
+        return response
 
     def _password_form(self, session: SessionRow, errors: list[str]) -> Response:
         token = self.new_csrf(session)
@@ -169,7 +190,10 @@ class Web:
         user = self.store.user(session.users_id)
         assert user is not None
         errors: list[str] = []
-        if form is not None and "update" in form:
+        acts = form is not None and (
+            "update" in form or not self.store.version.password_post_needs_update
+        )
+        if form is not None and acts:
             current = str(form.get("current_password") or "")
             new = str(form.get("password") or "")
             new2 = str(form.get("password2") or "")
@@ -248,3 +272,67 @@ class Web:
         token = self.new_csrf(session)
         name = html.escape(str(user.get("name", "")))
         return _page("Home", f'<div class="page">Logged in as {name}</div>', token)
+
+    # ------------------------------------------------------------- documents
+    async def document_send(self, request: Request) -> Response:
+        """``front/document.send.php?docid=N&itemtype=T&items_id=I``: a file for a web
+        session, under Document::canViewFile's rules. Refusals differ by version: a
+        200 text/html page on 10, 403 on 11."""
+        session = self._session(request)
+        actor = self.store.actor_for(session) if session is not None else None
+        params = request.query_params
+        try:
+            doc_id = int(params.get("docid", ""))
+        except ValueError:
+            return self._file_refused()
+        row = self.store.query_one("SELECT * FROM glpi_documents WHERE id = ?", (doc_id,))
+        if row is None:
+            return _page(
+                "Not found", "<div>The requested item has not been found.</div>", status=404
+            )
+        if actor is None or not self._can_view_file(
+            actor, row, params.get("itemtype", ""), params.get("items_id", "")
+        ):
+            return self._file_refused()
+        from .api import file_response
+
+        config = request.app.state.config
+        return file_response(config, request, row, self.store.document_data(doc_id))
+
+    def _file_refused(self) -> Response:
+        return _page(
+            "Access denied",
+            '<div class="alert alert-danger">Unauthorized access to this file</div>',
+            status=self.store.version.file_refusal_status,
+        )
+
+    def _can_view_file(self, actor: Any, doc: dict[str, Any], itemtype: str, items_id: str) -> bool:
+        """Document::canViewFile: the Document right, one's own upload, or a document
+        linked to the given item (a ticket: itself and its visible follow-ups, tasks and
+        solutions; a follow-up: itself) that one may read."""
+        if self.store.can_view_type(actor, "Document") or doc["users_id"] == actor.user_id:
+            return True
+        try:
+            item_id = int(items_id)
+        except ValueError:
+            return False
+        if itemtype == "Ticket":
+            ticket = self.store.query_one("SELECT * FROM glpi_tickets WHERE id = ?", (item_id,))
+            if ticket is None or not self.store.can_read(actor, "Ticket", ticket):
+                return False
+            listed = self.store.ticket_documents_for(actor, item_id)
+            return any(int(d["id"]) == int(doc["id"]) for d in listed)
+        if itemtype == "ITILFollowup":
+            followup = self.store.query_one(
+                "SELECT * FROM glpi_itilfollowups WHERE id = ?", (item_id,)
+            )
+            if followup is None or not self.store.can_read(actor, "ITILFollowup", followup):
+                return False
+            return bool(
+                self.store.scalar(
+                    "SELECT COUNT(*) FROM glpi_documents_items WHERE documents_id = ?"
+                    " AND itemtype = 'ITILFollowup' AND items_id = ?",
+                    (int(doc["id"]), item_id),
+                )
+            )
+        return False
