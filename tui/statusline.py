@@ -299,27 +299,23 @@ def render(c: StatusCounts, fmt: str, now: float, *, always: bool = False) -> st
 
 
 async def fetch(name: str, profile: Profile) -> tuple[int, int, dict[str, float]]:
-    """Open and awaiting-approval counts and my recently updated tickets: the first
-    page goes out with the session check, the two counts after it."""
+    """Open and awaiting-approval counts and my recently updated tickets: the session
+    check, then the three searches together (two round trips). The page is not sent
+    with the session check: its dates need the server's time zone, learned from it."""
     import asyncio
 
-    from tui.api import SessionExpired, TicketFilter
-    from tui.session import close, resume_and_read
+    from tui.api import TicketFilter
+    from tui.session import close, resume
 
-    def read(client: Any) -> Any:
-        return client.list_tickets(TicketFilter.ALL, count=RECENT)
-
-    workspace, early = await resume_and_read(name, profile, read)
+    workspace = await resume(name, profile)
     if workspace is None:
         raise LookupError("not logged in")
+    client = workspace.client
     try:
-        try:
-            page = await early if early is not None else await read(workspace.client)
-        except SessionExpired:
-            page = await read(workspace.client)
-        opened, approval = await asyncio.gather(
-            workspace.client.count_tickets(TicketFilter.OPEN),
-            workspace.client.count_tickets(TicketFilter.APPROVAL),
+        page, opened, approval = await asyncio.gather(
+            client.list_tickets(TicketFilter.ALL, count=RECENT),
+            client.count_tickets(TicketFilter.OPEN),
+            client.count_tickets(TicketFilter.APPROVAL),
         )
     finally:
         await close(workspace)
