@@ -40,7 +40,6 @@ def fresh_helpdesk(helpdesk: Any) -> Iterator[Any]:
     running.stop()
 
 
-
 async def logged(server: Any, login: str = "post-only", password: str = "postonly") -> GlpiClient:
     client = GlpiClient(server.api_url)
     await client.login(login, password)
