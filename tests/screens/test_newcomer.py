@@ -52,3 +52,60 @@ async def test_palette_placeholder_in_french(make_app: Callable[..., Any]) -> No
             assert placeholder == "Rechercher une commande…"
     finally:
         set_language("en")
+
+
+async def test_one_moment_one_time_in_every_view(
+    make_app: Callable[..., Any], monkeypatch: Any
+) -> None:
+    """The user in New York, the server in Paris: the list's status line, the ticket
+    header, the thread and `show` give ticket 1's times in the user's zone."""
+    import time
+    from zoneinfo import ZoneInfo
+
+    from tui.render_text import ticket_detail
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("5", "slash", *"#1", "enter")
+        await settle(pilot)
+        assert table_ids(app) == [1]
+        status = str(app.screen.query_one("#status-line", Static).render())
+        await pilot.press("enter")
+        await wait_for(lambda: getattr(app.screen, "detail", None) is not None)
+        await settle(pilot)
+        detail = app.screen.detail
+        zone = ZoneInfo("America/New_York")
+        updated = detail.ticket.date_mod.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        opened = detail.ticket.date.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        assert detail.ticket.date_mod.strftime("%H:%M") != updated[-5:]  # zones differ
+        dates = str(app.screen.query_one("#ticket-dates", Static).render())
+        first = str(app.screen.query_one("#timeline").children[0].render())
+        shown = ticket_detail(detail, detail.ticket.date_mod)
+        assert updated in status and updated in dates and updated in shown
+        assert opened in dates and opened in first and opened in shown
+
+
+async def test_a_notice_wraps_instead_of_being_cut(make_app: Callable[..., Any]) -> None:
+    """60x20, French, a solved ticket (three buttons): "Votre réponse non envoyée a été
+    restaurée." is shown whole."""
+    from tui.i18n import set_language
+
+    set_language("fr")
+    try:
+        app = make_app()
+        app.workspace.drafts.save("reply-2", {"text": "Brouillon", "attachments": []})
+        async with app.run_test(size=(60, 20)) as pilot:
+            await settle(pilot)
+            app.open_ticket(2)
+            await wait_for(lambda: getattr(app.screen, "detail", None) is not None)
+            await settle(pilot)
+            message = app.screen.query_one("#reply-message", Static)
+            text = "Votre réponse non envoyée a été restaurée."
+            assert str(message.render()) == text
+            region = message.content_region
+            assert region.width * region.height >= len(text) and region.width > 0
+    finally:
+        set_language("en")
