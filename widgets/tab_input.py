@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 
 class TabInput(Input):
-    async def _on_paste(self, event: events.Paste) -> None:
+    def _on_paste(self, event: events.Paste) -> None:
         text = event.text
         if "\t" not in text:
             return  # Input's own paste (its first line at the cursor)
@@ -31,4 +31,4 @@ class TabInput(Input):
         following = fields[len(filled)] if len(fields) > len(filled) else last
         (last if submit else following).focus()
         if submit:
-            await last.action_submit()
+            last.call_later(last.action_submit)
