@@ -31,6 +31,7 @@ from tui.api.models import (
     Me,
     PasswordPolicy,
     Priority,
+    RefusedFile,
     ServerConfig,
     Solution,
     SolutionStatus,
@@ -42,6 +43,7 @@ from tui.api.models import (
     TicketStatus,
     TicketSummary,
     TicketType,
+    UploadOutcome,
 )
 from tui.api.text import clean_line, clean_terminal, decode_glpi, html_to_text, text_to_html
 from tui.api.urls import normalize_api_url, web_root
@@ -981,7 +983,15 @@ class GlpiClient:
     async def add_followup(
         self, ticket_id: int, text: str, attachments: Sequence[Path] = ()
     ) -> int:
-        """A reply; with files it is one multipart request, so it lands whole or not at all."""
+        """A reply; its id. `send_followup` also says which files the server kept."""
+        return (await self.send_followup(ticket_id, text, attachments)).item_id or 0
+
+    @_understood(lambda: _("sending the reply"))
+    async def send_followup(
+        self, ticket_id: int, text: str, attachments: Sequence[Path] = ()
+    ) -> UploadOutcome:
+        """A reply; with files it is one multipart request. GLPI answers 201 even when it
+        refused a file and kept the follow-up without it: the outcome names each file."""
         if not text.strip() and not attachments:
             raise E.InvalidRequest(_("Write a message before sending."))
         content = text_to_html(text) if text.strip() else "<p>(documents)</p>"
@@ -994,7 +1004,7 @@ class GlpiClient:
         followup_id = _int(body.get("id")) if isinstance(body, dict) else None
         if followup_id is None:
             raise E.NotGlpi(_("The server did not confirm the reply."))
-        return followup_id
+        return upload_outcome(body, [Path(p).name for p in attachments], item_id=followup_id)
 
     @_understood(lambda: _("checking the reply"))
     async def find_followup(self, ticket_id: int, text: str) -> int | None:
@@ -1046,14 +1056,42 @@ class GlpiClient:
 
     @_understood(lambda: _("sending the file"))
     async def upload_document(self, ticket_id: int, path: Path) -> int:
-        """Upload one file linked to the ticket."""
+        """Upload one file linked to the ticket; raises InvalidRequest when refused."""
+        outcome = await self.upload_document_outcome(ticket_id, path)
+        if outcome.refused or outcome.item_id is None:
+            refused = outcome.refused[0] if outcome.refused else None
+            raise E.InvalidRequest(
+                _("The server did not keep {name}: {reason}").format(
+                    name=Path(path).name,
+                    reason=refused.reason_text if refused else _("refused by the server"),
+                ),
+                code="UPLOAD_REFUSED",
+            )
+        return outcome.item_id
+
+    @_understood(lambda: _("sending the file"))
+    async def upload_document_outcome(self, ticket_id: int, path: Path) -> UploadOutcome:
+        """Upload one file linked to the ticket (a refused linked upload leaves nothing,
+        where an unlinked one leaves an empty Document): kept or refused, and why."""
         name = Path(path).name
         payload = {"name": name, "itemtype": "Ticket", "items_id": int(ticket_id)}
-        body = self._json(await self._multipart("Document", payload, [Path(path)]))
+        try:
+            response = await self._multipart("Document", payload, [Path(path)])
+        except E.InvalidRequest as error:
+            # 400 ["ERROR_GLPI_ADD", "File X not found."]: GLPI dropped the file (type or
+            # size) before linking it; it does not say which.
+            if error.code == "ERROR_GLPI_ADD" and "not found" in (error.detail or "").lower():
+                reason = error.detail or ""
+                return UploadOutcome(refused=[RefusedFile(name=name, reason=reason)])
+            raise
+        body = self._json(response)
         doc_id = _int(body.get("id")) if isinstance(body, dict) else None
         if doc_id is None:
             raise E.NotGlpi(_("The server did not confirm the upload."))
-        return doc_id
+        outcome = upload_outcome(body, [name], item_id=doc_id)
+        if outcome.refused:  # an empty Document record: never referenced
+            return outcome.model_copy(update={"item_id": None})
+        return outcome
 
     async def _multipart(
         self, itemtype: str, item_input: dict[str, Any], paths: Sequence[Path]
@@ -1075,6 +1113,7 @@ class GlpiClient:
             itemtype,
             data={"uploadManifest": json.dumps(manifest)},
             files=files,
+            extra_seconds=sum(len(f[1][1]) for f in files) / DOWNLOAD_FLOOR_BYTES_PER_S,
         )
 
     async def download_document(self, document: Document, folder: Path) -> Path:
@@ -1281,6 +1320,58 @@ class GlpiClient:
         self.web_cookie = None
         if self.on_web_cookie is not None:
             self.on_web_cookie(None)
+
+
+_REFUSAL_KINDS = {"filetype not allowed": "type", "file is too big": "size"}
+
+
+def upload_outcome(body: Any, names: Sequence[str], *, item_id: int | None) -> UploadOutcome:
+    """Which of `names` the server kept, from `upload_result` (GLPI 10: an `error` per
+    file inside a 201) and from a message such as "File qgaAgent.log not found."."""
+    results: list[Mapping[str, Any]] = []
+    upload = body.get("upload_result") if isinstance(body, dict) else None
+    if isinstance(upload, dict):
+        for files in upload.values():
+            if isinstance(files, list):
+                results.extend(f for f in files if isinstance(f, dict))
+    refused: dict[str, RefusedFile] = {}
+    for i, result in enumerate(results):
+        error = result.get("error")
+        if not error:
+            continue
+        display = clean_line(str(result.get("display") or result.get("name") or ""))
+        name = next((n for n in names if n == display or display.endswith(n)), None)
+        if name is None:
+            name = names[i] if i < len(names) else display or "?"
+        reason = clean_line(str(error))[:200]
+        refused[name] = RefusedFile(
+            name=name, reason=reason, kind=_REFUSAL_KINDS.get(reason.lower(), "other")
+        )
+    message = body.get("message") if isinstance(body, dict) else None
+    if isinstance(message, str):
+        for name in names:
+            if name not in refused and f"file {name} not found".lower() in message.lower():
+                refused[name] = RefusedFile(name=name, reason=clean_line(message)[:200])
+    return UploadOutcome(
+        item_id=item_id,
+        kept=[n for n in names if n not in refused],
+        refused=[refused[n] for n in names if n in refused],
+    )
+
+
+def too_big(paths: Sequence[Path], max_bytes: int | None) -> list[RefusedFile]:
+    """The files over the server's `document_max_size`, caught before sending."""
+    if not max_bytes:
+        return []
+    found = []
+    for path in paths:
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
+            continue
+        if size > max_bytes:
+            found.append(RefusedFile(name=Path(path).name, reason="File is too big", kind="size"))
+    return found
 
 
 def _content_range_total(header: str | None) -> int | None:

@@ -183,6 +183,46 @@ class ServerConfig(_Model):
         return int(self.document_max_size_mb * 1024 * 1024)
 
 
+class RefusedFile(_Model):
+    """A file the server did not keep, and why (GLPI says so inside a 201, or as a 400)."""
+
+    name: str
+    reason: str
+    """GLPI's own words, cleaned ("Filetype not allowed", "File is too big", …)."""
+    kind: str = "other"
+    """"type", "size" or "other": what the user can do about it differs."""
+
+    @property
+    def reason_text(self) -> str:
+        """Why, for people: "type .log refused", "too big", or the server's words."""
+        if self.kind == "type":
+            extension = self.name.rsplit(".", 1)[-1] if "." in self.name else ""
+            if extension:
+                return _("type .{extension} refused").format(extension=extension)
+            return _("file type refused")
+        if self.kind == "size":
+            return _("too big for the server")
+        return self.reason or _("refused by the server")
+
+    @property
+    def compressible(self) -> bool:
+        """Refused for its type: a .gz copy is accepted by a default GLPI."""
+        return self.kind == "type"
+
+
+class UploadOutcome(_Model):
+    """What an upload left on the server: a 201 is no proof, so each file is named."""
+
+    item_id: int | None = None
+    """The follow-up (or document) created, when there is one."""
+    kept: list[str] = Field(default_factory=list)
+    refused: list[RefusedFile] = Field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.refused
+
+
 class TicketSummary(_Model):
     """One row of the ticket list."""
 
