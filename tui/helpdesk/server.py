@@ -31,6 +31,8 @@ class LogEntry:
     path: str
     status: int
     query: str = ""
+    fault: str = ""
+    """The fault injected into this request, if any (so a test can show what it faulted)."""
 
 
 @dataclass
@@ -79,6 +81,7 @@ class HelpdeskMiddleware:
         if is_api and injector is not None and "initSession" not in path:
             token = self._session_token(scope, query)
             kind = injector.draw(has_session=bool(token))
+            entry.fault = kind or ""
             if kind == "timeout":
                 assert faults is not None
                 await asyncio.sleep(faults.timeout_s)
