@@ -607,8 +607,6 @@ async def test_journey_under_fault(
         run = Run(fresh_helpdesk, app, pilot, kind, tmp_path, journey)
         await run_journey(run)
         assert app.is_running
-    # The fault hit the request this row is named after (first, for a server fault).
-    assert run.faulted, "no request was faulted"
-    method, path = run.faulted[0]
-    assert re.fullmatch(NAMED[journey], f"{method} {path}"), run.faulted
+    # The fault hit the request this row is named after (a background read may come first).
+    assert any(re.fullmatch(NAMED[journey], f"{m} {p}") for m, p in run.faulted), run.faulted
     fresh_helpdesk.set_faults(None)
