@@ -1,7 +1,7 @@
 """Token files: created 0600 from the start, refused when someone else can read them.
 
-Only tokens are ever written (a GLPI session token, a personal API token the user
-asked to keep) — never a password.
+Only tokens are ever written (a GLPI session token, GLPI's web session cookie, a
+personal API token the user asked to keep) — never a password.
 """
 
 from __future__ import annotations
@@ -25,6 +25,12 @@ def session_token_path(profile: str) -> Path:
 
 def user_token_path(profile: str) -> Path:
     return data_dir() / "tokens" / f"{file_safe(profile)}.token"
+
+
+def web_cookie_path(profile: str) -> Path:
+    """GLPI's web session cookie (`glpi_…=…`): GLPI 11 downloads need it; kept like the
+    session token and dropped with it at sign-out."""
+    return state_dir() / "sessions" / f"{file_safe(profile)}.web"
 
 
 def write_secret(path: Path, value: str) -> None:

@@ -924,6 +924,8 @@ class Api:
                 res = {"id": False, "message": err.message}
             if index == 0 and call.files:
                 res["upload_result"] = self._upload_result(call)
+                if self._fails_after_create(itemtype, call):
+                    return HTMLResponse(FATAL_PAGE, status_code=500)
             results.append(res)
         if not multiple:
             res = results[0]
@@ -939,6 +941,14 @@ class Api:
             return JsonResponse(["ERROR_GLPI_PARTIAL_ADD", results], status_code=207)
         link = ",".join(f"{call.api_url}/{itemtype}/{r['id']}" for r in results if r["id"])
         return JsonResponse(results, status_code=201, headers={"link": link})
+
+    def _fails_after_create(self, itemtype: str, call: Call) -> bool:
+        """GLPI 11 saves a follow-up, then fails on a file it refused: a 500 page."""
+        return (
+            itemtype == "ITILFollowup"
+            and self.store.version.followup_fails_on_refused_file
+            and any(getattr(upload, "error", None) for upload in call.files)
+        )
 
     def _upload_result(self, call: Call) -> dict[str, Any]:
         out: dict[str, Any] = {}
