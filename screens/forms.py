@@ -1,16 +1,19 @@
 """The forms catalogue ("Formulaires"): choose what kind of ticket to open.
 
-Forms are TOML files: the shipped ones, replaced or extended by the profile's own
-directory. A broken file is shown as a warning and the others stay usable.
+When the helpdesk has the Formcreator plugin, its forms are the catalogue (grouped by
+category; remembered per server and checked again in the background). Otherwise the
+console's own forms: TOML files, the shipped ones replaced or extended by the
+profile's own directory; a broken file is shown as a warning, the others stay usable.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from tui.config import config_dir
 from tui.forms import FormDefinition, FormFileError, load_forms
+from tui.forms.server import FormSummary
 from tui.i18n import _, language
 from tui.session import Workspace
 from widgets.key_bar import KeyBar
@@ -48,6 +52,9 @@ class FormsScreen(Screen[None]):
         self.lang = language()
         self.forms: list[FormDefinition] = []
         self.problems: list[FormFileError] = []
+        self.server_forms: list[FormSummary] = []
+        self.source: str | None = None
+        """"server" or "builtin" once known; None while the server is being asked."""
 
     @property
     def shell(self) -> CeboxApp:
@@ -62,13 +69,21 @@ class FormsScreen(Screen[None]):
                 id="forms-hint",
                 classes="hint",
             )
+            yield Static("", id="forms-source", classes="hint", markup=False)
             yield OptionList(id="forms-list")
             yield Static("", id="forms-warnings", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("New ticket")
+        from tui.api.formcreator import cached_catalogue
+
+        has_plugin, forms = cached_catalogue(self.workspace.client)
+        if has_plugin is not None:
+            self.source = "server" if has_plugin else "builtin"
+            self.server_forms = forms
         self.reload()
+        self.load_server_forms()
         for problem in self.problems:
             self.notify(problem.message, title=_("Form file"), severity="warning", markup=False)
         if self.open_form is not None:
@@ -92,8 +107,41 @@ class FormsScreen(Screen[None]):
             "the profile's forms directory ({path})."
         ).format(path=profile_forms_dir(self.workspace))
 
+    @work(group="forms-catalogue", exclusive=True, exit_on_error=False)
+    async def load_server_forms(self) -> None:
+        """Ask the server for its forms (also when they are known: they may have changed)."""
+        from tui.api import GlpiError
+        from tui.api.formcreator import load_catalogue
+
+        try:
+            found = await load_catalogue(self.workspace.client)
+        except GlpiError as error:
+            if self.source is None:
+                self.source = "builtin"
+                self.reload()
+            self.notify(error.message, title=_("Forms"), severity="warning", markup=False)
+            return
+        source = "builtin" if found is None else "server"
+        if source == self.source and (found or []) == self.server_forms:
+            return
+        self.source, self.server_forms = source, found or []
+        self.reload()
+
+    def _show_source(self) -> None:
+        text = {
+            None: _("The console's own forms, while the server is asked for its forms…"),
+            "builtin": _("The console's own forms (this server has no forms of its own)."),
+            "server": _("Forms of the helpdesk, as defined by the support team."),
+        }[self.source]
+        self.query_one("#forms-source", Static).update(text)
+
     def reload(self) -> None:
+        self._show_source()
+        # The built-in forms stay known (``open_form``) even when the server's are shown.
         self.forms, self.problems = load_forms([profile_forms_dir(self.workspace)])
+        if self.source == "server":
+            self._list_server_forms()
+            return
         drafts = set(self.workspace.drafts.keys())
         option_list = self.query_one("#forms-list", OptionList)
         option_list.clear_options()
@@ -111,11 +159,107 @@ class FormsScreen(Screen[None]):
         warnings.update("\n".join(p.message for p in self.problems))
         warnings.display = bool(self.problems)
 
+    def _list_server_forms(self) -> None:
+        from screens.new_ticket import server_draft_prefix
+
+        option_list = self.query_one("#forms-list", OptionList)
+        highlighted = option_list.highlighted_option
+        option_list.clear_options()
+        prefix = server_draft_prefix(self.workspace)
+        saved: list[str] = self.workspace.drafts.keys()
+        drafts = {k for k in saved if k.startswith(prefix)}
+        category: str | None = None
+        for form in self.server_forms:
+            if form.category != category:
+                category = form.category
+                if option_list.option_count:
+                    option_list.add_option(None)
+                heading = Text(category or _("Other forms"), style="bold underline")
+                option_list.add_option(Option(heading, disabled=True))
+            label = Text(form.name, style="bold")
+            if f"{prefix}{form.id}" in drafts:
+                label.append("  " + _("(draft saved)"), style="italic")
+            if form.description:
+                label.append("\n" + form.description, style="dim")
+            option_list.add_option(Option(label, id=f"server-{form.id}"))
+        if not self.server_forms:
+            option_list.add_option(
+                Option(Text(_("The helpdesk offers no form to you.")), disabled=True)
+            )
+        first = next(
+            (i for i in range(option_list.option_count)
+             if not option_list.get_option_at_index(i).disabled),
+            None,
+        )  # fmt: skip
+        if highlighted is not None and highlighted.id:
+            try:
+                option_list.highlighted = option_list.get_option_index(highlighted.id)
+            except Exception:
+                option_list.highlighted = first
+        else:
+            option_list.highlighted = first
+        warnings = self.query_one("#forms-warnings", Static)
+        warnings.display = False
+
     @on(OptionList.OptionSelected, "#forms-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        form = next((f for f in self.forms if f.id == event.option.id), None)
+        option_id = event.option.id or ""
+        if option_id.startswith("server-"):
+            summary = next((f for f in self.server_forms if f"server-{f.id}" == option_id), None)
+            if summary is not None:
+                self.open_server_form(summary)
+            return
+        form = next((f for f in self.forms if f.id == option_id), None)
         if form is not None:
             self.open(form)
+
+    def open_server_form(self, summary: FormSummary) -> None:
+        """Open at once from the cache (checked again behind), else after loading it."""
+        from tui.api.formcreator import cached_form
+
+        form = cached_form(self.workspace.client, summary.id)
+        if form is not None:
+            self._push_server_form(form)
+            self.revalidate_form(summary)
+        else:
+            self.fetch_form(summary)
+
+    def _push_server_form(self, form: object) -> None:
+        from screens.new_ticket import NewTicketScreen
+        from tui.forms.server import ServerForm, to_definition
+
+        assert isinstance(form, ServerForm)
+        self.app.push_screen(
+            NewTicketScreen(self.workspace, to_definition(form), server_form=form),
+            self._form_closed,
+        )
+
+    @work(group="forms-open", exclusive=True, exit_on_error=False)
+    async def fetch_form(self, summary: FormSummary) -> None:
+        from tui.api import GlpiError
+        from tui.api.formcreator import load_form
+
+        self.query_one("#forms-source", Static).update(
+            _("Opening {name}…").format(name=summary.name)
+        )
+        try:
+            form = await load_form(self.workspace.client, summary)
+        except GlpiError as error:
+            self._show_source()
+            self.notify(error.message, title=_("Forms"), severity="error", markup=False)
+            return
+        self._show_source()
+        if self.app.screen is self:
+            self._push_server_form(form)
+
+    @work(group="forms-revalidate", exclusive=True, exit_on_error=False)
+    async def revalidate_form(self, summary: FormSummary) -> None:
+        """The next opening gets what the server has now (the open form stays as it is)."""
+        from tui.api import GlpiError
+        from tui.api.formcreator import load_form
+
+        with contextlib.suppress(GlpiError):
+            await load_form(self.workspace.client, summary)
 
     def open(self, form: FormDefinition) -> None:
         from screens.new_ticket import NewTicketScreen

@@ -24,6 +24,7 @@ from textual.widgets import (
     Label,
     ProgressBar,
     Select,
+    SelectionList,
     Static,
     TextArea,
 )
@@ -31,6 +32,7 @@ from textual.widgets import (
 from tui.api import SessionExpired
 from tui.forms import FieldKind, FormDefinition, render_ticket, validate_answers
 from tui.forms.render import TicketDraft
+from tui.forms.server import ServerForm, validate_server_answers, visibility
 from tui.i18n import _, language, ngettext
 from tui.messages import TicketCreated
 from tui.session import Workspace
@@ -48,6 +50,13 @@ if TYPE_CHECKING:
 
 def draft_key(form_id: str) -> str:
     return f"new-{form_id}"
+
+
+def server_draft_prefix(workspace: Workspace) -> str:
+    """Drafts of server forms are per server (and per form, see ``NewTicketScreen.key``)."""
+    import hashlib
+
+    return "server-" + hashlib.sha256(workspace.client.api_url.encode()).hexdigest()[:10] + "-"
 
 
 def has_content(draft: dict[str, Any] | None) -> bool:
@@ -81,11 +90,18 @@ class NewTicketScreen(Screen[int | None]):
     ]
 
     def __init__(
-        self, workspace: Workspace, form: FormDefinition, *, draft: dict[str, Any] | None = None
+        self,
+        workspace: Workspace,
+        form: FormDefinition,
+        *,
+        draft: dict[str, Any] | None = None,
+        server_form: ServerForm | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace
         self.form = form
+        self.server_form = server_form
+        """Set for a form of the helpdesk (Formcreator): its rules, conditions and target."""
         self.lang = language()
         self.initial_draft = draft
         self.max_upload_bytes: int | None = None
@@ -100,6 +116,8 @@ class NewTicketScreen(Screen[int | None]):
 
     @property
     def key(self) -> str:
+        if self.server_form is not None:
+            return f"{server_draft_prefix(self.workspace)}{self.server_form.id}"
         return draft_key(self.form.id)
 
     # -- layout --------------------------------------------------------------------
@@ -138,6 +156,7 @@ class NewTicketScreen(Screen[int | None]):
             if has_content(stored):
                 assert stored is not None
                 self._offer_draft(stored)
+        self.apply_conditions()
         self._focus_first()
 
     def help_text(self) -> str:
@@ -166,9 +185,17 @@ class NewTicketScreen(Screen[int | None]):
             if w.field.kind is not FieldKind.NOTE
         }
 
+    def apply_conditions(self) -> None:
+        """Show only the questions whose server conditions hold for the current answers."""
+        if self.server_form is None:
+            return
+        shown = visibility(self.server_form, self.answers())
+        for widget in self.field_widgets():
+            widget.display = shown.get(widget.field.name, True)
+
     def _focus_first(self) -> None:
         for widget in self.field_widgets():
-            if widget.field.kind is not FieldKind.NOTE and not widget.disabled:
+            if widget.field.kind is not FieldKind.NOTE and not widget.disabled and widget.display:
                 widget.focus_input()
                 return
 
@@ -187,6 +214,7 @@ class NewTicketScreen(Screen[int | None]):
     def draft_content(self) -> dict[str, Any]:
         return {
             "form": self.form.id,
+            "fingerprint": self.server_form.fingerprint() if self.server_form else None,
             "answers": self.answers(),
             "ticket_id": self.ticket_id,
             "uploaded": sorted(self.uploaded),
@@ -210,6 +238,14 @@ class NewTicketScreen(Screen[int | None]):
         from screens.confirm import ConfirmScreen
 
         question = _("You started this form earlier and did not send it. Restore what you typed?")
+        if self.server_form is not None and stored.get("fingerprint") not in (
+            None,
+            self.server_form.fingerprint(),
+        ):
+            question = _(
+                "You started this form earlier, and the support has changed it since. "
+                "Restore your answers to the questions that are still there?"
+            )
         if stored.get("ticket_id"):
             question = _(
                 "Ticket {id} was created from this form, but some documents were not sent. "
@@ -257,6 +293,7 @@ class NewTicketScreen(Screen[int | None]):
 
     def _restored(self) -> None:
         self._restoring = False
+        self.apply_conditions()
 
     def _schedule_save(self) -> None:
         if self._restoring or not self.is_mounted:
@@ -269,6 +306,7 @@ class NewTicketScreen(Screen[int | None]):
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
     @on(AttachmentList.Changed)
     def _changed(self, event: Any) -> None:
         widget = next((a for a in event.control.ancestors if isinstance(a, FieldWidget)), None)
@@ -276,6 +314,7 @@ class NewTicketScreen(Screen[int | None]):
             return
         if not (isinstance(event, Input.Changed) and isinstance(widget, DocumentsField)):
             widget.show_error(None)
+        self.apply_conditions()
         self._schedule_save()
 
     # -- server limits ------------------------------------------------------------------
@@ -296,6 +335,9 @@ class NewTicketScreen(Screen[int | None]):
 
     def action_submit(self) -> None:
         if self.busy:
+            return
+        if self.server_form is not None:
+            self._submit_server_form(self.server_form)
             return
         result = validate_answers(
             self.form,
@@ -320,6 +362,66 @@ class NewTicketScreen(Screen[int | None]):
             )
         self.save_draft()
         self.send(draft)
+
+    def _submit_server_form(self, form: ServerForm) -> None:
+        """Every rule of the server checked here first: all problems shown at once."""
+        result = validate_server_answers(
+            form, self.answers(), now=self.shell.now(), max_upload_bytes=self.max_upload_bytes
+        )
+        self.show_errors(result.errors)
+        if not result.ok:
+            self._show_status(
+                _("{count} field(s) to correct before sending.").format(count=len(result.errors)),
+                error=True,
+            )
+            first = next(q for q in form.questions if q.key in result.errors)
+            self.field_widget(first.key).focus_input()
+            return
+        self.save_draft()
+        files = sum(len(v) for v in result.values.values() if isinstance(v, list))
+        self.send_server_form(form, result.values, files)
+
+    @work(group="new-ticket-submit", exit_on_error=False)
+    async def send_server_form(
+        self, form: ServerForm, values: dict[str, object], files: int
+    ) -> None:
+        from tui.api.formcreator import submit_form
+
+        self._set_busy(True, files + 1)
+        try:
+            outcome = await submit_form(
+                self.workspace.client, form, values, progress=self._progress
+            )
+            if isinstance(outcome.error, SessionExpired) and await self.shell.relogin():
+                outcome = await submit_form(
+                    self.workspace.client, form, values, progress=self._progress
+                )
+        finally:
+            self._set_busy(False)
+        if outcome.ticket_id is None:
+            assert outcome.error is not None
+            error = outcome.error
+            if error.code == "ERROR_GLPI_ADD":
+                message = _("The server refused the form: {message}").format(
+                    message=error.detail or _("(no reason given)")
+                )
+            else:
+                message = error.message
+            self.save_draft()
+            self._show_status(
+                message + " " + _("Your answers are kept; press Ctrl+R to try again."), error=True
+            )
+            return
+        self.uploaded.update(str(p) for p in outcome.uploaded)
+        for path, failure in outcome.failed:
+            self.notify(
+                _("ticket {id}: {name} was not sent: {reason}").format(
+                    id=outcome.ticket_id, name=path.name, reason=failure.message
+                ),
+                severity="warning",
+                markup=False,
+            )
+        self._finish(SubmissionResult(ticket_id=outcome.ticket_id, uploaded=outcome.uploaded))
 
     def _set_busy(self, busy: bool, steps: int = 1) -> None:
         self.busy = busy

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from tui.forms import FieldKind, FormField
 from tui.i18n import _
@@ -94,6 +94,29 @@ class ChoiceField(FieldWidget):
     def set_value(self, value: Answer) -> None:
         if isinstance(value, str) and value in {c.value for c in self.field.choices}:
             self.query_one(Select).value = value
+
+
+class ChoicesField(FieldWidget):
+    """Several choices (a server form's checkboxes): Space ticks the highlighted one."""
+
+    def make_input(self) -> Widget:
+        return SelectionList[str](
+            *[(c.label.get(self.lang), c.value) for c in self.field.choices],
+            classes="field-input",
+            compact=True,
+        )
+
+    def get_value(self) -> Answer:
+        return [str(v) for v in self.query_one(SelectionList).selected]
+
+    def set_value(self, value: Answer) -> None:
+        items = [value] if isinstance(value, str) else value
+        known = {c.value for c in self.field.choices}
+        selection: SelectionList[str] = self.query_one(SelectionList)
+        selection.deselect_all()
+        for item in items:
+            if item in known:
+                selection.select(item)
 
 
 class TextField(FieldWidget):
@@ -187,6 +210,8 @@ def field_widget(field: FormField, lang: str) -> FieldWidget:
     kind = field.kind
     if kind is FieldKind.CHOICE:
         return ChoiceField(field, lang)
+    if kind is FieldKind.CHOICES:
+        return ChoicesField(field, lang)
     if kind is FieldKind.MULTILINE:
         return MultilineField(field, lang)
     if kind is FieldKind.NOTE:
