@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from textual.message import Message
 from textual.widgets import Tab, Tabs
 
@@ -28,11 +29,37 @@ class FilterTabs(Tabs, can_focus=False):
             id=id,
         )
         self.counts: dict[TicketFilter, int] = {}
+        self._tier = 0
+
+    def _label(self, index: int, f: TicketFilter, count: int | None) -> str:
+        return self._label_at(getattr(self, "_tier", 0), index, f, count)
 
     @staticmethod
-    def _label(index: int, f: TicketFilter, count: int | None) -> str:
-        shown = f"{f.label} ({count})" if count is not None else f.label
-        return f"{index + 1} {shown}"
+    def _label_at(tier: int, index: int, f: TicketFilter, count: int | None) -> str:
+        """Tier 0 "1 Open (4)", 1 "1 Open 4", 2 "1 Open": narrower until all five fit."""
+        if count is None or tier >= 2:
+            return f"{index + 1} {f.label}"
+        return f"{index + 1} {f.label} ({count})" if tier == 0 else f"{index + 1} {f.label} {count}"
+
+    def _fit(self) -> None:
+        width = self.size.width
+        if not width:
+            return
+        tier = 0
+        for tier in range(3):
+            labels = [self._label_at(tier, i, f, self.counts.get(f)) for i, f in enumerate(FILTERS)]
+            if sum(cell_len(label) + 2 for label in labels) <= width:
+                break
+        if tier != getattr(self, "_tier", 0):
+            self._tier = tier
+            self._relabel()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _relabel(self) -> None:
+        for i, f in enumerate(FILTERS):
+            self.query_one(f"#filter-{f.value}", Tab).label = self._label(i, f, self.counts.get(f))
 
     @property
     def current(self) -> TicketFilter:
@@ -41,8 +68,8 @@ class FilterTabs(Tabs, can_focus=False):
 
     def set_counts(self, counts: dict[TicketFilter, int]) -> None:
         self.counts = dict(counts)
-        for i, f in enumerate(FILTERS):
-            self.query_one(f"#filter-{f.value}", Tab).label = self._label(i, f, counts.get(f))
+        self._relabel()
+        self._fit()
 
     def choose(self, f: TicketFilter) -> None:
         self.active = f"filter-{f.value}"
