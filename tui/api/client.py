@@ -1240,6 +1240,54 @@ class GlpiClient:
     def ticket_url(self, ticket_id: int) -> str:
         return f"{self.web_url}/front/ticket.form.php?id={int(ticket_id)}"
 
+    # -- an uncertain reply, whatever the version ----------------------------------------
+
+    async def ticket_document_ids(self, ticket_id: int) -> set[int]:
+        """Ids of the documents listed on the ticket (one request): taken before a reply
+        with files, so that a later look can tell which of them are new."""
+        return {d.id for d in await self._ticket_documents(ticket_id)}
+
+    async def _ticket_documents(self, ticket_id: int) -> list[Document]:
+        raw = self._json(
+            await self._request(
+                "GET",
+                f"Ticket/{int(ticket_id)}",
+                params=[("with_documents", "true"), ("get_hateoas", "false")],
+            )
+        )
+        listed = raw.get("_documents") if isinstance(raw, dict) else None
+        return [self._document(d) for d in listed or [] if isinstance(d, dict)]
+
+    async def find_followup_outcome(
+        self,
+        ticket_id: int,
+        text: str,
+        attachments: Sequence[Path] = (),
+        *,
+        known_documents: Iterable[int] = (),
+    ) -> UploadOutcome | None:
+        """After an uncertain reply (an answer lost, or GLPI 11's 500 page once it has
+        saved the follow-up and dropped a refused file): the follow-up if it is there,
+        with each file kept (a new document of that name on the ticket) or not. None
+        when the reply is not there: it may be sent again."""
+        followup_id = await self.find_followup(ticket_id, text if text.strip() else "(documents)")
+        if followup_id is None:
+            return None
+        names = [Path(p).name for p in attachments]
+        if not names:
+            return UploadOutcome(item_id=followup_id)
+        known = set(known_documents)
+        new = {d.filename for d in await self._ticket_documents(ticket_id) if d.id not in known}
+        return UploadOutcome(
+            item_id=followup_id,
+            kept=[n for n in names if n in new],
+            refused=[
+                RefusedFile(name=n, reason=_("the server did not keep it"))
+                for n in names
+                if n not in new
+            ],
+        )
+
     # -- documents, whatever the version ---------------------------------------------------
 
     async def fetch_document(
