@@ -16,13 +16,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from tui.api.errors import GlpiError
-from tui.api.urls import normalize_api_url
+from tui.api.urls import BadServerUrl, check_server_url, normalize_api_url
 from tui.config import Profile, Settings, config_path, profile_name_for, save_settings
 from tui.i18n import _
 from tui.messages import SignedIn
-from tui.tokens import InsecureTokenFile
+from tui.tokens import InsecureTokenFile, Secret
 from widgets.key_bar import KeyBar
 from widgets.title_bar import TitleBar
 
@@ -110,6 +111,7 @@ class LoginScreen(Screen[None]):
                 yield Input(
                     placeholder=_("optional — only if your administrator gave you one"),
                     id="login-app-token",
+                    password=True,  # a secret too: never on screen, nor in a screenshot
                     compact=True,
                 )
             with Horizontal(id="login-options"):
@@ -232,6 +234,12 @@ class LoginScreen(Screen[None]):
             )
             self._secret_input().focus()
             return
+        try:
+            check_server_url(url)
+        except BadServerUrl as problem:
+            self.show_message(problem.message)
+            self.query_one("#server-url", Input).focus()
+            return
         if is_plain_http(url) and not is_loopback(url) and self._http_confirmed != url:
             self._http_confirmed = url
             self.show_message(
@@ -243,7 +251,7 @@ class LoginScreen(Screen[None]):
             return
         name, profile = self._target_profile(url, login)
         self.set_busy(True)
-        self.sign_in_worker(name, profile, secret)
+        self.sign_in_worker(name, profile, Secret(secret))
 
     def _target_profile(self, url: str, login: str) -> tuple[str, Profile]:
         """The chosen profile when the URL is still its own, else a profile for the new URL."""
@@ -279,7 +287,7 @@ class LoginScreen(Screen[None]):
         return name, Profile.model_validate(update)
 
     @work(group="sign-in", exit_on_error=False)
-    async def sign_in_worker(self, name: str, profile: Profile, secret: str) -> None:
+    async def sign_in_worker(self, name: str, profile: Profile, secret: Secret) -> None:
         from tui.session import sign_in
 
         token_mode = profile.use_user_token
@@ -287,8 +295,8 @@ class LoginScreen(Screen[None]):
             workspace = await sign_in(
                 name,
                 profile,
-                password=None if token_mode else secret,
-                user_token=secret if token_mode else None,
+                password=None if token_mode else secret.reveal(),
+                user_token=secret.reveal() if token_mode else None,
                 save_user_token=token_mode and self.query_one("#remember-token", Checkbox).value,
             )
         except (GlpiError, InsecureTokenFile) as error:
@@ -302,6 +310,21 @@ class LoginScreen(Screen[None]):
         self._secret_input().value = ""
         self.busy = False
         self.post_message(SignedIn(workspace))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Whatever failed in a sign-in worker, this screen leaves "Signing in…" and says
+        so (by the error's kind only: its text could hold what was typed)."""
+        if event.state is not WorkerState.ERROR:
+            return
+        self.set_busy(False)
+        self.show_message(
+            _("The sign-in failed unexpectedly ({error}); try again.").format(
+                error=type(event.worker.error).__name__
+            )
+        )
+        field = self._secret_input()
+        field.value = ""
+        field.focus()
 
     def _remember(self, name: str, profile: Profile) -> None:
         self.settings.profiles[name] = profile

@@ -298,6 +298,19 @@ class CeboxApp(App[int]):
                     title=_("Unexpected error"),
                 )
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report without the frames' local variables: they would show
+        the password being typed, the session token and the App-Token."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     def on_resize(self, event: events.Resize) -> None:
         from screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 

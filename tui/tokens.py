@@ -61,3 +61,24 @@ def read_secret(path: Path) -> str | None:
 def delete_secret(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+class Secret:
+    """A password or token on its way to the server: its repr and str hide it, so a
+    crash report or a log line that prints it shows stars, not the secret."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
