@@ -63,6 +63,8 @@ LIST_DISPLAY = (1, 2, 3, 7, 12, 14, 15, 19)
 SUBITEM_PAGE = 1000
 MAX_PAGES = 50
 MAX_ROWS = MAX_PAGES * SUBITEM_PAGE
+MAX_TOTAL = 10**9
+"""A search total beyond this is a lie; negative ones too."""
 _RETRY_STATUS = {502, 503, 504}
 _SESSION_TOKEN = re.compile(r"[!-~]{1,1024}")
 MAX_DOWNLOAD_BYTES = 200 * 2**20
@@ -727,7 +729,7 @@ class GlpiClient:
         return TicketPage(
             rows=[r for r in rows if r is not None],
             start=start,
-            total=_int(body.get("totalcount"), 0) or 0,
+            total=min(max(_int(body.get("totalcount"), 0) or 0, 0), MAX_TOTAL),
         )
 
     async def count_tickets(self, filter: TicketFilter) -> int:
