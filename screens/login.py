@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from textual import on, work
@@ -25,7 +26,11 @@ from tui.i18n import _
 from tui.messages import SignedIn
 from tui.tokens import InsecureTokenFile, Secret
 from widgets.key_bar import KeyBar
+from widgets.tab_input import TabInput
 from widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from tui.app import DemoLogin
 
 
 def is_loopback(url: str) -> bool:
@@ -56,10 +61,16 @@ class LoginScreen(Screen[None]):
     ]
 
     def __init__(
-        self, settings: Settings, *, profile_name: str | None = None, auto_resume: bool = True
+        self,
+        settings: Settings,
+        *,
+        profile_name: str | None = None,
+        auto_resume: bool = True,
+        demo: DemoLogin | None = None,
     ) -> None:
         super().__init__()
         self.auto_resume = auto_resume
+        self.demo = demo
         self.settings = settings
         self.profile_name = profile_name if profile_name in settings.profiles else None
         if self.profile_name is None and len(settings.profiles) == 1:
@@ -86,21 +97,21 @@ class LoginScreen(Screen[None]):
                     )
             with Horizontal(classes="login-row"):
                 yield Label(_("Server URL"), classes="login-label")
-                yield Input(
+                yield TabInput(
                     placeholder="https://support.example.com", id="server-url", compact=True
                 )
             with Horizontal(classes="login-row -with-hint"):
                 yield Label(_("Login"), classes="login-label")
-                yield Input(id="login-user", compact=True)
+                yield TabInput(id="login-user", compact=True)
             yield Label(
                 _("login or e-mail address — case-sensitive"), id="login-hint", classes="hint"
             )
             with Horizontal(classes="login-row password-row"):
                 yield Label(_("Password"), classes="login-label")
-                yield Input(password=True, id="login-password", compact=True)
+                yield TabInput(password=True, id="login-password", compact=True)
             with Horizontal(classes="login-row token-row"):
                 yield Label(_("API token"), classes="login-label")
-                yield Input(
+                yield TabInput(
                     password=True,
                     placeholder=_("personal API token (GLPI › My settings)"),
                     id="login-token",
@@ -108,7 +119,7 @@ class LoginScreen(Screen[None]):
                 )
             with Horizontal(classes="login-row"):
                 yield Label(_("App-Token"), classes="login-label")
-                yield Input(
+                yield TabInput(
                     placeholder=_("optional — only if your administrator gave you one"),
                     id="login-app-token",
                     password=True,  # a secret too: never on screen, nor in a screenshot
@@ -131,6 +142,16 @@ class LoginScreen(Screen[None]):
             self._filled_from = self.profile_name
             if self.auto_resume:
                 self.resume_session(self.profile_name, self.settings.profiles[self.profile_name])
+        elif self.demo is not None:
+            # `--demo` after signing out: its server has a random port shown nowhere else
+            self.query_one("#server-url", Input).value = self.demo.api_url
+            self.query_one("#login-user", Input).value = self.demo.login
+            self.show_message(
+                _("Demo server: account {login}, password {password}.").format(
+                    login=self.demo.login, password=self.demo.password
+                ),
+                error=False,
+            )
         self._focus_first_empty()
 
     def help_text(self) -> str:
@@ -298,6 +319,7 @@ class LoginScreen(Screen[None]):
                 password=None if token_mode else secret.reveal(),
                 user_token=secret.reveal() if token_mode else None,
                 save_user_token=token_mode and self.query_one("#remember-token", Checkbox).value,
+                cache_session=not self._is_demo(profile),
             )
         except (GlpiError, InsecureTokenFile) as error:
             self.set_busy(False)
@@ -326,7 +348,15 @@ class LoginScreen(Screen[None]):
         field.value = ""
         field.focus()
 
+    def _is_demo(self, profile: Profile) -> bool:
+        demo = self.demo
+        return demo is not None and normalize_api_url(profile.url) == normalize_api_url(
+            demo.api_url
+        )
+
     def _remember(self, name: str, profile: Profile) -> None:
+        if self._is_demo(profile):
+            return  # a throw-away port: never the default profile of a later `list`
         self.settings.profiles[name] = profile
         self.settings.default_profile = name
         loaded = getattr(self.app, "loaded", None)
