@@ -273,7 +273,9 @@ async def test_api_disabled(fresh_helpdesk: Any) -> None:
 async def test_unreachable_server_is_named() -> None:
     app = make_login_app(("local", Profile(url=CLOSED_PORT_URL, login="post-only")))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _fail_with(app, pilot, "postonly", "Cannot connect to http://127.0.0.1:9/apirest.php.")
+        await _fail_with(
+            app, pilot, "postonly", "Cannot connect to http://127.0.0.1:9/apirest.php."
+        )
 
 
 async def test_not_a_glpi_api(helpdesk: Any) -> None:
