@@ -1,4 +1,10 @@
-"""The mouse is never required: one walk through every screen with the keyboard only."""
+"""The mouse is never required: one walk through every screen with the keyboard only.
+
+Every screen and dialog is reached and left by keys, the confirmation, error and
+re-login dialogs included. Not here: the "window too small" screen, which only a
+resize opens and closes (tests/app/test_app_shell.py), and the draft-restore
+confirmation, which is the same ConfirmScreen (tests/screens/test_new_ticket.py).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, TextArea
 from textual_fspicker import FileOpen
 
+from screens.confirm import ConfirmScreen
 from screens.dashboard import DashboardScreen
 from screens.documents import DocumentsScreen
+from screens.error import ErrorScreen
 from screens.forms import FormsScreen
 from screens.goto import GotoScreen
 from screens.help import HelpScreen
@@ -19,9 +27,11 @@ from screens.login import LoginScreen
 from screens.new_ticket import NewTicketScreen
 from screens.password import PasswordScreen
 from screens.refuse import RefuseScreen
+from screens.relogin import ReloginScreen
 from screens.ticket import TicketScreen
 from tests.conftest import wait_for
 from tui.api import TicketFilter
+from tui.helpdesk.faults import FaultConfig
 from widgets.filter_tabs import FilterTabs
 
 SOLVED = 2
@@ -105,6 +115,25 @@ async def test_every_screen_with_the_keyboard_only(
         await pilot.press("escape")
         assert await arrive(pilot, TicketScreen) is ticket
 
+        # Approve asks first; "n" answers no and nothing is sent.
+        await pilot.press("a")
+        confirm = await arrive(pilot, ConfirmScreen, workers=False)
+        assert "approve" in confirm.question_title.lower(), confirm.question_title
+        await pilot.press("n")
+        assert await arrive(pilot, TicketScreen) is ticket
+        assert fresh_helpdesk.store.ticket(SOLVED)["status"] == 5
+
+        # A server error opens the error dialog; Enter closes it.
+        fresh_helpdesk.set_faults(FaultConfig(fail_rate=1.0, fail_kinds=("500",)))
+        await pilot.press("a")
+        await arrive(pilot, ConfirmScreen, workers=False)
+        await pilot.press("y")
+        await arrive(pilot, ErrorScreen)
+        fresh_helpdesk.set_faults(None)
+        await pilot.press("enter")
+        assert await arrive(pilot, TicketScreen) is ticket
+        assert fresh_helpdesk.store.ticket(SOLVED)["status"] == 5
+
         await pilot.press("x")
         await arrive(pilot, RefuseScreen, workers=False)
         await pilot.press("escape")
@@ -139,6 +168,16 @@ async def test_every_screen_with_the_keyboard_only(
         await arrive(pilot, HelpScreen)
         await pilot.press("escape")
         assert await arrive(pilot, DashboardScreen) is dashboard
+
+        # The session dies on the server: the next refresh asks for the password again.
+        token = pilot.app.workspace.client.session_token
+        fresh_helpdesk.store.kill_session(token)
+        await pilot.press("r")
+        relogin = await arrive(pilot, ReloginScreen, workers=False)
+        await pilot.press(*"postonly", "enter")
+        assert await arrive(pilot, DashboardScreen) is dashboard
+        assert pilot.app.workspace.client.session_token not in (None, token)
+        assert relogin is not pilot.app.screen
 
         # Log out from the palette: back to the login.
         await palette(pilot, "Log out")

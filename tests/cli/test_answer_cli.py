@@ -123,10 +123,22 @@ def test_unknown_ticket_exits_with_not_found(logged_in: Any, capsys: Any) -> Non
     one_error_line(capsys)
 
 
-def test_not_logged_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+def test_no_profile_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
     monkeypatch.setenv("CEBOX_SUPPORT_CONFIG", str(tmp_path / "none.toml"))
-    assert main(["approve", "2"]) != 0
-    one_error_line(capsys)
+    assert main(["approve", "2"]) == 1
+    assert "login --server" in one_error_line(capsys)
+
+
+def test_reply_while_logged_out_is_3(logged_in: Any, capsys: Any) -> None:
+    """The README's exit code for "not logged in", and nothing reaches the server."""
+    assert main(["logout"]) == 0
+    capsys.readouterr()
+    before = len(logged_in.store.followups(DOMAIN))
+    assert main(["reply", str(DOMAIN), "-m", "Toujours là ?"]) == 3
+    assert "cebox-support login" in one_error_line(capsys)
+    assert len(logged_in.store.followups(DOMAIN)) == before
 
 
 def test_refused_replies_say_why(logged_in: Any, capsys: Any) -> None:
