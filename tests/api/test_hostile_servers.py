@@ -212,3 +212,16 @@ def test_safe_filename_any_text() -> None:
         assert name == clean_terminal(name)
 
     check()
+
+
+async def test_credentials_in_a_url_are_never_sent_nor_printed() -> None:
+    """Entry points refuse such URLs; the client itself drops them as a last defence."""
+    with FakeServer(glpi({})) as server:
+        url = server.api_url.replace("://", "://jdupont:S3cret-pw@")
+        async with GlpiClient(url) as client:
+            assert "S3cret" not in client.api_url + client.address + client.ticket_url(1)
+            await client.login("post-only", "postonly")
+        authorization = server.requests[0].headers.get("authorization", "")
+    import base64
+
+    assert base64.b64decode(authorization.split()[1]).decode() == "post-only:postonly"

@@ -46,7 +46,7 @@ from tui.api.models import (
     UploadOutcome,
 )
 from tui.api.text import clean_line, clean_terminal, decode_glpi, html_to_text, text_to_html
-from tui.api.urls import normalize_api_url, web_root
+from tui.api.urls import normalize_api_url, web_root, without_credentials
 from tui.i18n import _
 
 SORT_FIELDS = {
@@ -162,7 +162,8 @@ class GlpiClient:
     ) -> None:
         self.api_url = normalize_api_url(api_url)
         # Errors name the server as the user typed it (port included), not a bare host.
-        self.address = api_url.strip().rstrip("/") or self.api_url
+        # Never with credentials in it: they would be printed in every error.
+        self.address = without_credentials(api_url.strip()).rstrip("/") or self.api_url
         self.web_url = web_root(self.api_url)
         self._app_token = app_token or None
         self._verify = verify

@@ -61,7 +61,7 @@ def check_server_url(url: str) -> str:
     return url
 
 
-def _without_credentials(url: str) -> str:
+def without_credentials(url: str) -> str:
     """Last line of defence: credentials in a URL are dropped, never sent."""
     try:
         parts = urlsplit(url)
@@ -77,7 +77,7 @@ def normalize_api_url(url: str) -> str:
     url = url.strip()
     if not re.match(r"^https?://", url, re.I):
         url = "https://" + url
-    url = _without_credentials(url)
+    url = without_credentials(url)
     url = url.rstrip("/")
     match = re.search(r"/apirest\.php(/.*)?$", url)
     if match:
