@@ -216,6 +216,7 @@ UI_CHILD = """
     import asyncio, json, resource, sys, time
     from tui.app import CeboxApp
     from tui.config import LoadedSettings, Profile, Settings, config_path
+    from tui.messages import OpenTicket
     from textual.widgets import DataTable
     API, LOGIN, PASSWORD, MODE, ARG = {api!r}, "post-only", "postonly", {mode!r}, {arg!r}
 
@@ -279,12 +280,12 @@ UI_CHILD = """
                             and len(screen.query("TimelineEntry, .timeline-item")) > 0)
                 watch_frames(app, thread_shown)
                 t0 = time.perf_counter()
-                app.open_ticket(ARG)
+                app.route(OpenTicket(ARG))
                 result["open"] = await first_frame_showing(t0)
                 await until(lambda: len(app.screen.query("TimelineEntry, .timeline-item")) >= 50)
                 result["open_all"] = time.perf_counter() - t0
             if MODE == "reply":
-                app.open_ticket(ARG)
+                app.route(OpenTicket(ARG))
                 await until(lambda: type(app.screen).__name__ == "TicketScreen"
                             and len(app.screen.query("TimelineEntry")) > 10)
                 await app.workers.wait_for_complete()

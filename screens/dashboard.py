@@ -9,7 +9,7 @@ someone who lives in the terminal.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 
 from tui.api import GlpiError, TicketFilter, TicketPage, TicketSummary
 from tui.i18n import _
-from tui.messages import TicketChanged, TicketCreated
+from tui.messages import NewTicket, OpenTicket, TicketChanged, TicketCreated
 from tui.render_text import exact_time
 from tui.session import Workspace
 from widgets.filter_tabs import FILTERS, FilterTabs
@@ -31,7 +31,6 @@ from widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from tui.api import GlpiClient
-    from tui.app import CeboxApp
 
 SEARCH_DELAY = 0.35
 """Seconds of quiet typing before the search is sent."""
@@ -116,10 +115,6 @@ class DashboardScreen(Screen[None]):
         self._early_page = workspace.start(_first_page(*self._early_key))
         self._counted = False
 
-    @property
-    def shell(self) -> CeboxApp:
-        return cast("CeboxApp", self.app)
-
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -131,7 +126,7 @@ class DashboardScreen(Screen[None]):
             compact=True,
         )
         yield TicketTable(
-            now=self.shell.now, is_updated=self.workspace.seen.is_updated, id="tickets"
+            now=self.workspace.now, is_updated=self.workspace.seen.is_updated, id="tickets"
         )
         yield Static("", id="empty", markup=False)
         yield Static("", id="status-line", markup=False)
@@ -143,7 +138,7 @@ class DashboardScreen(Screen[None]):
         self.sub_title = f"{self.workspace.profile_name} — {me.name or me.login}"
         self.query_one("#empty", Static).display = False
         self.table.focus()
-        seconds = self.shell.settings.refresh_seconds
+        seconds = self.workspace.settings.refresh_seconds
         if seconds > 0:
             self._auto = self.set_interval(seconds, self._refresh_tick)
 
@@ -189,7 +184,7 @@ class DashboardScreen(Screen[None]):
         if (filter, text, sort, descending) != self._early_key:
             early = None
         try:
-            page = await self.shell.call_api(
+            page = await self.workspace.call(
                 _first_page(filter, text, sort, descending), early=early
             )
         except GlpiError as exc:
@@ -207,7 +202,7 @@ class DashboardScreen(Screen[None]):
     @work(group="ticket-counts", exclusive=True, exit_on_error=False)
     async def _load_counts(self) -> None:
         try:
-            counts = await self.shell.call_api(lambda c: c.count_all_filters())
+            counts = await self.workspace.call(lambda c: c.count_all_filters())
         except GlpiError:
             return
         self.counts = counts
@@ -223,7 +218,7 @@ class DashboardScreen(Screen[None]):
     async def _load_page(self, start: int, count: int, token: int) -> None:
         filter, text, sort, descending = self.filter, self.text, self.sort_key, self.descending
         try:
-            page = await self.shell.call_api(
+            page = await self.workspace.call(
                 lambda c: c.list_tickets(
                     filter,
                     start=start,
@@ -337,7 +332,7 @@ class DashboardScreen(Screen[None]):
         date_mod = next((t.date_mod for t in self.table.loaded if t.id == ticket_id), None)
         self.workspace.seen.mark_seen(ticket_id, date_mod)
         self.table.refresh_rows()
-        self.shell.open_ticket(ticket_id)
+        self.post_message(OpenTicket(ticket_id))
 
     def action_goto(self) -> None:
         from screens.goto import GotoScreen
@@ -349,7 +344,7 @@ class DashboardScreen(Screen[None]):
         self.app.push_screen(GotoScreen(self.workspace), opened)
 
     def action_new_ticket(self) -> None:
-        self.shell.new_ticket()
+        self.post_message(NewTicket())
 
     # -- filters, search, order ----------------------------------------------------------
 

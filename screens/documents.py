@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -29,7 +29,7 @@ from tui.i18n import _, pgettext
 from widgets.timeline import format_when
 
 if TYPE_CHECKING:
-    from tui.app import CeboxApp
+    from tui.session import Workspace
 
 
 def system_opener() -> list[str] | None:
@@ -63,15 +63,12 @@ class DocumentsScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, ticket_id: int, documents: list[Document]) -> None:
+    def __init__(self, workspace: Workspace, ticket_id: int, documents: list[Document]) -> None:
         super().__init__()
+        self.workspace = workspace
         self.ticket_id = ticket_id
         self.documents = documents
         self.opener = system_opener()
-
-    @property
-    def shell(self) -> CeboxApp:
-        return cast("CeboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog documents"):
@@ -152,7 +149,7 @@ class DocumentsScreen(ModalScreen[None]):
         folder = folder.expanduser()
         self.say(_("Downloading {name}…").format(name=document.filename))
         try:
-            target = await self.shell.call_api(lambda c: c.download_document(document, folder))
+            target = await self.workspace.call(lambda c: c.download_document(document, folder))
         except GlpiError as error:
             self.say(str(error), error=True)
             return

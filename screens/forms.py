@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -25,12 +24,10 @@ from tui.config import config_dir
 from tui.forms import FormDefinition, FormFileError, load_forms
 from tui.forms.server import FormSummary
 from tui.i18n import _, language
+from tui.messages import OpenTicket
 from tui.session import Workspace
 from widgets.key_bar import KeyBar
 from widgets.title_bar import TitleBar
-
-if TYPE_CHECKING:
-    from tui.app import CeboxApp
 
 
 def profile_forms_dir(workspace: Workspace) -> Path:
@@ -55,10 +52,6 @@ class FormsScreen(Screen[None]):
         self.server_forms: list[FormSummary] = []
         self.source: str | None = None
         """"server" or "builtin" once known; None while the server is being asked."""
-
-    @property
-    def shell(self) -> CeboxApp:
-        return cast("CeboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -269,7 +262,7 @@ class FormsScreen(Screen[None]):
     def _form_closed(self, ticket_id: int | None) -> None:
         if ticket_id is not None:
             self.dismiss(None)
-            self.shell.open_ticket(ticket_id)
+            self.app.post_message(OpenTicket(ticket_id))  # this screen is gone
         elif self.open_form is not None:
             self.dismiss(None)
         else:

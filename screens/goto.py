@@ -6,8 +6,6 @@ a sentence rather than a blank ticket screen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,9 +17,6 @@ from tui.api import GlpiError, NotFound, PermissionDenied
 from tui.i18n import _, pgettext
 from tui.links import LinkError, parse_ticket_ref
 from tui.session import Workspace
-
-if TYPE_CHECKING:
-    from tui.app import CeboxApp
 
 
 class GotoScreen(ModalScreen[int | None]):
@@ -94,9 +89,8 @@ class GotoScreen(ModalScreen[int | None]):
 
     @work(group="goto", exclusive=True, exit_on_error=False)
     async def _check(self, ticket_id: int) -> None:
-        app = cast("CeboxApp", self.app)
         try:
-            await app.call_api(lambda client: client.get_ticket_head(ticket_id))
+            await self.workspace.call(lambda client: client.get_ticket_head(ticket_id))
         except (NotFound, PermissionDenied):
             self._busy(False)
             self._show_error(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -43,9 +43,6 @@ from widgets.key_bar import KeyBar
 from widgets.title_bar import TitleBar
 
 SAVE_DELAY = 0.6
-
-if TYPE_CHECKING:
-    from tui.app import CeboxApp
 
 
 def draft_key(form_id: str) -> str:
@@ -121,10 +118,6 @@ class NewTicketScreen(Screen[int | None]):
         return draft_key(self.form.id)
 
     # -- layout --------------------------------------------------------------------
-
-    @property
-    def shell(self) -> CeboxApp:
-        return cast("CeboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -342,7 +335,7 @@ class NewTicketScreen(Screen[int | None]):
         result = validate_answers(
             self.form,
             self.answers(),
-            now=self.shell.now(),
+            now=self.workspace.now(),
             max_upload_bytes=self.max_upload_bytes,
         )
         self.show_errors(result.errors)
@@ -442,7 +435,7 @@ class NewTicketScreen(Screen[int | None]):
             result = await self._submit(draft)
             if any(isinstance(e, SessionExpired) for e in result.errors):
                 self._absorb(result)
-                if await self.shell.relogin():
+                if await self.workspace.relogin():
                     result = await self._submit(
                         result.remaining(draft) if result.ticket_id else draft
                     )
@@ -458,7 +451,7 @@ class NewTicketScreen(Screen[int | None]):
             progress=self._progress,
             already_created=self.ticket_id,
             maybe_created_since=self.maybe_created_since,
-            started=self.shell.now(),
+            started=self.workspace.now(),
         )
 
     def _absorb(self, result: SubmissionResult) -> None:

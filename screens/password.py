@@ -6,8 +6,6 @@ is caught before sending; what GLPI still refuses is shown in its own words.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,15 +15,11 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.api import GlpiError, Timeout, Unreachable
 from tui.i18n import _
-from tui.messages import SignedIn
-from tui.session import Workspace
-from tui.tokens import session_token_path, write_secret
+from tui.messages import SignedIn, SignOut
+from tui.session import Workspace, save_session
 from widgets.key_bar import KeyBar
 from widgets.password_checklist import PasswordChecklist
 from widgets.title_bar import TitleBar
-
-if TYPE_CHECKING:
-    from tui.app import CeboxApp
 
 
 class PasswordScreen(Screen[None]):
@@ -49,10 +43,6 @@ class PasswordScreen(Screen[None]):
         self.busy = False
         self.maybe_changed_to: str | None = None
         """The new password of a change whose answer was lost: tried first on a retry."""
-
-    @property
-    def shell(self) -> CeboxApp:
-        return cast("CeboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -198,12 +188,12 @@ class PasswordScreen(Screen[None]):
         """Change the password, unless an earlier uncertain change already did; the
         password now in force."""
         done = self.maybe_changed_to
-        if done is not None and await self.shell.call_api(
+        if done is not None and await self.workspace.call(
             lambda client: client.new_password_works(done)
         ):
             self.maybe_changed_to = None
             return done
-        await self.shell.call_api(lambda client: client.change_password(current, new))
+        await self.workspace.call(lambda client: client.change_password(current, new))
         self.maybe_changed_to = None
         return new
 
@@ -214,13 +204,12 @@ class PasswordScreen(Screen[None]):
         login = workspace.me.login
         await client.logout()
         workspace.me = await client.login(login, password)
-        if workspace.keep_session and client.session_token:
-            write_secret(session_token_path(workspace.profile_name), client.session_token)
+        save_session(workspace)
 
     def action_leave(self) -> None:
         if self.busy:
             return
         if self.forced:
-            self.run_worker(self.shell.sign_out(), group="sign-out", exit_on_error=False)
+            self.post_message(SignOut())
         else:
             self.dismiss(None)

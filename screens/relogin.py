@@ -15,8 +15,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.api import GlpiError, Me
 from tui.i18n import _
-from tui.session import InsecureTokenFile, Workspace
-from tui.tokens import read_secret, session_token_path, user_token_path, write_secret
+from tui.session import InsecureTokenFile, Workspace, save_session
+from tui.tokens import read_secret, user_token_path
 
 
 class ReloginScreen(ModalScreen[bool]):
@@ -154,7 +154,6 @@ class ReloginScreen(ModalScreen[bool]):
             )
             return
         self.workspace.me = me
-        if self.workspace.keep_session and client.session_token:
-            write_secret(session_token_path(self.workspace.profile_name), client.session_token)
+        save_session(self.workspace)
         self.busy = False
         self.dismiss(True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import webbrowser
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,16 +37,13 @@ from tui.api import (
 from tui.api.text import text_to_html
 from tui.editor import edit_text
 from tui.i18n import _, ngettext
-from tui.messages import TicketChanged
+from tui.messages import ShowError, TicketChanged
 from tui.session import Workspace
 from widgets.attachments import AttachmentList
 from widgets.key_bar import KeyBar
 from widgets.ticket_header import TicketHeader
 from widgets.timeline import Timeline
 from widgets.title_bar import TitleBar
-
-if TYPE_CHECKING:
-    from tui.app import CeboxApp
 
 DRAFT_DELAY = 0.4
 """Seconds of quiet typing before the reply draft is written to disk."""
@@ -133,10 +130,6 @@ class TicketScreen(Screen[None]):
         self._early = workspace.start(lambda c: c.get_ticket(self.ticket_id))
 
     @property
-    def shell(self) -> CeboxApp:
-        return cast("CeboxApp", self.app)
-
-    @property
     def draft_key(self) -> str:
         return f"reply-{self.ticket_id}"
 
@@ -172,7 +165,7 @@ class TicketScreen(Screen[None]):
         if cached is not None:
             self.run_worker(self._show(cached), group="ticket-show", exit_on_error=False)
         self.load()
-        seconds = self.shell.settings.refresh_seconds
+        seconds = self.workspace.settings.refresh_seconds
         self._auto = self.set_interval(seconds, self._refresh_tick) if seconds > 0 else None
 
     def help_text(self) -> str:
@@ -206,7 +199,7 @@ class TicketScreen(Screen[None]):
         with `announce`, a toast tells what someone else changed since the last fetch."""
         try:
             early, self._early = self._early, None
-            detail = await self.shell.call_api(lambda c: c.get_ticket(self.ticket_id), early=early)
+            detail = await self.workspace.call(lambda c: c.get_ticket(self.ticket_id), early=early)
         except GlpiError as error:
             if self.detail is None:
                 await self.query_one("#timeline", Timeline).show_message(
@@ -343,7 +336,7 @@ class TicketScreen(Screen[None]):
         from screens.documents import DocumentsScreen
 
         documents = list(self.detail.documents) if self.detail is not None else []
-        self.app.push_screen(DocumentsScreen(self.ticket_id, documents))
+        self.app.push_screen(DocumentsScreen(self.workspace, self.ticket_id, documents))
 
     # -- draft ------------------------------------------------------------------------
 
@@ -425,7 +418,7 @@ class TicketScreen(Screen[None]):
 
     def action_edit_reply(self) -> None:
         area = self.query_one("#reply-text", TextArea)
-        edited = edit_text(self.app, area.text, configured=self.shell.settings.editor)
+        edited = edit_text(self.app, area.text, configured=self.workspace.settings.editor)
         if edited is None:
             self.notify(
                 _("No editor could be started: set $EDITOR or `editor` in config.toml."),
@@ -484,11 +477,11 @@ class TicketScreen(Screen[None]):
         probe = text if text.strip() else "(documents)"
         try:
             if self._unconfirmed:
-                found = await self.shell.call_api(lambda c: c.find_followup(self.ticket_id, probe))
+                found = await self.workspace.call(lambda c: c.find_followup(self.ticket_id, probe))
                 if found is not None:
                     return found
                 self._unconfirmed = False
-            return await self.shell.call_api(lambda c: c.add_followup(self.ticket_id, text, paths))
+            return await self.workspace.call(lambda c: c.add_followup(self.ticket_id, text, paths))
         except (ServerError, Timeout, Unreachable) as error:
             if not getattr(error, "uncertain", False):
                 self._say(
@@ -509,7 +502,7 @@ class TicketScreen(Screen[None]):
             )
             return None
         try:
-            found = await self.shell.call_api(lambda c: c.find_followup(self.ticket_id, probe))
+            found = await self.workspace.call(lambda c: c.find_followup(self.ticket_id, probe))
         except GlpiError:
             self._say(
                 _(
@@ -543,7 +536,7 @@ class TicketScreen(Screen[None]):
             uploaded = ngettext("{n} document uploaded", "{n} documents uploaded", n)
             self.notify(uploaded.format(n=n), title=_("Upload finished"), markup=False)
         me = self.workspace.me
-        now = self.shell.now()
+        now = self.workspace.now()
         followup = Followup(
             id=followup_id,
             author_id=me.id,
@@ -630,9 +623,9 @@ class TicketScreen(Screen[None]):
         for button in self.query("#reply-approve, #reply-refuse").results(Button):
             button.disabled = True
         try:
-            await self.shell.call_api(call)
+            await self.workspace.call(call)
         except GlpiError as error:
-            self.shell.show_error(error, title=title)
+            self.post_message(ShowError(str(error), title))
             if getattr(error, "uncertain", False):
                 await self._fetch()
             return False

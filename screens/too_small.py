@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -18,3 +21,13 @@ class TooSmallScreen(ModalScreen[None]):
             _("Window too small: at least {w}×{h} is needed.").format(w=MIN_WIDTH, h=MIN_HEIGHT),
             id="too-small-message",
         )
+
+
+def follow_size(app: App[Any], size: Size) -> None:
+    """Show the notice while the terminal is below the minimum, and only then."""
+    small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+    showing = isinstance(app.screen, TooSmallScreen)
+    if small and not showing:
+        app.push_screen(TooSmallScreen())
+    elif not small and showing:
+        app.pop_screen()

@@ -86,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.commands import run_command
 
         return run_command(args, loaded)
+    from tui.commands.console import run_console
+
     return run_console(args, loaded)
 
 
@@ -119,27 +121,6 @@ def _parse(argv: list[str]) -> argparse.Namespace:
             args.command = None
             return args
     return build_parser().parse_args(argv)
-
-
-def run_console(
-    args: argparse.Namespace, loaded: LoadedSettings, open_ticket: int | None = None
-) -> int:
-    from tui.app import CeboxApp, DemoLogin
-
-    demo = None
-    helpdesk = None
-    if args.demo:
-        from tui.helpdesk.runner import start_helpdesk
-
-        helpdesk = start_helpdesk(demo=True, glpi_version=args.glpi_version)
-        demo = DemoLogin(api_url=helpdesk.api_url, helpdesk=helpdesk)
-    try:
-        app = CeboxApp(loaded, profile_name=args.profile, demo=demo, open_ticket=open_ticket)
-        result = app.run()
-    finally:
-        if helpdesk is not None:
-            helpdesk.stop()
-    return int(result or 0)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Messages that flow up to the app, named as facts in the user's terms."""
+"""Messages that flow up to the app: facts in the user's terms, then requests for
+another screen (screens never call the app, they ask it with these)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,6 @@ class SignedIn(Message):
 
 
 @dataclass
-class SignedOut(Message):
-    """The session was ended; back to the login screen."""
-
-
-@dataclass
 class TicketCreated(Message):
     """The server confirmed a new ticket."""
 
@@ -35,3 +31,47 @@ class TicketChanged(Message):
     """A ticket was answered, approved or refused: lists should refresh it."""
 
     ticket_id: int
+
+
+# Requests: a screen asks, the app decides which screen to show.
+
+
+@dataclass
+class OpenTicket(Message):
+    """Show ticket `ticket_id` on top of the current screen."""
+
+    ticket_id: int
+
+
+@dataclass
+class NewTicket(Message):
+    """Open the forms list, or form `form_id` directly."""
+
+    form_id: str | None = None
+
+
+@dataclass
+class ChangePassword(Message):
+    """Open the password screen (not forced)."""
+
+
+@dataclass
+class SwitchProfile(Message):
+    """Open the login screen: to sign in to another profile, or at start and after
+    signing out (then on the current profile, resuming its cached session)."""
+
+    profile_name: str | None = None
+    auto_resume: bool = False
+
+
+@dataclass
+class SignOut(Message):
+    """End the session and go back to the login screen."""
+
+
+@dataclass
+class ShowError(Message):
+    """Show an error in a modal."""
+
+    error: str
+    title: str | None = None

@@ -1,6 +1,9 @@
 """The logged-in workspace and how to get one: sign in, resume, sign out.
 
-Free of Textual, so the command-line subcommands and the console share it.
+Free of Textual, so the command-line subcommands and the console share it. Screens
+depend on this layer, never on the app: `Workspace.call` is the one way to call the
+server (it re-logs in once through the hook the app installs, then replays), and the
+clock and the settings screens read live here too.
 """
 
 from __future__ import annotations
@@ -8,11 +11,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from tui.api import GlpiClient, GlpiError, Me, ServerConfig, SessionExpired, TicketDetail
-from tui.config import Profile
+from tui.config import Profile, Settings
 from tui.drafts import Drafts
 from tui.seen import SeenTickets
 from tui.tokens import (
@@ -24,7 +28,16 @@ from tui.tokens import (
     write_secret,
 )
 
+if TYPE_CHECKING:
+    from tui.demo import DemoLogin
+
 T = TypeVar("T")
+ReloginHook = Callable[[], Awaitable[bool]]
+"""Asks the user to sign in again on the same client; True once logged in."""
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
 
 
 def make_client(profile: Profile) -> GlpiClient:
@@ -44,7 +57,8 @@ def make_client(profile: Profile) -> GlpiClient:
 
 @dataclass
 class Workspace:
-    """Everything a screen needs once logged in."""
+    """Everything a screen needs once logged in: the client, who I am, the clock, the
+    settings, drafts and caches."""
 
     profile_name: str
     profile: Profile
@@ -54,13 +68,52 @@ class Workspace:
     demo: bool = False
     server: ServerConfig | None = None
     cache: dict[int, TicketDetail] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    relogin_hook: ReloginHook | None = field(default=None, repr=False)
     _server_pending: asyncio.Future[ServerConfig] | None = field(
         default=None, init=False, repr=False
     )
+    _relogin_lock: asyncio.Lock | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.drafts = Drafts(self.profile_name)
         self.seen = SeenTickets(self.profile_name)
+        self.now: Callable[[], datetime] = local_now
+
+    def install(
+        self, now: Callable[[], datetime], settings: Settings, relogin: ReloginHook
+    ) -> None:
+        """What the app gives the workspace it enters: its clock, its settings and the
+        re-login dialog."""
+        self.now = self.seen.now = now
+        self.settings = settings
+        self.relogin_hook = relogin
+
+    async def call(
+        self, action: Callable[[GlpiClient], Awaitable[T]], *, early: Awaitable[T] | None = None
+    ) -> T:
+        """Run a GLPI call; on an expired session sign in again (once) and replay it.
+
+        `early` is the same call already sent (`start`): its answer is used. In the
+        console it must run in a worker (the re-login hook may wait for a modal).
+        """
+        try:
+            return await (early if early is not None else action(self.client))
+        except SessionExpired:
+            if not await self.relogin():
+                raise
+        return await action(self.client)
+
+    async def relogin(self) -> bool:
+        """Ask the hook to sign in again; concurrent callers wait for the one dialog."""
+        if self._relogin_lock is None:
+            self._relogin_lock = asyncio.Lock()
+        async with self._relogin_lock:
+            if self.client.logged_in:
+                return True
+            if self.relogin_hook is None:
+                return False
+            return await self.relogin_hook()
 
     def start(self, call: Callable[[GlpiClient], Awaitable[T]]) -> asyncio.Future[T] | None:
         """Send a read now, before the screen that shows it is mounted, so its round trip
@@ -114,9 +167,23 @@ async def sign_in(
             write_secret(user_token_path(profile_name), user_token)
     else:
         me = await client.login(profile.login, password or "")
-    if cache_session and client.session_token and not me.password_expired:
-        write_secret(session_token_path(profile_name), client.session_token)
-    return Workspace(profile_name, profile, client, me, keep_session=cache_session)
+    workspace = Workspace(profile_name, profile, client, me, keep_session=cache_session)
+    save_session(workspace)
+    return workspace
+
+
+def save_session(workspace: Workspace) -> None:
+    """After a sign-in, keep the session token (0600) when the workspace caches it."""
+    token = workspace.client.session_token
+    if workspace.keep_session and token and not workspace.me.password_expired:
+        write_secret(session_token_path(workspace.profile_name), token)
+
+
+async def sign_in_demo(demo: DemoLogin) -> Workspace:
+    """The demo customer's workspace; its session is never cached."""
+    workspace = await sign_in("demo", demo.profile, password=demo.password, cache_session=False)
+    workspace.demo = True
+    return workspace
 
 
 async def resume(profile_name: str, profile: Profile) -> Workspace | None:
@@ -173,6 +240,7 @@ async def sign_out(workspace: Workspace, *, forget_user_token: bool = False) -> 
     """killSession and delete the cached session token, and the profile's offline copies."""
     from tui.offline import forget_profile
 
+    workspace.relogin_hook = None  # a call still in flight fails, it does not ask again
     delete_secret(session_token_path(workspace.profile_name))
     forget_profile(workspace.profile_name)
     if forget_user_token:
@@ -182,7 +250,8 @@ async def sign_out(workspace: Workspace, *, forget_user_token: bool = False) -> 
 
 
 async def close(workspace: Workspace) -> None:
-    """Leaving the app: keep a cached session alive, else kill it."""
+    """Leaving the app or the profile: keep a cached session alive, else kill it."""
+    workspace.relogin_hook = None  # a call still in flight fails, it does not ask again
     if not workspace.keep_session:
         await workspace.client.logout()
     await workspace.client.close()
@@ -195,6 +264,8 @@ __all__ = [
     "close",
     "make_client",
     "resume",
+    "save_session",
     "sign_in",
+    "sign_in_demo",
     "sign_out",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from screens.too_small import TooSmallScreen
+from tui.messages import SwitchProfile
 
 
 async def test_too_small_window_says_so_and_recovers(make_app: Any) -> None:
@@ -50,7 +51,7 @@ async def test_switch_profile_from_the_palette(make_app: Any, fresh_helpdesk: An
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         first = app.workspace
-        app.switch_profile()
+        app.route(SwitchProfile())
         await pilot.pause()
         assert type(app.screen).__name__ == "LoginScreen"
         app.screen.query_one("#server-url", Input).value = fresh_helpdesk.api_url

@@ -174,7 +174,7 @@ def test_open_starts_the_console_on_the_ticket(
         calls.append(open_ticket)
         return 0
 
-    monkeypatch.setattr("tui.cli.run_console", fake_console)
+    monkeypatch.setattr("tui.commands.console.run_console", fake_console)
     link = f"{helpdesk.base_url}/front/ticket.form.php?id=4"
     assert main(["open", link]) == 0
     assert main(["open", "#2"]) == 0

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tui.i18n import set_language
+from tui.messages import ChangePassword, NewTicket, OpenTicket, ShowError
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLVED_TICKET = 2
@@ -322,22 +323,22 @@ async def _render_all(lang: str, api_url: str) -> dict[str, Any]:
         shots["dashboard"] = _visible(app)
         await shoot("help", "f1")
         await shoot("goto", "g")
-        app.new_ticket(None)
+        app.route(NewTicket(None))
         await shoot("forms", back=())
         await pilot.press("escape")
-        app.new_ticket("incident")
+        app.route(NewTicket("incident"))
         await shoot("incident", back=())
         await pilot.press("escape")
         await settle(pilot)
-        app.open_ticket(SOLVED_TICKET)
+        app.route(OpenTicket(SOLVED_TICKET))
         await shoot("ticket", back=())
         await shoot("documents", "d")
         await shoot("refuse", "x", workers=False)
         await pilot.press("escape")
-        app.change_password()
+        app.route(ChangePassword())
         await shoot("password", back=())
         await pilot.press("escape")
-        app.show_error("—")
+        app.route(ShowError("—"))
         await shoot("error", back=())
     return shots
 

@@ -41,6 +41,7 @@ from tui.api import GlpiClient
 from tui.app import CeboxApp
 from tui.config import LoadedSettings, Profile, Settings, config_path
 from tui.helpdesk.faults import FaultConfig
+from tui.messages import ChangePassword, NewTicket, OpenTicket
 from widgets.attachments import AttachmentList
 from widgets.form_fields import FieldWidget
 from widgets.ticket_table import TicketTable
@@ -311,7 +312,7 @@ def ticket_screen(app: CeboxApp) -> TicketScreen:
 
 async def open_ticket(run: Run, ticket_id: int) -> TicketScreen:
     await run.settle()
-    run.app.open_ticket(ticket_id)
+    run.app.route(OpenTicket(ticket_id))
     await wait_for(lambda: isinstance(run.app.screen, TicketScreen))
     await run.settle()
     screen = ticket_screen(run.app)
@@ -324,7 +325,7 @@ async def open_under_fault(run: Run) -> None:
     await run.settle()
 
     async def open_it() -> None:
-        app.open_ticket(DOMAIN)
+        app.route(OpenTicket(DOMAIN))
         await wait_for(lambda: isinstance(app.screen, TicketScreen | ReloginScreen))
 
     async def failed() -> None:
@@ -478,7 +479,7 @@ async def create(run: Run) -> None:
     files[0].write_text("2026-11-28 09:58 join failed\n", encoding="utf-8")
     files[1].write_bytes(b"\x89PNG\r\n" + b"\0" * 2048)
     await run.settle()
-    app.new_ticket("incident")
+    app.route(NewTicket("incident"))
     await wait_for(lambda: isinstance(app.screen, NewTicketScreen))
     await run.settle()
     assert isinstance(app.screen, NewTicketScreen)
@@ -531,7 +532,7 @@ NEW_PASSWORD = "Nouveau-mot-2026"
 async def password(run: Run) -> None:
     app, pilot = run.app, run.pilot
     await run.settle()
-    app.change_password()
+    app.route(ChangePassword())
     await wait_for(lambda: isinstance(app.screen, PasswordScreen))
     await run.settle()
     assert isinstance(app.screen, PasswordScreen)

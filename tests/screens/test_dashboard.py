@@ -250,12 +250,29 @@ async def test_search_text_is_not_markup(make_app: Callable[..., Any]) -> None:
 # -- opening ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def intercept(
+    monkeypatch: pytest.MonkeyPatch, kind: type[Any], field: str, calls: list[Any]
+) -> None:
+    """Requests of `kind` reaching the app are recorded (their `field`) instead of routed."""
     from tui.app import CeboxApp
 
+    post = CeboxApp.post_message
+
+    def post_message(self: CeboxApp, message: Any) -> bool:
+        if isinstance(message, kind):
+            calls.append(getattr(message, field))
+            return True
+        return post(self, message)
+
+    monkeypatch.setattr(CeboxApp, "post_message", post_message)
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tui.messages import OpenTicket
+
     calls: list[int] = []
-    monkeypatch.setattr(CeboxApp, "open_ticket", lambda self, ticket_id: calls.append(ticket_id))
+    intercept(monkeypatch, OpenTicket, "ticket_id", calls)
     return calls
 
 
@@ -321,10 +338,10 @@ async def test_goto_escape_cancels(make_app: Callable[..., Any], opened: list[in
 async def test_n_new_ticket_help_and_quit(
     make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.app import CeboxApp
+    from tui.messages import NewTicket
 
     forms: list[str | None] = []
-    monkeypatch.setattr(CeboxApp, "new_ticket", lambda self, form_id=None: forms.append(form_id))
+    intercept(monkeypatch, NewTicket, "form_id", forms)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -14,6 +14,7 @@ from tests.helpers import StubDashboard, stub_dashboard
 from tui.app import CeboxApp
 from tui.config import config_dir
 from tui.forms.loader import SHIPPED_DIR
+from tui.messages import NewTicket
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
@@ -31,7 +32,7 @@ def profile_dir() -> Path:
 
 async def open_catalogue(pilot: Any, form_id: str | None = None) -> FormsScreen:
     await pilot.pause()
-    pilot.app.new_ticket(form_id)
+    pilot.app.route(NewTicket(form_id))
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()

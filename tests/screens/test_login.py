@@ -397,7 +397,7 @@ async def test_relogin_after_killed_session_replays_the_call(
         await _kill(fresh_helpdesk, old)
 
         async def interrupted() -> None:
-            results.append(await app.call_api(lambda client: client.count_tickets(ALL)))
+            results.append(await app.workspace.call(lambda client: client.count_tickets(ALL)))
 
         app.run_worker(interrupted(), exit_on_error=False)
         await wait_for(lambda: isinstance(app.screen, ReloginScreen))
@@ -424,7 +424,7 @@ async def test_relogin_cancel_gives_up(signed_in_app: CeboxApp, fresh_helpdesk: 
 
         async def interrupted() -> None:
             try:
-                outcome.append(await app.call_api(lambda client: client.whoami()))
+                outcome.append(await app.workspace.call(lambda client: client.whoami()))
             except SessionExpired as error:
                 outcome.append(error)
 

@@ -19,7 +19,7 @@ from tui.api import Unreachable
 from tui.app import CeboxApp
 from tui.config import config_dir
 from tui.forms.loader import SHIPPED_DIR
-from tui.messages import TicketCreated
+from tui.messages import NewTicket, TicketCreated
 from widgets.attachments import AttachmentList
 from widgets.form_fields import FieldWidget
 
@@ -70,7 +70,7 @@ async def settle(pilot: Any) -> None:
 
 async def open_form(pilot: Any, form_id: str = "incident") -> NewTicketScreen:
     await pilot.pause()
-    pilot.app.new_ticket(form_id)
+    pilot.app.route(NewTicket(form_id))
     await settle(pilot)
     return form_screen(pilot.app)
 
@@ -413,7 +413,7 @@ async def test_draft_restored_after_a_restart(
 
     async with second.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        second.new_ticket()
+        second.route(NewTicket())
         await settle(pilot)
         forms = second.screen
         assert isinstance(forms, FormsScreen)
@@ -447,7 +447,7 @@ async def test_declined_draft_starts_empty(restarted: tuple[CeboxApp, CeboxApp])
         await pilot.press("tab", *"Old idea")
     async with second.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        second.new_ticket("request")
+        second.route(NewTicket("request"))
         await settle(pilot)
         assert isinstance(second.screen, ConfirmScreen)
         await pilot.press("n")
@@ -527,7 +527,7 @@ async def test_partial_failure_survives_a_restart(
         assert ticket_id is not None
     async with second.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        second.new_ticket("incident")
+        second.route(NewTicket("incident"))
         await settle(pilot)
         assert isinstance(second.screen, ConfirmScreen)
         assert f"Ticket {ticket_id} was created" in str(

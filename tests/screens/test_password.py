@@ -13,6 +13,7 @@ from tests.conftest import wait_for
 from tests.helpers import StubDashboard, lose_password_verdict, password_works, stub_dashboard
 from tui.app import CeboxApp
 from tui.config import LoadedSettings, Profile, Settings, config_path
+from tui.messages import ChangePassword
 from tui.tokens import read_secret, session_token_path
 from widgets.password_checklist import PasswordChecklist
 
@@ -48,7 +49,7 @@ def message(app: CeboxApp) -> str:
 
 async def open_password(pilot: Any) -> PasswordScreen:
     await pilot.pause()
-    pilot.app.change_password()
+    pilot.app.route(ChangePassword())
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()

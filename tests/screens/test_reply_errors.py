@@ -12,6 +12,7 @@ from screens.ticket import TicketScreen
 from tests.conftest import wait_for
 from tui.api import GlpiClient, InvalidRequest, Unreachable
 from tui.helpdesk.faults import FaultConfig
+from tui.messages import OpenTicket
 
 DOMAIN = 1
 """Seeded demo ticket in progress, open to the demo customer's replies."""
@@ -19,7 +20,7 @@ DOMAIN = 1
 
 async def _type_reply(app: Any, pilot: Any, text: str) -> TicketScreen:
     await pilot.pause()
-    app.open_ticket(DOMAIN)
+    app.route(OpenTicket(DOMAIN))
     await wait_for(lambda: isinstance(app.screen, TicketScreen) and app.screen.detail is not None)
     await app.workers.wait_for_complete()
     screen = app.screen

@@ -20,6 +20,7 @@ from tests.conftest import FROZEN_NOW, frozen_now, wait_for
 from tests.helpers import stub_dashboard
 from tui.api import Timeout
 from tui.helpdesk.seed import LOG_SAMPLE
+from tui.messages import OpenTicket
 from widgets.attachments import AttachmentList
 from widgets.timeline import Timeline, TimelineEntry
 
@@ -191,7 +192,7 @@ async def test_reopening_shows_the_cached_ticket_and_marks_it_seen(helpdesk: Any
         )
         await pilot.press("escape")
         await pilot.pause()
-        app.open_ticket(DOMAIN)
+        app.route(OpenTicket(DOMAIN))
         await pilot.pause()
         assert not ticket_screen(app).query("LoadingIndicator")
         assert ticket_screen(app).detail is not None
@@ -331,7 +332,7 @@ async def test_reply_draft_is_restored_after_reopening(fresh_helpdesk: Any) -> N
         await pilot.pause()
         assert not isinstance(app.screen, TicketScreen)
         assert app.workspace.drafts.load(f"reply-{DOMAIN}")["text"] == "Brouillon en cours"
-        app.open_ticket(DOMAIN)
+        app.route(OpenTicket(DOMAIN))
         screen = await opened(pilot)
         assert screen.query_one("#reply-text", TextArea).text == "Brouillon en cours"
         assert "restored" in str(screen.query_one("#reply-message", Static).render())

@@ -20,6 +20,7 @@ from tests.conftest import wait_for
 from tests.screens.test_new_ticket import attach, fill_incident, form_screen
 from tui.helpdesk.faults import FaultConfig
 from tui.i18n import set_language
+from tui.messages import NewTicket
 from widgets.timeline import Timeline
 
 DOMAIN, SOLVED = 1, 2
@@ -242,7 +243,7 @@ async def test_new_ticket_with_documents_says_they_are_uploaded(
     app = make_app(server=fresh_helpdesk)
     async with app.run_test() as pilot:
         await pilot.pause()
-        app.new_ticket("incident")
+        app.route(NewTicket("incident"))
         await settle(pilot)
         await fill_incident(pilot)
         attach(app, log)

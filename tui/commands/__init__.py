@@ -13,13 +13,7 @@ MODULES = ("auth", "tickets", "new", "forms", "answer", "status")
 
 def add_subcommands(sub: Any) -> None:
     for name in MODULES:
-        try:
-            module = importlib.import_module(f"tui.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tui.commands.{name}":
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(f"tui.commands.{name}").register(sub)
 
 
 def run_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:

@@ -225,6 +225,6 @@ def open_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         ticket_id = _ticket_id(args.ticket, server_url)
     except CommandError as exc:
         return fail(str(exc), exc.code)
-    from tui.cli import run_console
+    from tui.commands.console import run_console
 
     return run_console(args, loaded, open_ticket=ticket_id)

@@ -1,0 +1,140 @@
+"""Which screen answers a screen's request, and what the app says at start.
+
+The app routes requests (`tui/messages.py`) here and pushes the screen returned, so
+the shell stays a router and screens never import it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.message import Message
+from textual.screen import Screen
+
+from tui import messages as m
+from tui.config import LoadedSettings, Settings
+from tui.i18n import _
+
+if TYPE_CHECKING:
+    from tui.demo import DemoLogin
+    from tui.session import Workspace
+
+REQUESTS = (m.OpenTicket, m.NewTicket, m.ChangePassword, m.SwitchProfile, m.ShowError)
+
+
+def screen_for(request: Message, workspace: Workspace | None, settings: Settings) -> Screen[Any]:
+    """The screen to push for `request` (screens are imported when first needed)."""
+    if isinstance(request, m.ShowError):
+        from screens.error import ErrorScreen
+
+        return ErrorScreen(request.title or _("Error"), request.error)
+    if isinstance(request, m.SwitchProfile):
+        from screens.login import LoginScreen
+
+        return LoginScreen(
+            settings, profile_name=request.profile_name, auto_resume=request.auto_resume
+        )
+    assert workspace is not None, request
+    if isinstance(request, m.OpenTicket):
+        from screens.ticket import TicketScreen
+
+        return TicketScreen(workspace, request.ticket_id)
+    if isinstance(request, m.NewTicket):
+        from screens.forms import FormsScreen
+
+        return FormsScreen(workspace, open_form=request.form_id)
+    from screens.password import PasswordScreen
+
+    assert isinstance(request, m.ChangePassword), request
+    return PasswordScreen(workspace, forced=False)
+
+
+def login_screen(settings: Settings, profile_name: str | None) -> Screen[Any]:
+    """At start and after signing out: the login, resuming the profile's cached session."""
+    return screen_for(m.SwitchProfile(profile_name, auto_resume=True), None, settings)
+
+
+def tell_dashboards(stack: list[Screen[Any]], fact: m.TicketChanged | m.TicketCreated) -> None:
+    """Facts from a ticket screen reach the dashboard below it (messages only bubble up)."""
+    from screens.dashboard import DashboardScreen
+
+    for screen in stack:
+        if isinstance(screen, DashboardScreen):
+            told = type(fact)(fact.ticket_id)
+            told.stop()  # handled there, it must not bubble back up to the app
+            screen.post_message(told)
+
+
+def help_for(screen: Screen[Any]) -> Screen[Any] | None:
+    """The keys and how-to of `screen`; None when help is already shown."""
+    from screens.help import HelpScreen
+
+    return None if isinstance(screen, HelpScreen) else HelpScreen(screen)
+
+
+def first_screen(workspace: Workspace) -> Screen[Any]:
+    """After signing in: the dashboard, or the new password GLPI demands first."""
+    from screens.dashboard import DashboardScreen
+    from screens.password import PasswordScreen
+
+    if workspace.me.password_expired:
+        return PasswordScreen(workspace, forced=True)
+    return DashboardScreen(workspace)
+
+
+async def demo_sign_in(app: App[Any], demo: DemoLogin) -> None:
+    """`--demo`: sign in as the demo customer, then tell the app as the login screen does."""
+    from tui.session import sign_in_demo
+
+    try:
+        app.post_message(m.SignedIn(await sign_in_demo(demo)))
+    except Exception as error:  # GlpiError, or the helpdesk failing to start
+        app.post_message(m.ShowError(str(error), _("Demo")))
+
+
+def failure_text(error: BaseException) -> m.ShowError:
+    """A worker's unexpected failure, told to the user (the GLPI errors in their words)."""
+    from tui.api import GlpiError
+
+    if isinstance(error, GlpiError):
+        return m.ShowError(str(error))
+    text = _("Unexpected error: {error}. What you typed is kept as a draft.")
+    return m.ShowError(text.format(error=type(error).__name__), _("Unexpected error"))
+
+
+def startup_notices(loaded: LoadedSettings) -> Iterator[tuple[str, str | None]]:
+    """(text, title) warnings: problems in config.toml, profiles without TLS checks."""
+    for problem in loaded.problems:
+        yield problem, _("Configuration")
+    for name, profile in loaded.settings.profiles.items():
+        if profile.insecure:
+            yield _("TLS verification is OFF for profile {name}.").format(name=name), None
+
+
+def apply_look(app: App[Any], loaded: LoadedSettings) -> None:
+    """Textual's own words in the user's language, the configured theme (an unknown one
+    is a start-up problem) and keymap."""
+    from tui.textual_words import localize_textual
+
+    localize_textual()
+    settings = loaded.settings
+    if settings.theme in app.available_themes:
+        app.theme = settings.theme
+    elif settings.theme:  # keep TEXTUAL_THEME or Textual's default
+        unknown = _("unknown theme {name}").format(name=repr(settings.theme))
+        loaded.problems.append(f"{loaded.path}: theme: {unknown}")
+    if settings.keymap:
+        app.set_keymap(settings.keymap)
+
+
+def remember_theme(loaded: LoadedSettings, theme: str) -> None:
+    """Ctrl+T's choice is written to config.toml (a read-only config just keeps it)."""
+    if loaded.settings.theme != theme:
+        from tui.config import save_settings
+
+        loaded.settings.theme = theme
+        with contextlib.suppress(OSError):
+            save_settings(loaded.settings, loaded.path)

@@ -1,0 +1,56 @@
+"""The command palette: the current screen's actions, then the global ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui.i18n import _
+from tui.messages import ChangePassword, NewTicket, SignOut, SwitchProfile
+
+
+def system_commands(app: App[Any], screen: Screen[Any], signed_in: bool) -> Iterable[SystemCommand]:
+    """Every binding with a description on `screen`; the account commands once signed in."""
+    for binding in screen.BINDINGS:
+        if isinstance(binding, Binding) and binding.description:
+            action = binding.action
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or binding.description,
+                lambda action=action: screen.run_action(action),
+            )
+    if signed_in:
+        yield SystemCommand(
+            _("New incident"),
+            _("Declare a ceBox incident"),
+            lambda: app.post_message(NewTicket("incident")),
+        )
+        yield SystemCommand(
+            _("New request"),
+            _("Open a ceBox request"),
+            lambda: app.post_message(NewTicket("request")),
+        )
+        yield SystemCommand(
+            _("Change password"),
+            _("Change your GLPI password"),
+            lambda: app.post_message(ChangePassword()),
+        )
+        yield SystemCommand(
+            _("Switch profile"),
+            _("Sign in to another server profile (the current session stays cached)"),
+            lambda: app.post_message(SwitchProfile()),
+        )
+        yield SystemCommand(
+            _("Log out"),
+            _("End the session and return to the login"),
+            lambda: app.post_message(SignOut()),
+        )
+    yield SystemCommand(_("Theme"), _("Change the colour theme"), app.action_change_theme)
+    yield SystemCommand(
+        _("Help"), _("Keys and how-to for this screen"), lambda: app.run_action("help")
+    )
+    yield SystemCommand(_("Quit"), _("Quit cebox-support"), lambda: app.run_action("quit"))
