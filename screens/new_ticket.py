@@ -359,7 +359,7 @@ class NewTicketScreen(Screen[int | None]):
     def _submit_server_form(self, form: ServerForm) -> None:
         """Every rule of the server checked here first: all problems shown at once."""
         result = validate_server_answers(
-            form, self.answers(), now=self.shell.now(), max_upload_bytes=self.max_upload_bytes
+            form, self.answers(), now=self.workspace.now(), max_upload_bytes=self.max_upload_bytes
         )
         self.show_errors(result.errors)
         if not result.ok:
@@ -385,7 +385,7 @@ class NewTicketScreen(Screen[int | None]):
             outcome = await submit_form(
                 self.workspace.client, form, values, progress=self._progress
             )
-            if isinstance(outcome.error, SessionExpired) and await self.shell.relogin():
+            if isinstance(outcome.error, SessionExpired) and await self.workspace.relogin():
                 outcome = await submit_form(
                     self.workspace.client, form, values, progress=self._progress
                 )
