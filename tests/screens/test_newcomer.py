@@ -8,6 +8,7 @@ from typing import Any
 from textual.widgets import Static
 
 from tests.conftest import wait_for
+from tui.messages import OpenTicket
 
 
 async def settle(pilot: Any) -> None:
@@ -99,7 +100,7 @@ async def test_a_notice_wraps_instead_of_being_cut(make_app: Callable[..., Any])
         app.workspace.drafts.save("reply-2", {"text": "Brouillon", "attachments": []})
         async with app.run_test(size=(60, 20)) as pilot:
             await settle(pilot)
-            app.open_ticket(2)
+            app.route(OpenTicket(2))
             await wait_for(lambda: getattr(app.screen, "detail", None) is not None)
             await settle(pilot)
             message = app.screen.query_one("#reply-message", Static)

@@ -16,7 +16,7 @@ from screens.new_ticket import NewTicketScreen
 from tests.helpers import stub_dashboard
 from tui.api.formcreator import _CACHE
 from tui.app import CeboxApp
-from tui.messages import TicketCreated
+from tui.messages import NewTicket, TicketCreated
 from widgets.attachments import AttachmentList
 from widgets.form_fields import FieldWidget
 
@@ -38,7 +38,7 @@ async def settle(pilot: Any) -> None:
 
 async def catalogue(pilot: Any) -> FormsScreen:
     await pilot.pause()
-    pilot.app.new_ticket(None)
+    pilot.app.route(NewTicket(None))
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, FormsScreen)
