@@ -216,7 +216,7 @@ UI_CHILD = """
     import asyncio, json, resource, sys, time
     from tui.app import CeboxApp
     from tui.config import LoadedSettings, Profile, Settings, config_path
-    from tui.messages import OpenTicket
+    from tui.messages import NewTicket, OpenTicket
     from textual.widgets import DataTable
     API, LOGIN, PASSWORD, MODE, ARG = {api!r}, "post-only", "postonly", {mode!r}, {arg!r}
 
@@ -301,7 +301,7 @@ UI_CHILD = """
             if MODE == "form":
                 await app.workers.wait_for_complete()
                 await asyncio.sleep(0.3)
-                app.new_ticket(None)
+                app.route(NewTicket(None))
                 await until(lambda: getattr(app.screen, "source", None) == "server")
                 await app.workers.wait_for_complete()
                 # Timed to the first frame of the form handed to the driver.
@@ -330,7 +330,7 @@ UI_CHILD = """
                 await pilot.pause()
                 painted.clear()
                 t0 = time.perf_counter()
-                app.new_ticket("incident")
+                app.route(NewTicket("incident"))
                 await until(lambda: bool(painted))
                 result["form_builtin"] = painted[0] - t0
             if MODE == "scroll":

@@ -30,7 +30,7 @@ from widgets.tab_input import TabInput
 from widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from tui.app import DemoLogin
+    from tui.demo import DemoLogin
 
 
 def is_loopback(url: str) -> bool:

@@ -104,7 +104,6 @@ class CeboxApp(App[int]):
     @on(m.SwitchProfile)
     @on(m.ShowError)
     def route(self, request: Message) -> None:
-        """Push the screen that answers a request (tests call it directly too)."""
         self.push_screen(nav.screen_for(request, self.workspace, self.settings))
 
     @on(m.SignOut)
@@ -112,7 +111,6 @@ class CeboxApp(App[int]):
         self.run_worker(self.sign_out(), group="sign-out", exit_on_error=False)
 
     async def sign_out(self) -> None:
-        """killSession, forget the cached token, back to the login screen."""
         from tui.session import sign_out
 
         if self.workspace is not None:
@@ -120,7 +118,7 @@ class CeboxApp(App[int]):
             self.workspace = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(nav.login_screen(self.settings, self.profile_name))
+        self.switch_screen(nav.login_screen(self.settings, self.profile_name, self.demo))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly shows a modal; the app and its drafts stay."""
@@ -128,17 +126,7 @@ class CeboxApp(App[int]):
             self.route(nav.failure_text(event.worker.error or Exception()))
 
     def _fatal_error(self) -> None:
-        """Textual's crash report without the frames' local variables: they would show
-        the password being typed, the session token and the App-Token."""
-        from rich.segment import Segments
-        from rich.traceback import Traceback
-
-        self.bell()
-        traceback = Traceback(show_locals=False, width=None)
-        self._exit_renderables.append(
-            Segments(self.console.render(traceback, self.console.options))
-        )
-        self._close_messages_no_wait()
+        nav.safe_crash_report(self)
 
     def on_resize(self, event: events.Resize) -> None:
         follow_size(self, event.size)

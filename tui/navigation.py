@@ -52,9 +52,27 @@ def screen_for(request: Message, workspace: Workspace | None, settings: Settings
     return PasswordScreen(workspace, forced=False)
 
 
-def login_screen(settings: Settings, profile_name: str | None) -> Screen[Any]:
-    """At start and after signing out: the login, resuming the profile's cached session."""
-    return screen_for(m.SwitchProfile(profile_name, auto_resume=True), None, settings)
+def login_screen(
+    settings: Settings, profile_name: str | None, demo: DemoLogin | None = None
+) -> Screen[Any]:
+    """At start and after signing out: the login, resuming the profile's cached session
+    (with `--demo`, it offers the demo server and account)."""
+    from screens.login import LoginScreen
+
+    return LoginScreen(settings, profile_name=profile_name, demo=demo)
+
+
+def safe_crash_report(app: App[Any]) -> None:
+    """Textual's crash report without the frames' local variables: they would show the
+    password being typed, the session token and the App-Token (replaces
+    `App._fatal_error`, whose body this follows)."""
+    from rich.segment import Segments
+    from rich.traceback import Traceback
+
+    app.bell()
+    traceback = Traceback(show_locals=False, width=None)
+    app._exit_renderables.append(Segments(app.console.render(traceback, app.console.options)))
+    app._close_messages_no_wait()
 
 
 def tell_dashboards(stack: list[Screen[Any]], fact: m.TicketChanged | m.TicketCreated) -> None:

@@ -43,7 +43,7 @@ async def test_auto_typed_login_tab_password_enter_signs_in(helpdesk: Any) -> No
 
 
 async def test_demo_server_offered_after_sign_out_and_never_saved(helpdesk: Any) -> None:
-    from tui.app import DemoLogin
+    from tui.demo import DemoLogin
 
     settings = Settings()
     demo = DemoLogin(api_url=helpdesk.api_url)
