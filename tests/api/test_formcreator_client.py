@@ -265,3 +265,22 @@ async def test_the_servers_refusal_is_reported_with_its_message(fresh_fc_helpdes
 )
 def test_php_regexes_are_translated_only_when_safe(php: str, python: str | None) -> None:
     assert translate_php_regex(php) == python
+
+
+async def test_without_the_portal_list_the_rest_list_is_used(
+    fc_helpdesk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The portal applies profile restrictions; when its list cannot be read, the
+    active and visible forms of the REST API are offered (a restricted one included)."""
+
+    async def unreadable(client: GlpiClient) -> None:
+        return None
+
+    client = await logged(fc_helpdesk)
+    forms = await load_catalogue(client)
+    assert forms is not None and len(forms) == 2
+    monkeypatch.setattr("tui.api.formcreator.portal_form_ids", unreadable)
+    forms = await load_catalogue(client)
+    assert forms is not None
+    assert "Demande d'intervention sur site" in [f.name for f in forms]
+    await client.close()

@@ -12,7 +12,7 @@ from helpdesk_helpers import POST_ONLY, TECH, error, session_client
 
 from tui.helpdesk.runner import RunningHelpdesk
 
-INCIDENT, REQUEST, INACTIVE, HIDDEN = 1, 2, 3, 4
+INCIDENT, REQUEST, INACTIVE, HIDDEN, RESTRICTED = 1, 2, 3, 4, 5
 # Question ids of the seeded incident form.
 KIND, TITLE, BODY, FILE, SEATS, IP, ACCOUNT = 1, 2, 3, 4, 5, 6, 7
 
@@ -90,7 +90,7 @@ def test_detection_with_and_without_the_plugin(fc: RunningHelpdesk, helpdesk: An
     with session_client(fc, *POST_ONLY) as c:
         r = c.get("/PluginFormcreatorForm", params={"range": "0-0"})
         assert r.status_code in (200, 206)
-        assert r.headers["content-range"] == "0-0/4"
+        assert r.headers["content-range"] == "0-0/5"
     with session_client(helpdesk, *POST_ONLY) as c:
         status, code, _ = error(c.get("/PluginFormcreatorForm", params={"range": "0-0"}))
         assert (status, code) == (400, "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM")
@@ -98,14 +98,16 @@ def test_detection_with_and_without_the_plugin(fc: RunningHelpdesk, helpdesk: An
 
 def test_the_api_does_not_filter_forms_unless_asked(client: httpx.Client) -> None:
     every = client.get("/PluginFormcreatorForm", params={"range": "0-99"}).json()
-    assert {f["id"] for f in every} == {INCIDENT, REQUEST, INACTIVE, HIDDEN}
+    assert {f["id"] for f in every} == {INCIDENT, REQUEST, INACTIVE, HIDDEN, RESTRICTED}
     offered = client.get(
         "/PluginFormcreatorForm",
         params={"searchText[is_active]": "1", "searchText[is_visible]": "1", "range": "0-99"},
     ).json()
+    # Profile restrictions are not applied either: the technicians' form is listed.
     assert [f["name"] for f in offered] == [
         "Déclarer un incident ceBox",
         "Ouvrir une demande ceBox",
+        "Demande d'intervention sur site",
     ]
     assert offered[0]["plugin_formcreator_categories_id"] == 1
     status, code, _ = error(client.get("/PluginFormcreatorForm_Profile"))
@@ -259,3 +261,33 @@ def test_item_ticket_of_another_users_answer_is_not_listed(
     with session_client(fc, *TECH) as other:
         r = other.get(f"/PluginFormcreatorFormAnswer/{answer_id}/Item_Ticket")
         assert error(r)[:2] == (403, "ERROR_RIGHT_MISSING")
+
+
+def _portal(fc: RunningHelpdesk, client: httpx.Client, csrf: bool = True) -> httpx.Response:
+    """The portal's list with the REST session token as the web session cookie."""
+    with httpx.Client(base_url=fc.base_url) as web:
+        web.get("/index.php", params={"noAUTO": "1"})
+        name = next(iter(web.cookies.keys()))
+        web.cookies.clear()
+        web.cookies.set(name, client.headers["Session-Token"])
+        page = web.get("/plugins/formcreator/front/formlist.php")
+        assert page.status_code == 200
+        token = page.text.split('glpi:csrf_token" content="')[1].split('"')[0]
+        headers = {"X-Glpi-Csrf-Token": token} if csrf else {}
+        return web.post(
+            "/plugins/formcreator/ajax/homepage_wizard.php",
+            data={"wizard": "forms"},
+            headers=headers,
+        )
+
+
+def test_the_portal_list_applies_profile_restrictions(
+    client: httpx.Client, fc: RunningHelpdesk
+) -> None:
+    r = _portal(fc, client)
+    assert r.status_code == 200
+    assert "formdisplay.php?id=1" in r.text and "formdisplay.php?id=2" in r.text
+    assert "id=3" not in r.text and "id=4" not in r.text and "id=5" not in r.text
+    with session_client(fc, *TECH) as tech:
+        assert "formdisplay.php?id=5" in _portal(fc, tech).text
+    assert _portal(fc, client, csrf=False).status_code == 403

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,10 +87,53 @@ async def _rows(client: GlpiClient, path: str, params: list[tuple[str, str]]) ->
             return rows
 
 
+_FORM_LINK = re.compile(r"formdisplay\.php\?id=(\d+)")
+_CSRF_META = re.compile(r'<meta property="glpi:csrf_token" content="([^"]+)"')
+
+
+async def portal_form_ids(client: GlpiClient) -> set[int] | None:
+    """The forms the portal itself offers this user (profile restrictions applied),
+    read from its web list with the REST token as the web session (GLPI 10); None when
+    that list cannot be read (then the REST list of active, visible forms is used)."""
+    import httpx
+
+    from tui.api.web import WebSession
+
+    web = WebSession(client)
+    if not web.style.token_is_cookie or not client.session_token:
+        return None
+    try:
+        async with web._http(None) as http:
+            cookie = await web._token_cookie(http)
+            if not cookie:
+                return None
+            http.cookies.clear()
+            name, value = cookie.split("=", 1)
+            http.cookies.set(name, value)
+            page = await http.get(f"{web.web}/plugins/formcreator/front/formlist.php")
+            token = _CSRF_META.search(page.text) if page.status_code == 200 else None
+            if token is None:
+                return None
+            answer = await http.post(
+                f"{web.web}/plugins/formcreator/ajax/homepage_wizard.php",
+                data={"wizard": "forms"},
+                headers={"X-Glpi-Csrf-Token": token.group(1), "X-Requested-With": "XMLHttpRequest"},
+            )
+    except (httpx.HTTPError, E.GlpiError):
+        return None
+    if answer.status_code != 200:
+        return None
+    found = {int(m) for m in _FORM_LINK.findall(answer.text)}
+    # An empty answer is more likely a page we could not read than no form at all.
+    return found or None
+
+
 async def load_catalogue(client: GlpiClient) -> list[FormSummary] | None:
-    """The forms offered (active and visible), or None when the server has no Formcreator."""
+    """The forms offered (active and visible, and offered by the portal when its list
+    can be read), or None when the server has no Formcreator."""
     entry = _cache(client)
     visible = [("searchText[is_active]", "1"), ("searchText[is_visible]", "1")]
+    portal = asyncio.ensure_future(portal_form_ids(client))
     try:
         forms, categories = await asyncio.gather(
             _rows(client, "PluginFormcreatorForm", visible),
@@ -97,6 +141,7 @@ async def load_catalogue(client: GlpiClient) -> list[FormSummary] | None:
             return_exceptions=False,
         )
     except E.GlpiError as error:
+        portal.cancel()
         if error.code == NO_PLUGIN:
             entry.has_plugin, entry.catalogue = False, []
             return None
@@ -104,6 +149,7 @@ async def load_catalogue(client: GlpiClient) -> list[FormSummary] | None:
             entry.has_plugin, entry.catalogue = False, []
             return None
         raise
+    offered = await portal
     names = {
         _int(c.get("id")): client._line(c.get("completename") or c.get("name") or "")
         for c in categories
@@ -115,6 +161,8 @@ async def load_catalogue(client: GlpiClient) -> list[FormSummary] | None:
         if form_id is None or str(row.get("is_active")) != "1":
             continue
         if str(row.get("is_visible", "1")) != "1" or str(row.get("is_deleted", "0")) == "1":
+            continue
+        if offered is not None and form_id not in offered:
             continue
         out.append(
             FormSummary(

@@ -110,6 +110,13 @@ TYPES: dict[str, PluginType] = {
             " type_question itilcategories_id",
             "plugin_formcreator_forms_id",
         ),
+        # Who may see a restricted form (access_rights 2); the REST API refuses it (403).
+        _t(
+            "PluginFormcreatorForm_Profile",
+            "glpi_plugin_formcreator_forms_profiles",
+            "id plugin_formcreator_forms_id profiles_id uuid",
+            "plugin_formcreator_forms_id",
+        ),
         _t(
             "Item_Ticket",
             "glpi_plugin_formcreator_items_tickets",
@@ -676,6 +683,84 @@ def _render(q: dict[str, Any], value: str, *, html: bool) -> str:
     if q["fieldtype"] == "textarea":
         return value if html else re.sub(r"<[^>]*>", " ", value).strip()
     return encode(value).replace("\n", "<br />") if html else value
+
+
+ACCESS_RESTRICTED = 2
+_WIZARD = "/plugins/formcreator/ajax/homepage_wizard.php"
+
+
+class FormcreatorWeb:
+    """The portal's own form list: ``front/formlist.php`` (its page carries the CSRF
+    token) and ``ajax/homepage_wizard.php`` (POST ``wizard=forms``, HTML), with the
+    profile restrictions the REST API does not apply."""
+
+    def __init__(self, plugin: Formcreator, web: Any) -> None:
+        self.plugin = plugin
+        self.web = web
+
+    def routes(self) -> list[Any]:
+        from starlette.routing import Route
+
+        return [
+            Route("/plugins/formcreator/front/formlist.php", self.formlist, methods=["GET"]),
+            Route(_WIZARD, self.wizard, methods=["POST"]),
+        ]
+
+    def _user_session(self, request: Any) -> Any:
+        session = self.web._session(request)
+        if session is None or session.users_id is None or session.password_expired:
+            return None
+        return session
+
+    async def formlist(self, request: Any) -> Response:
+        from starlette.responses import HTMLResponse, RedirectResponse
+
+        session = self._user_session(request)
+        if session is None:
+            return RedirectResponse("/index.php?noAUTO=1", status_code=302)
+        token = self.web.new_csrf(session)
+        page = (
+            '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Forms - GLPI</title>'
+            f'<meta property="glpi:csrf_token" content="{token}"></head>\n'
+            '<body><div id="plugin_formcreator_wizard"></div></body></html>\n'
+        )
+        return HTMLResponse(page)
+
+    async def wizard(self, request: Any) -> Response:
+        from starlette.responses import HTMLResponse
+
+        session = self._user_session(request)
+        token = request.headers.get("x-glpi-csrf-token")
+        tokens = session.data.get("csrf", {}) if session is not None else {}
+        if session is None or not isinstance(token, str) or token not in tokens:
+            # GLPI answers a failed ajax CSRF check with a 403 page.
+            return HTMLResponse("<p>The action you have requested is not allowed.</p>", 403)
+        form = await request.form()
+        if form.get("wizard") != "forms":
+            return HTMLResponse("", 200)
+        allowed = []
+        for row in self.plugin.rows(
+            "PluginFormcreatorForm", "is_active = 1 AND is_visible = 1 AND is_deleted = 0"
+        ):
+            if int(row["access_rights"] or 0) == ACCESS_RESTRICTED:
+                profiles = {
+                    int(r["profiles_id"])
+                    for r in self.plugin.rows(
+                        "PluginFormcreatorForm_Profile",
+                        "plugin_formcreator_forms_id = ?",
+                        (row["id"],),
+                    )
+                }
+                if int(session.profiles_id or 0) not in profiles:
+                    continue
+            allowed.append(
+                '<div class="card plugin_formcreator_formTile">'
+                f'<a href="/plugins/formcreator/front/formdisplay.php?id={int(row["id"])}"'
+                f' class="plugin_formcreator_formTile_title">{encode(str(row["name"]))}</a>'
+                f'<div class="plugin_formcreator_formTile_description">'
+                f"{encode(str(row['description'] or ''))}</div></div>"
+            )
+        return HTMLResponse('<div id="plugin_formcreator_formlist">' + "".join(allowed) + "</div>")
 
 
 def _values(q: dict[str, Any]) -> list[str]:

@@ -229,7 +229,20 @@ def seed_formcreator(fc: Formcreator) -> None:
     # --- Forms a client must not offer ----------------------------------------------
     old = _form(fc, "Ancien formulaire incident", "Remplacé.", cebox, is_active=0)
     hidden = _form(fc, "Formulaire interne", "Réservé au support.", account, is_visible=0)
-    for form in (old, hidden):
+    # Restricted to technicians: the REST API lists it to anyone, the portal does not.
+    onsite = _form(
+        fc,
+        "Demande d'intervention sur site",
+        "Réservé aux techniciens.",
+        cebox,
+        access_rights=2,
+    )
+    fc.add(
+        "PluginFormcreatorForm_Profile",
+        {"plugin_formcreator_forms_id": onsite, "profiles_id": 6},
+    )
+
+    for form in (old, hidden, onsite):
         s = _section(fc, form, "Question", 1)
         t = _q(fc, s, 1, "text", "Titre", required=True)
         fc.add(

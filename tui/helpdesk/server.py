@@ -220,6 +220,10 @@ def create_app(
         Route("/Helpdesk", web.home, methods=["GET"]),
         Route("/front/document.send.php", web.document_send, methods=["GET"]),
     ]
+    if config.formcreator is not None:
+        from .formcreator import FormcreatorWeb
+
+        routes.extend(FormcreatorWeb(config.formcreator, web).routes())
     app = _HelpdeskApp(routes=routes)
     app.helpdesk_config = config
     app.helpdesk_state = state
