@@ -355,7 +355,7 @@ class GlpiClient:
         )
 
     def _too_slow(self, *, write: bool) -> E.Timeout:
-        host = httpx.URL(self.api_url).host
+        host = self.address
         if write:
             return E.Timeout(
                 _(
