@@ -1,7 +1,9 @@
 """The ticket's documents: download to a folder, or open with the system's opener.
 
 Only documents GLPI listed for this ticket are offered (downloads are not right-checked
-on GLPI 10), and the client sanitises the server's file names before writing.
+on GLPI 10), and the client sanitises the server's file names before writing. GLPI 11
+hands documents to customers through its web pages only: the first download asks for
+the GLPI password here (used for that web login, never kept).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.api import Document, GlpiError
+from tui.api import AuthError, Document, GlpiError
+from tui.api.errors import NeedsBrowser, WebLoginRequired
 from tui.config import downloads_dir
 from tui.forms import human_size
 from tui.i18n import _, pgettext
@@ -69,6 +72,7 @@ class DocumentsScreen(ModalScreen[None]):
         self.ticket_id = ticket_id
         self.documents = documents
         self.opener = system_opener()
+        self._waiting: tuple[Document, bool] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog documents"):
@@ -86,6 +90,9 @@ class DocumentsScreen(ModalScreen[None]):
             with Horizontal(id="documents-folder-row"):
                 yield Label(_("Save to"), id="documents-folder-label")
                 yield Input(str(downloads_dir()), id="documents-folder", compact=True)
+            with Horizontal(id="documents-password-row"):
+                yield Label(_("GLPI password"), id="documents-password-label")
+                yield Input(password=True, id="documents-password", compact=True)
             yield Static("", id="documents-message", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield Button(_("Download"), id="documents-download", variant="primary")
@@ -96,6 +103,7 @@ class DocumentsScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         option_list = self.query_one("#documents-list", OptionList)
         option_list.display = bool(self.documents)
+        self.query_one("#documents-password-row").display = False
         if self.documents:
             option_list.highlighted = 0
             option_list.focus()
@@ -113,6 +121,25 @@ class DocumentsScreen(ModalScreen[None]):
         message = self.query_one("#documents-message", Static)
         message.update(text)
         message.set_class(error, "error-text")
+
+    @on(Input.Submitted, "#documents-password")
+    def _password_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = self.query_one("#documents-password", Input)
+        password, field.value = field.value, ""
+        if not password or self._waiting is None:
+            return
+        self.query_one("#documents-password-row").display = False
+        document, open_after = self._waiting
+        self._waiting = None
+        self.query_one("#documents-list", OptionList).focus()
+        self.fetch(document, open_after=open_after, password=password)
+
+    def _ask_password(self, document: Document, open_after: bool, message: str) -> None:
+        self._waiting = (document, open_after)
+        self.query_one("#documents-password-row").display = True
+        self.query_one("#documents-password", Input).focus()
+        self.say(message, error=True)
 
     @on(OptionList.OptionSelected, "#documents-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -144,12 +171,45 @@ class DocumentsScreen(ModalScreen[None]):
         self.dismiss(None)
 
     @work(group="documents-download", exit_on_error=False)
-    async def fetch(self, document: Document, *, open_after: bool) -> None:
+    async def fetch(
+        self, document: Document, *, open_after: bool, password: str | None = None
+    ) -> None:
         folder = Path(self.query_one("#documents-folder", Input).value.strip() or downloads_dir())
         folder = folder.expanduser()
         self.say(_("Downloading {name}…").format(name=document.filename))
         try:
-            target = await self.workspace.call(lambda c: c.download_document(document, folder))
+            target = await self.workspace.call(
+                lambda c: c.fetch_document(
+                    document, folder, ticket_id=self.ticket_id, password=password
+                )
+            )
+        except WebLoginRequired:
+            self._ask_password(
+                document,
+                open_after,
+                _(
+                    "This server hands documents out through its web pages: type your GLPI "
+                    "password, then Enter (asked once, never stored)."
+                ),
+            )
+            return
+        except NeedsBrowser as error:
+            self.app.copy_to_clipboard(error.url)
+            self.say(
+                _("{reason} The ticket's link is copied: {url}").format(
+                    reason=error.message, url=error.url
+                ),
+                error=True,
+            )
+            return
+        except AuthError as error:
+            if error.code != "WEB_LOGIN":
+                self.say(str(error), error=True)
+                return
+            self._ask_password(
+                document, open_after, _("Wrong password: type your GLPI password again.")
+            )
+            return
         except GlpiError as error:
             self.say(str(error), error=True)
             return

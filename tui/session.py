@@ -25,6 +25,7 @@ from tui.tokens import (
     read_secret,
     session_token_path,
     user_token_path,
+    web_cookie_path,
     write_secret,
 )
 
@@ -78,6 +79,7 @@ class Workspace:
     def __post_init__(self) -> None:
         self.drafts = Drafts(self.profile_name)
         self.seen = SeenTickets(self.profile_name)
+        self._keep_web_session()
         self.now: Callable[[], datetime] = local_now
 
     def install(
@@ -114,6 +116,27 @@ class Workspace:
             if self.relogin_hook is None:
                 return False
             return await self.relogin_hook()
+
+    def _keep_web_session(self) -> None:
+        """GLPI's web session (GLPI 11 downloads) lives like the API token: a 0600 file
+        per profile when the session is cached, in memory otherwise."""
+        client = self.client
+        path = web_cookie_path(self.profile_name)
+        if self.keep_session and client.web_cookie is None:
+            try:
+                client.web_cookie = read_secret(path)
+            except InsecureTokenFile:
+                client.web_cookie = None
+        if user_token_path(self.profile_name).exists():
+            client.personal_token = True  # no password to open a web session with
+
+        def keep(cookie: str | None) -> None:
+            if cookie and self.keep_session:
+                write_secret(path, cookie)
+            else:
+                delete_secret(path)
+
+        client.on_web_cookie = keep
 
     def start(self, call: Callable[[GlpiClient], Awaitable[T]]) -> asyncio.Future[T] | None:
         """Send a read now, before the screen that shows it is mounted, so its round trip
@@ -245,6 +268,8 @@ async def sign_out(workspace: Workspace, *, forget_user_token: bool = False) -> 
     forget_profile(workspace.profile_name)
     if forget_user_token:
         delete_secret(user_token_path(workspace.profile_name))
+    await workspace.client.close_web_session()
+    delete_secret(web_cookie_path(workspace.profile_name))
     await workspace.client.logout()
     await workspace.client.close()
 
@@ -253,6 +278,7 @@ async def close(workspace: Workspace) -> None:
     """Leaving the app or the profile: keep a cached session alive, else kill it."""
     workspace.relogin_hook = None  # a call still in flight fails, it does not ask again
     if not workspace.keep_session:
+        await workspace.client.close_web_session()
         await workspace.client.logout()
     await workspace.client.close()
 

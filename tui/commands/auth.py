@@ -197,7 +197,7 @@ def _remember(
 def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from tui.offline import forget_profile
     from tui.session import make_client
-    from tui.tokens import user_token_path
+    from tui.tokens import user_token_path, web_cookie_path
 
     try:
         name, profile = pick_profile(args, loaded)
@@ -209,16 +209,24 @@ def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     except InsecureTokenFile:
         token = None  # a token others could read is dropped without being used
 
+    try:
+        web_cookie = read_secret(web_cookie_path(name))
+    except InsecureTokenFile:
+        web_cookie = None
+
     async def kill(token: str) -> None:
         client: GlpiClient = make_client(profile)
         with contextlib.suppress(GlpiError):
             await client.resume(token)
+        client.web_cookie = web_cookie  # GLPI's web session (11 downloads) ends too
+        await client.close_web_session()
         await client.logout()
         await client.close()
 
     if token:
         asyncio.run(kill(token))
     delete_secret(path)
+    delete_secret(web_cookie_path(name))
     forget_profile(name)  # the offline copies and status counts of this profile
     if args.forget_token:
         delete_secret(user_token_path(name))
