@@ -590,7 +590,7 @@ def bench_glpi11(tmp: Path, runs: int, rtt: float, rtt_ms: int) -> list[Result]:
             if mode == "login":
                 results.append(
                     Result(
-                        "2' GLPI 11: login → first rows",
+                        "2' GLPI 11: login → first frame with rows",
                         samples,
                         f"≤ {2 * rtt_ms + 150} ms",
                         rtt=rtt,
@@ -601,7 +601,7 @@ def bench_glpi11(tmp: Path, runs: int, rtt: float, rtt_ms: int) -> list[Result]:
             else:
                 results.append(
                     Result(
-                        "3' GLPI 11: open ticket (50 items)",
+                        "3' GLPI 11: open ticket (50 items) → first frame of its thread",
                         samples,
                         f"≤ {1.3 * rtt_ms + 100:.0f} ms",
                         rtt=rtt,
