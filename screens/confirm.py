@@ -9,13 +9,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from tui.i18n import _
+from widgets.key_bar import KeyBar
 
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("escape", "answer(False)", _("Cancel"), id="confirm.cancel"),
-        Binding("y", "answer(True)", _("Yes"), id="confirm.yes", show=False),
-        Binding("n", "answer(False)", _("No"), id="confirm.no", show=False),
+        Binding("y", "answer(True)", _("Yes"), id="confirm.yes"),
+        Binding("n", "answer(False)", _("No"), id="confirm.no"),
     ]
 
     def __init__(
@@ -34,6 +35,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.yes_label, id="yes", variant="primary")
                 yield Button(self.no_label, id="no")
+        yield KeyBar()  # this dialog's keys, not those of the screen below
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
 from tui.i18n import _
+from widgets.key_bar import KeyBar
 
 
 class RefuseScreen(ModalScreen[str | None]):
@@ -48,6 +49,7 @@ class RefuseScreen(ModalScreen[str | None]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(_("Refuse the solution"), id="refuse-yes", variant="error")
                 yield Button(_("Cancel"), id="refuse-no")
+        yield KeyBar()  # this dialog's keys, not those of the screen below
 
     def on_mount(self) -> None:
         self.query_one("#refuse-message", Static).display = False

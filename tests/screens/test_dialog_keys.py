@@ -1,0 +1,58 @@
+"""Dialogs show their own keys in the key bar, not those of the ticket screen below."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from screens.confirm import ConfirmScreen
+from screens.refuse import RefuseScreen
+from screens.ticket import TicketScreen
+from tests.conftest import wait_for
+from widgets.key_bar import KeyBar
+
+SOLVED = 2
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+
+def _opened_then(key: str, dialog: type) -> Any:
+    async def run_before(pilot: Any) -> None:
+        await wait_for(lambda: isinstance(pilot.app.screen, TicketScreen))
+        await wait_for(lambda: pilot.app.screen.detail is not None)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(key)
+        await wait_for(lambda: isinstance(pilot.app.screen, dialog))
+        await pilot.pause()
+        await pilot.pause()
+
+    return run_before
+
+
+@SIZES
+def test_snapshot_refuse_dialog(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    app = make_app(open_ticket=SOLVED)
+    assert snap_compare(app, terminal_size=size, run_before=_opened_then("x", RefuseScreen))
+
+
+@SIZES
+def test_snapshot_approve_confirm(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    app = make_app(open_ticket=SOLVED)
+    assert snap_compare(app, terminal_size=size, run_before=_opened_then("a", ConfirmScreen))
+
+
+@pytest.mark.parametrize(
+    ("key", "dialog", "own"),
+    [
+        ("x", RefuseScreen, ["Cancel", "Refuse the solution"]),
+        ("a", ConfirmScreen, ["Yes", "Cancel"]),
+    ],
+)
+async def test_dialog_key_bar(make_app: Any, key: str, dialog: type, own: list[str]) -> None:
+    app = make_app(open_ticket=SOLVED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _opened_then(key, dialog)(pilot)
+        line = str(app.screen.query_one(KeyBar).render())
+        assert all(f" {word} " in line for word in own), line
+        assert "Documents" not in line and "Reply" not in line
