@@ -50,6 +50,10 @@ class FormsScreen(Screen[None]):
         self.forms: list[FormDefinition] = []
         self.problems: list[FormFileError] = []
         self.server_forms: list[FormSummary] = []
+        from tui.api.formcreator import load_catalogue
+
+        # Asked before the screen is built: the round trip overlaps the mount.
+        self._early_catalogue = workspace.start(load_catalogue)
         self.source: str | None = None
         """"server" or "builtin" once known; None while the server is being asked."""
 
@@ -106,8 +110,9 @@ class FormsScreen(Screen[None]):
         from tui.api import GlpiError
         from tui.api.formcreator import load_catalogue
 
+        early, self._early_catalogue = self._early_catalogue, None
         try:
-            found = await load_catalogue(self.workspace.client)
+            found = await self.workspace.call(load_catalogue, early=early)
         except GlpiError as error:
             if self.source is None:
                 self.source = "builtin"
@@ -236,7 +241,7 @@ class FormsScreen(Screen[None]):
             _("Opening {name}…").format(name=summary.name)
         )
         try:
-            form = await load_form(self.workspace.client, summary)
+            form = await self.workspace.call(lambda client: load_form(client, summary))
         except GlpiError as error:
             self._show_source()
             self.notify(error.message, title=_("Forms"), severity="error", markup=False)

@@ -148,3 +148,23 @@ def test_unknown_form_names_the_servers_forms(on_fc: Any, capsys: Any) -> None:
     assert main(["new", "--form", "nope", "--list-fields"]) == 2
     err = capsys.readouterr().err
     assert "Unknown form nope" in err and f"1 ({INCIDENT})" in err
+
+
+def test_from_this_machine_fills_a_server_forms_address_questions(
+    on_fc: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.machine import MachineFacts
+
+    facts = MachineFacts(hostname="cebox-042", ipv4="192.0.2.42", ipv6="fd00::42")
+    monkeypatch.setattr("tui.machine.this_machine", lambda: facts)
+    argv = [
+        "new", "--form", "1", "--title", "t", "--description", "d",
+        "--field", "q1=Perte de connexion", "--field", "q5=2", "--field", "q7=ACME",
+        "--from-this-machine", "--json",
+    ]  # fmt: skip
+    capsys.readouterr()
+    assert main(argv) == 0
+    out = capsys.readouterr()
+    assert "q6 = 192.0.2.42" in out.err
+    ticket = on_fc.store.ticket(json.loads(out.out)["id"])
+    assert "192.0.2.42" in ticket["content"] and "fd00::42" in ticket["content"]

@@ -20,7 +20,7 @@ from typing import Any
 
 from tui.api import errors as E
 from tui.api.client import GlpiClient, _int
-from tui.api.text import clean_line, html_to_text
+from tui.api.text import clean_line, clean_terminal, html_to_text
 from tui.forms.server import (
     Condition,
     FormSummary,
@@ -264,7 +264,9 @@ async def load_form(client: GlpiClient, summary: FormSummary) -> ServerForm:
                     fieldtype=str(row.get("fieldtype") or ""),
                     required=str(row.get("required")) == "1",
                     choices=_choices(client, row.get("values")),
-                    description=html_to_text(client._text(row.get("description") or "")).strip(),
+                    description=clean_terminal(
+                        html_to_text(client._text(row.get("description") or ""))
+                    ).strip(),
                     default=client._text(row.get("default_values") or ""),
                     regex=raw_regex,
                     pattern=translate_php_regex(raw_regex) if raw_regex else None,

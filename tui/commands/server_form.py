@@ -149,6 +149,12 @@ def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unkno
             answers = _answers(form, args)
         except CommandError as exc:
             return _invalid(str(exc).split("\n"))
+        if getattr(args, "from_this_machine", False):
+            from tui.forms.server import to_definition
+
+            from .new import _fill_from_this_machine
+
+            _fill_from_this_machine(to_definition(form), answers)
         limit = (await workspace.server_config()).max_upload_bytes
         result = validate_server_answers(
             form, answers, now=datetime.now().astimezone(), max_upload_bytes=limit
