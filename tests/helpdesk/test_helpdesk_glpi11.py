@@ -236,3 +236,13 @@ def _change_twice(hd: Any) -> None:
             done = "Your password has been successfully updated." in answer.text
             assert done is with_update
     assert hd.store.check_password("post-only", "N3w-pass!")
+
+
+def test_formcreator_only_on_10(glpi: Any) -> None:
+    """GLPI 11 has its own (web-only) forms; the Formcreator plugin does not exist there."""
+    with _api(glpi) as api:
+        r = api.get("PluginFormcreatorForm")
+    if eleven(glpi):
+        assert (r.status_code, r.json()[0]) == (400, "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM")
+    else:
+        assert r.status_code in (200, 206)

@@ -176,7 +176,8 @@ def create_app(
 
     ``app_token``/``api_enabled`` overwrite the store's settings when given;
     ``app.state.helpdesk`` is the :class:`ServerState` (faults, request log);
-    ``formcreator=False`` serves a GLPI without the Formcreator plugin.
+    ``formcreator=False`` serves a GLPI without the Formcreator plugin (GLPI 11 never
+    has it: the plugin does not exist there).
     """
     store.clock = clock
     # GLPI's closeticket cron has run before anyone connects: a database full of old
@@ -189,7 +190,7 @@ def create_app(
     config = HelpdeskConfig(
         store=store, clock=clock, autoclose_days=autoclose_days, timezone=timezone
     )
-    if formcreator:
+    if formcreator and store.version.has_formcreator:
         from .formcreator import Formcreator
         from .formcreator_seed import seed_formcreator
 

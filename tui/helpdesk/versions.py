@@ -71,6 +71,8 @@ class GlpiVersion:
     password_post_needs_update = False
     #: ``document.send.php`` refuses with 200 text/html (10) or 403 (11).
     file_refusal_status = 200
+    #: The Formcreator plugin can be installed (11 has its own forms, web-only).
+    has_formcreator = True
 
     def config_extra(self, base_url: str) -> dict[str, str]:
         """``cfg_glpi`` keys only this version has."""
@@ -136,6 +138,7 @@ class Glpi11(GlpiVersion):
     wrong_login_status = 400
     password_post_needs_update = True
     file_refusal_status = 403
+    has_formcreator = False
 
     def unreadable_token(self, token: str) -> ApiError:
         """11 answers MISSING for a token it cannot even read (garbage, another
