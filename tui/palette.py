@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -12,8 +12,13 @@ from textual.screen import Screen
 from tui.i18n import _
 from tui.messages import ChangePassword, NewTicket, SignOut, SwitchProfile
 
+if TYPE_CHECKING:
+    from tui.session import Workspace
 
-def system_commands(app: App[Any], screen: Screen[Any], signed_in: bool) -> Iterable[SystemCommand]:
+
+def system_commands(
+    app: App[Any], screen: Screen[Any], signed_in: bool, workspace: Workspace | None = None
+) -> Iterable[SystemCommand]:
     """Every binding with a description on `screen`; the account commands once signed in."""
     for binding in screen.BINDINGS:
         if isinstance(binding, Binding) and binding.description:
@@ -39,6 +44,17 @@ def system_commands(app: App[Any], screen: Screen[Any], signed_in: bool) -> Iter
             _("Change your GLPI password"),
             lambda: app.post_message(ChangePassword()),
         )
+        if workspace is not None:
+            from screens.help import glpi_version_label, profile_details
+
+            # What support asks first: which profile, which server, which GLPI.
+            yield SystemCommand(
+                _("Profile {profile} · {version}").format(
+                    profile=workspace.profile_name, version=glpi_version_label(workspace)
+                ),
+                profile_details(workspace),
+                lambda: app.run_action("help"),
+            )
         yield SystemCommand(
             _("Switch profile"),
             _("Sign in to another server profile (the current session stays cached)"),

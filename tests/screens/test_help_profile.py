@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -50,3 +51,18 @@ def test_snapshot_help_with_profile(
 ) -> None:
     monkeypatch.setattr("screens.help.host_of", lambda url: "glpi.example.org")
     assert snap_compare(make_app(), terminal_size=size, run_before=_help)
+
+
+async def test_palette_has_the_profile_entry(make_app: Callable[..., Any], glpi11: Any) -> None:
+    app = make_app(server=glpi11)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        entry = next(
+            c for c in app.get_system_commands(app.screen) if c.title.startswith("Profile test")
+        )
+        assert "GLPI 11" in entry.title and "post-only" in entry.help
+        done = entry.callback()
+        if inspect.isawaitable(done):
+            await done
+        await wait_for(lambda: isinstance(app.screen, HelpScreen))
