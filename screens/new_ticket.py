@@ -99,6 +99,9 @@ class NewTicketScreen(Screen[int | None]):
         self.form = form
         self.server_form = server_form
         """Set for a form of the helpdesk (Formcreator): its rules, conditions and target."""
+        self.form_answer_id: int | None = None
+        """The server's form answer once confirmed: a retry never sends it again."""
+        self.maybe_sent = False
         self.lang = language()
         self.initial_draft = draft
         self.max_upload_bytes: int | None = None
@@ -372,7 +375,32 @@ class NewTicketScreen(Screen[int | None]):
             return
         self.save_draft()
         files = sum(len(v) for v in result.values.values() if isinstance(v, list))
+        if self.maybe_sent:
+            self._confirm_resend(form, result.values, files)
+            return
         self.send_server_form(form, result.values, files)
+
+    def _confirm_resend(self, form: ServerForm, values: dict[str, object], files: int) -> None:
+        """The last send got no answer: a second ticket only if the user says so."""
+        from screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.maybe_sent = False
+                self.send_server_form(form, values, files)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                _("Send again?"),
+                _(
+                    "The server did not answer the last send: the ticket may already exist. "
+                    "Send the form again anyway?"
+                ),
+                yes=_("Send again"),
+                no=_("Cancel"),
+            ),
+            answered,
+        )
 
     @work(group="new-ticket-submit", exit_on_error=False)
     async def send_server_form(
@@ -383,14 +411,24 @@ class NewTicketScreen(Screen[int | None]):
         self._set_busy(True, files + 1)
         try:
             outcome = await submit_form(
-                self.workspace.client, form, values, progress=self._progress
+                self.workspace.client,
+                form,
+                values,
+                progress=self._progress,
+                answer_id=self.form_answer_id,
             )
             if isinstance(outcome.error, SessionExpired) and await self.workspace.relogin():
+                # A 401 means nothing was done; a confirmed answer is not sent again.
                 outcome = await submit_form(
-                    self.workspace.client, form, values, progress=self._progress
+                    self.workspace.client,
+                    form,
+                    values,
+                    progress=self._progress,
+                    answer_id=outcome.answer_id,
                 )
         finally:
             self._set_busy(False)
+        self.form_answer_id = outcome.answer_id
         if outcome.ticket_id is None:
             assert outcome.error is not None
             error = outcome.error
@@ -400,10 +438,16 @@ class NewTicketScreen(Screen[int | None]):
                 )
             else:
                 message = error.message
+            self.maybe_sent = outcome.maybe_sent
             self.save_draft()
-            self._show_status(
-                message + " " + _("Your answers are kept; press Ctrl+R to try again."), error=True
-            )
+            if outcome.maybe_sent:
+                message += " " + _(
+                    "The ticket may have been created all the same: look at your tickets "
+                    "before sending again."
+                )
+            else:
+                message += " " + _("Your answers are kept; press Ctrl+R to try again.")
+            self._show_status(message, error=True)
             return
         self.uploaded.update(str(p) for p in outcome.uploaded)
         for path, failure in outcome.failed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tui.api import GlpiClient, InvalidRequest
@@ -283,4 +284,52 @@ async def test_without_the_portal_list_the_rest_list_is_used(
     forms = await load_catalogue(client)
     assert forms is not None
     assert "Demande d'intervention sur site" in [f.name for f in forms]
+    await client.close()
+
+
+class LoseFormAnswer(httpx.AsyncBaseTransport):
+    """Real HTTP, but the answer to the first form answer is lost on the way back."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.lost = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if (
+            request.method == "POST"
+            and request.url.path.endswith("/PluginFormcreatorFormAnswer")
+            and not self.lost
+        ):
+            await response.aread()
+            self.lost += 1
+            raise httpx.ReadTimeout("answer lost", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_a_lost_answer_is_reported_as_maybe_sent(fresh_fc_helpdesk: Any) -> None:
+    client = GlpiClient(fresh_fc_helpdesk.api_url, transport=LoseFormAnswer(), read_retries=0)
+    await client.login("post-only", "postonly")
+    form = await _incident(client)
+    before = fresh_fc_helpdesk.store.count("tickets")
+    result = validate_server_answers(form, _answers(form, **GOOD), now=frozen_now())
+    sent = await submit_form(client, form, result.values)
+    assert sent.ticket_id is None and sent.maybe_sent and sent.answer_id is None
+    assert fresh_fc_helpdesk.store.count("tickets") == before + 1  # it did happen
+    await client.close()
+
+
+async def test_a_confirmed_answer_is_never_sent_again(fresh_fc_helpdesk: Any) -> None:
+    client = await logged(fresh_fc_helpdesk)
+    form = await _incident(client)
+    result = validate_server_answers(form, _answers(form, **GOOD), now=frozen_now())
+    first = await submit_form(client, form, result.values)
+    assert first.answer_id is not None and first.ticket_id is not None
+    fresh_fc_helpdesk.clear_log()
+    again = await submit_form(client, form, result.values, answer_id=first.answer_id)
+    assert again.ticket_id == first.ticket_id
+    assert [e for e in fresh_fc_helpdesk.request_log if e.method == "POST"] == []
     await client.close()

@@ -274,3 +274,37 @@ async def test_a_changed_form_offers_old_answers_by_question_id(
         assert widget(screen, "Résumé").get_value() == "Gardé"
         assert screen.server_form is not None
         assert screen.server_form.question("Nom du compte ceBox") is None
+
+
+async def test_after_a_lost_answer_a_second_send_needs_a_yes(
+    make_app: Any, fresh_fc_helpdesk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answers went out, the reply never came back (a fault the server cannot
+    produce on demand): the ticket exists, so the console asks before sending again."""
+    import tui.api.formcreator as fc_module
+    from tui.api import Timeout
+
+    real = fc_module.submit_form
+
+    async def lost(*args: Any, **kwargs: Any) -> Any:
+        await real(*args, **kwargs)
+        error = Timeout("The server did not answer in time.", uncertain=True)
+        return fc_module.FormSubmission(error=error, maybe_sent=True)
+
+    monkeypatch.setattr(fc_module, "submit_form", lost)
+    app: CeboxApp = make_app(server=fresh_fc_helpdesk)
+    store = fresh_fc_helpdesk.store
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_incident(pilot)
+        fill(screen, **GOOD)
+        before = store.count("tickets")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert store.count("tickets") == before + 1
+        assert "may have been created" in status(screen)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and store.count("tickets") == before + 1

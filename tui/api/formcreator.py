@@ -299,6 +299,10 @@ class FormSubmission:
     uploaded: list[Path] = field(default_factory=list)
     failed: list[tuple[Path, E.GlpiError]] = field(default_factory=list)
     error: E.GlpiError | None = None
+    answer_id: int | None = None
+    """The form answer, once the server confirmed it: a retry only looks for its ticket."""
+    maybe_sent: bool = False
+    """The answers went out but no reply came back: the ticket may exist."""
 
 
 async def _upload_unlinked(client: GlpiClient, path: Path) -> int:
@@ -309,25 +313,31 @@ async def _upload_unlinked(client: GlpiClient, path: Path) -> int:
     return doc_id
 
 
+def _attachments(values: Mapping[str, object]) -> dict[str, list[Attachment]]:
+    return {
+        key: [a for a in value if isinstance(a, Attachment)]
+        for key, value in values.items()
+        if isinstance(value, list) and value and isinstance(value[0], Attachment)
+    }
+
+
 async def submit_form(
     client: GlpiClient,
     form: ServerForm,
     values: Mapping[str, object],
     *,
     progress: Progress | None = None,
+    answer_id: int | None = None,
 ) -> FormSubmission:
     """Upload the files, send the answers, find the ticket, make sure the files reach it.
 
     Never raises ``GlpiError``: a refusal is in ``error`` (its ``detail`` is the
-    plugin's own message)."""
-    files = {
-        key: [a for a in value if isinstance(a, Attachment)]
-        for key, value in values.items()
-        if isinstance(value, list) and value and isinstance(value[0], Attachment)
-    }
+    plugin's own message). With ``answer_id`` (an earlier result's), nothing is sent
+    again: only the ticket is looked for and the files checked on it."""
+    files = _attachments(values)
     total = sum(len(v) for v in files.values()) + 1
     done = 0
-    result = FormSubmission()
+    result = FormSubmission(answer_id=answer_id)
 
     def step(label: str) -> None:
         if progress is not None:
@@ -335,46 +345,60 @@ async def submit_form(
 
     doc_ids: dict[str, list[int]] = {}
     uploaded: dict[int, Attachment] = {}
-    for key, attachments in files.items():
-        for attachment in attachments:
-            step(_("Sending {name}…").format(name=attachment.name))
-            try:
-                doc_id = await _upload_unlinked(client, attachment.path)
-            except E.GlpiError as error:
-                result.error = error
-                return result
-            doc_ids.setdefault(key, []).append(doc_id)
-            uploaded[doc_id] = attachment
-            done += 1
-    step(_("Creating the ticket…"))
-    plain = {k: v for k, v in values.items() if k not in files}
-    try:
-        response = await client._request(
-            "POST",
-            "PluginFormcreatorFormAnswer",
-            json_body={"input": answer_input(form, plain, doc_ids)},
-        )
+    if answer_id is None:
+        for key, attachments in files.items():
+            for attachment in attachments:
+                step(_("Sending {name}…").format(name=attachment.name))
+                try:
+                    doc_id = await _upload_unlinked(client, attachment.path)
+                except E.GlpiError as error:
+                    result.error = error
+                    return result
+                doc_ids.setdefault(key, []).append(doc_id)
+                uploaded[doc_id] = attachment
+                done += 1
+        step(_("Creating the ticket…"))
+        plain = {k: v for k, v in values.items() if k not in files}
+        try:
+            response = await client._request(
+                "POST",
+                "PluginFormcreatorFormAnswer",
+                json_body={"input": answer_input(form, plain, doc_ids)},
+            )
+        except E.GlpiError as error:
+            result.error = error
+            result.maybe_sent = bool(getattr(error, "uncertain", False))
+            return result
         body = client._json(response) if response.content else None
-        answer_id = _int(body.get("id")) if isinstance(body, dict) else None
-        if answer_id is None:
-            raise E.InvalidRequest(_("The server does not know this form any more."))
-        links = await _rows(client, f"PluginFormcreatorFormAnswer/{answer_id}/Item_Ticket", [])
+        result.answer_id = _int(body.get("id")) if isinstance(body, dict) else None
+        if result.answer_id is None:
+            result.error = E.InvalidRequest(_("The server does not know this form any more."))
+            return result
+    try:
+        links = await _rows(
+            client, f"PluginFormcreatorFormAnswer/{result.answer_id}/Item_Ticket", []
+        )
     except E.GlpiError as error:
         result.error = error
         return result
-    tickets = [_int(r.get("tickets_id")) for r in links if r.get("itemtype", "") != "x"]
-    result.ticket_id = next((t for t in tickets if t), None)
+    result.ticket_id = next((t for t in (_int(r.get("tickets_id")) for r in links) if t), None)
     done += 1
     if result.ticket_id is None:
         result.error = E.NotGlpi(_("The form was sent, but the server gives no ticket for it."))
         return result
-    if uploaded:
+    everything = [a for attachments in files.values() for a in attachments]
+    if everything:
         try:
-            on_ticket = {d.id for d in (await client.get_ticket(result.ticket_id)).documents}
+            on_ticket = (await client.get_ticket(result.ticket_id)).documents
         except E.GlpiError:
-            on_ticket = set()
-        for doc_id, attachment in uploaded.items():
-            if doc_id in on_ticket:
+            on_ticket = []
+        ids = {d.id for d in on_ticket}
+        names = {d.filename for d in on_ticket}
+        for attachment in everything:
+            sent_id = next((d for d, a in uploaded.items() if a is attachment), None)
+            if (sent_id is not None and sent_id in ids) or (
+                sent_id is None and attachment.name in names
+            ):
                 result.uploaded.append(attachment.path)
                 continue
             # The form's target left the file out: attach it to the ticket itself.

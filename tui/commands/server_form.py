@@ -173,7 +173,10 @@ def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unkno
                 return _invalid([_("The server refused the form: {message}").format(
                     message=detail or _("(no reason given)")
                 )])  # fmt: skip
-            return fail(outcome.error.message)
+            message = outcome.error.message
+            if outcome.maybe_sent or outcome.answer_id is not None:
+                message += " " + _("Check the ticket list before running the command again.")
+            return fail(message)
         if args.json:
             print(
                 json.dumps(
