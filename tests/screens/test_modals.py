@@ -1,9 +1,10 @@
-"""Snapshots of every modal dialog over the ticket it belongs to, at 80x24 and 120x40:
-the confirmation (approve), the refusal, the error, the re-login and the documents.
+"""Snapshots of the modal dialogs over the ticket they belong to, at 80x24 and 120x40:
+the error, the re-login and the documents.
 
-(The help dialog has its own, tests/screens/test_help_profile.py; the go-to dialog's
-are in tests/screens/test_dashboard.py.) Each is reached the way the user reaches it,
-by keys; the server is the test's own where the dialog needs a fault or a dead session.
+The others have theirs elsewhere: approve's confirmation and the refusal in
+tests/screens/test_dialog_keys.py, help in tests/screens/test_help_profile.py, go-to in
+tests/screens/test_dashboard.py. Each is reached the way the user reaches it, by keys;
+the server is the test's own where the dialog needs a fault or a dead session.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from textual.widgets import Input, TextArea
 from screens.confirm import ConfirmScreen
 from screens.documents import DocumentsScreen
 from screens.error import ErrorScreen
-from screens.refuse import RefuseScreen
 from screens.relogin import ReloginScreen
 from screens.ticket import TicketScreen
 from tests.conftest import wait_for
@@ -45,27 +45,6 @@ async def until_modal(pilot: Any, kind: type[Any]) -> None:
         if isinstance(field, Input | TextArea):
             field.cursor_blink = False
     await pilot.pause()
-
-
-@SIZES
-def test_snapshot_confirm_approve(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
-    async def run_before(pilot: Any) -> None:
-        await on_ticket(pilot)
-        await pilot.press("a")
-        await until_modal(pilot, ConfirmScreen)
-
-    assert snap_compare(make_app(open_ticket=SOLVED), terminal_size=size, run_before=run_before)
-
-
-@SIZES
-def test_snapshot_refuse(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
-    async def run_before(pilot: Any) -> None:
-        await on_ticket(pilot)
-        await pilot.press("x")
-        await until_modal(pilot, RefuseScreen)
-        await pilot.press(*"Toujours en panne")
-
-    assert snap_compare(make_app(open_ticket=SOLVED), terminal_size=size, run_before=run_before)
 
 
 @SIZES
