@@ -260,7 +260,7 @@ async def test_approval_ignored_without_requester_is_reported(fresh_helpdesk: An
 async def test_upload_and_download(fresh_helpdesk: Any, tmp_path: Path) -> None:
     client = await logged(fresh_helpdesk)
     ticket_id = await client.create_ticket(name="Docs", content_html="<p>x</p>", ticket_type=1)
-    source = tmp_path / "qgaAgent.log"
+    source = tmp_path / "qgaAgent.txt"
     source.write_bytes(b"line 1\nline 2\n")
     await client.upload_document(ticket_id, source)
     reply = tmp_path / "capture.txt"
@@ -268,9 +268,9 @@ async def test_upload_and_download(fresh_helpdesk: Any, tmp_path: Path) -> None:
     await client.add_followup(ticket_id, "Voici la capture", [reply])
     detail = await client.get_ticket(ticket_id)
     names = sorted(d.filename for d in detail.documents)
-    assert names == ["capture.txt", "qgaAgent.log"]
+    assert names == ["capture.txt", "qgaAgent.txt"]
     out = tmp_path / "out"
-    log = next(d for d in detail.documents if d.filename == "qgaAgent.log")
+    log = next(d for d in detail.documents if d.filename == "qgaAgent.txt")
     # GLPI 11: through the web page, a web session opened with the password once.
     saved = await client.fetch_document(log, out, ticket_id=ticket_id, password="postonly")
     assert saved.read_bytes() == b"line 1\nline 2\n"

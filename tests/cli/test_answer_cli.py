@@ -39,7 +39,7 @@ def one_error_line(capsys: Any) -> str:
 def test_reply_with_message_and_attachment(logged_in: Any, tmp_path: Path, capsys: Any) -> None:
     store = logged_in.store
     before = len(store.followups(DOMAIN))
-    log = tmp_path / "trace.log"
+    log = tmp_path / "trace.txt"
     log.write_bytes(b"trace\n")
     code = main(["reply", str(DOMAIN), "-m", "Voici la trace", "--attach", str(log)])
     out = capsys.readouterr().out
@@ -49,7 +49,7 @@ def test_reply_with_message_and_attachment(logged_in: Any, tmp_path: Path, capsy
     new = followups[-1]
     assert "Voici la trace" in new["content"]
     assert f"Reply {new['id']} added to ticket #{DOMAIN}" in out
-    docs = [d for d in store.documents(DOMAIN) if d["filename"] == "trace.log"]
+    docs = [d for d in store.documents(DOMAIN) if d["filename"] == "trace.txt"]
     assert [(d["link_itemtype"], d["link_items_id"]) for d in docs] == [("ITILFollowup", new["id"])]
 
 

@@ -78,7 +78,7 @@ def test_unknown_form(config_file: Path, capsys: Any) -> None:
 
 
 def test_creates_the_ticket_with_documents(logged_in: Any, tmp_path: Path, capsys: Any) -> None:
-    log = tmp_path / "qgaAgent.log"
+    log = tmp_path / "qgaAgent.txt"
     log.write_text("join failed\n", encoding="utf-8")
     shot = tmp_path / "shot.png"
     shot.write_bytes(b"\x89PNG" + b"\0" * 50)
@@ -101,7 +101,7 @@ def test_creates_the_ticket_with_documents(logged_in: Any, tmp_path: Path, capsy
     assert main(new(*argv)) == 0
     result = json.loads(capsys.readouterr().out)
     ticket_id = result["id"]
-    assert result["documents"] == ["qgaAgent.log", "shot.png"] and result["failed"] == []
+    assert result["documents"] == ["qgaAgent.txt", "shot.png"] and result["failed"] == []
     assert result["url"].endswith(f"id={ticket_id}")
     store = logged_in.store
     ticket = store.ticket(ticket_id)
@@ -109,7 +109,7 @@ def test_creates_the_ticket_with_documents(logged_in: Any, tmp_path: Path, capsy
     assert "<p>Line one.</p><p>Line two.</p>" in ticket["content"]
     assert "<td>Impression</td>" in ticket["content"] and "192.0.2.7" in ticket["content"]
     assert [u["users_id"] for u in store.ticket_users(ticket_id)] == [POST_ONLY]
-    assert [d["filename"] for d in store.documents(ticket_id)] == ["qgaAgent.log", "shot.png"]
+    assert [d["filename"] for d in store.documents(ticket_id)] == ["qgaAgent.txt", "shot.png"]
 
 
 def test_plain_output_is_the_number(logged_in: Any, capsys: Any) -> None:

@@ -70,7 +70,7 @@ def tickets(server: Any) -> int:
 
 async def test_creates_the_ticket_then_its_documents(fresh_helpdesk: Any, tmp_path: Path) -> None:
     steps: list[tuple[int, int, str]] = []
-    a = attach(tmp_path / "a.log", b"log line\n")
+    a = attach(tmp_path / "a.txt", b"log line\n")
     b = attach(tmp_path / "b.png", b"\x89PNG" + b"x" * 100)
     async with await client_for(fresh_helpdesk) as client:
         result = await submit_ticket(
@@ -86,7 +86,7 @@ async def test_creates_the_ticket_then_its_documents(fresh_helpdesk: Any, tmp_pa
     assert requesters == [POST_ONLY]
     docs = fresh_helpdesk.store.documents(result.ticket_id)
     assert [(d["filename"], d["link_itemtype"]) for d in docs] == [
-        ("a.log", "Ticket"),
+        ("a.txt", "Ticket"),
         ("b.png", "Ticket"),
     ]
     assert fresh_helpdesk.store.document_data(docs[0]["id"]) == b"log line\n"
@@ -97,25 +97,25 @@ async def test_creates_the_ticket_then_its_documents(fresh_helpdesk: Any, tmp_pa
 async def test_failed_document_is_retried_alone_on_the_same_ticket(
     fresh_helpdesk: Any, tmp_path: Path
 ) -> None:
-    a = attach(tmp_path / "a.log", b"a")
-    b = attach(tmp_path / "b.log", b"b")
+    a = attach(tmp_path / "a.txt", b"a")
+    b = attach(tmp_path / "b.txt", b"b")
     b.path.unlink()  # vanishes between the pick and the upload
     async with await client_for(fresh_helpdesk) as client:
         first = await submit_ticket(client, draft("Partial", a, b))
         assert first.ticket_id is not None and not first.ok
-        assert [f.name for f in first.failed] == ["b.log"]
+        assert [f.name for f in first.failed] == ["b.txt"]
         assert isinstance(first.failed[0].error, InvalidRequest)
-        assert "b.log" in first.summary()
+        assert "b.txt" in first.summary()
         count = tickets(fresh_helpdesk)
 
         b.path.write_bytes(b"b is back")
         retry = first.remaining(draft("Partial", a, b))
-        assert [x.name for x in retry.attachments] == ["b.log"]
+        assert [x.name for x in retry.attachments] == ["b.txt"]
         second = await submit_ticket(client, retry, already_created=first.ticket_id)
     assert second.ok and second.ticket_id == first.ticket_id
     assert tickets(fresh_helpdesk) == count
     names = [d["filename"] for d in fresh_helpdesk.store.documents(first.ticket_id)]
-    assert names == ["a.log", "b.log"]
+    assert names == ["a.txt", "b.txt"]
 
 
 async def test_create_saved_but_answer_lost_is_found_not_duplicated(fresh_helpdesk: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any
 
@@ -32,15 +33,16 @@ def _upload(
 
 
 def test_upload_answer_and_name_replacement(hd: Any, post_only: httpx.Client) -> None:
-    r = _upload(post_only, 5, "journal.log", b"ligne 1\n")
+    r = _upload(post_only, 5, "journal.txt", b"ligne 1\n")
     assert r.status_code == 201
     body = r.json()
     assert set(body) == {"id", "message", "upload_result"}
-    assert body["upload_result"]["filename"][0]["display"] == "journal.log"
+    assert body["upload_result"]["filename"][0]["display"] == "journal.txt"
+    assert "error" not in body["upload_result"]["filename"][0]
     assert r.headers["location"].endswith(f"/Document/{body['id']}")
     doc = next(d for d in hd.store.documents(5) if d["id"] == body["id"])
     assert doc["name"] == "Document: Ticket - Demande de création de compte pour un nouvel arrivant"
-    assert doc["filename"] == "journal.log"
+    assert doc["filename"] == "journal.txt"
 
 
 def test_upload_plain_filename_part(hd: Any, post_only: httpx.Client) -> None:
@@ -69,8 +71,8 @@ def test_document_metadata_forbidden_but_download_works(post_only: httpx.Client)
     assert listy.status_code == 403
     r = post_only.get("/Document/1", headers={"Accept": "application/octet-stream"})
     assert r.status_code == 200
-    assert r.content.startswith(b"2025-01-14 09:12:03")
-    assert r.headers["content-disposition"].startswith('attachment; filename="qgaAgent.log"')
+    assert gzip.decompress(r.content).startswith(b"2025-01-14 09:12:03")
+    assert r.headers["content-disposition"].startswith('attachment; filename="qgaAgent.log.gz"')
     media = post_only.get("/Document/1", params={"alt": "media"})
     assert media.content == r.content
     assert error(post_only.get("/Document/999", params={"alt": "media"}))[:2] == (
@@ -105,11 +107,13 @@ def test_with_documents_lists_ticket_and_public_followup_files(
     hd.store.add_document(1, filename="capture.png", data=b"\x89PNG", user_id=4, followup_id=public)
     hd.store.add_document(1, filename="interne.txt", data=b"secret", user_id=4, followup_id=private)
     docs = post_only.get("/Ticket/1", params={"with_documents": "true"}).json()["_documents"]
-    assert [d["filename"] for d in docs] == ["qgaAgent.log", "capture.png"]
+    assert [d["filename"] for d in docs] == ["qgaAgent.log.gz", "capture.png"]
     first = docs[0]
     for key in ("id", "filename", "mime", "filesize", "date_creation", "date_mod", "users_id"):
         assert key in first
-    assert first["mime"] == "text/plain" and first["filesize"] == len(hd.store.document_data(1))
+    assert first["mime"] == "application/x-gzip" and first["filesize"] == len(
+        hd.store.document_data(1)
+    )
     tech_docs = tech.get("/Ticket/1", params={"with_documents": "true"}).json()["_documents"]
     assert len(tech_docs) == 3
 

@@ -187,7 +187,7 @@ def test_document_send_rules(glpi: Any) -> None:
             assert "text/html" in refused.headers["content-type"]
         own = int(
             glpi.store.scalar(
-                "SELECT id FROM glpi_documents WHERE filename = 'qgaAgent.log' ORDER BY id"
+                "SELECT id FROM glpi_documents WHERE filename = 'qgaAgent.log.gz' ORDER BY id"
             )
         )
         assert _send(browser, own, None, None).status_code == 200  # my own upload

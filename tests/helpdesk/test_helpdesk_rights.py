@@ -64,7 +64,7 @@ def test_technician_reads_users_and_categories(tech: httpx.Client) -> None:
     names = [c["completename"] for c in tech.get("/ITILCategory", params={"range": "0-50"}).json()]
     assert "ceBox &#62; Intégration domaine" in names
     assert tech.get("/Ticket/1/Document_Item").status_code == 200
-    assert tech.get("/Document/1").json()["filename"] == "qgaAgent.log"
+    assert tech.get("/Document/1").json()["filename"] == "qgaAgent.log.gz"
     assert tech.get("/Entity/0").json()["name"] == "Root entity"
 
 

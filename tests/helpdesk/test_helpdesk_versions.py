@@ -52,3 +52,22 @@ def test_demo_server_refuses_an_unknown_version(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit):
         serve_forever(["--glpi-version", "9.5"])
     assert "invalid choice: '9.5'" in capsys.readouterr().err
+
+
+def test_demo_server_upload_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--document-max-size`` and ``--allow-upload`` reach the served store."""
+    import tui.helpdesk.runner as runner
+
+    seen: dict[str, Any] = {}
+
+    class NoServer:
+        def __init__(self, config: Any) -> None:
+            seen["store"] = config.app.helpdesk_config.store
+
+        def run(self) -> None:
+            store = seen["store"]
+            seen["max"], seen["types"] = store.document_max_size_mb, store.upload_extensions
+
+    monkeypatch.setattr(runner.uvicorn, "Server", NoServer)
+    assert serve_forever(["--empty", "--document-max-size", "5", "--allow-upload", ".LOG"]) == 0
+    assert seen["max"] == 5 and "log" in seen["types"] and "txt" in seen["types"]

@@ -475,7 +475,7 @@ INCIDENT = {
 async def create(run: Run) -> None:
     app, pilot, store = run.app, run.pilot, run.server.store
     title = f"VDI down ({run.kind})"
-    files = [run.tmp / "qgaAgent.log", run.tmp / "capture écran.png"]
+    files = [run.tmp / "qgaAgent.txt", run.tmp / "capture écran.png"]
     files[0].write_text("2026-11-28 09:58 join failed\n", encoding="utf-8")
     files[1].write_bytes(b"\x89PNG\r\n" + b"\0" * 2048)
     await run.settle()

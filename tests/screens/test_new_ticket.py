@@ -37,7 +37,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
     folder = tmp_path / "files"
     folder.mkdir()
     made = {
-        "log": folder / "qgaAgent.log",
+        "log": folder / "qgaAgent.txt",
         "shot": folder / "capture écran.png",
         "big": folder / "huge.bin",
     }
@@ -197,7 +197,7 @@ async def test_keyboard_only_creation_with_two_attachments(
         documents = screen.query_one(AttachmentList)
         assert documents.paths == [files["log"].resolve(), files["shot"].resolve()]
         rows = [str(o.prompt) for o in documents.query_one(OptionList).options]
-        assert rows == ["qgaAgent.log  29 B", "capture écran.png  2 KB"]
+        assert rows == ["qgaAgent.txt  29 B", "capture écran.png  2 KB"]
         await pilot.press("tab", "tab", "tab")  # list, Browse…, then the Submit button
         assert isinstance(screen.focused, Button) and screen.focused.id == "form-submit"
         await pilot.press("enter")
@@ -226,12 +226,12 @@ async def test_keyboard_only_creation_with_two_attachments(
         "<p>Restart</p>",
         "<td>192.0.2.10</td>",
         "<td>cebox-4</td>",
-        "qgaAgent.log (29 B)",
+        "qgaAgent.txt (29 B)",
     ):
         assert expected in content, expected
     docs = store.documents(ticket_id)
     assert [(d["filename"], d["link_itemtype"]) for d in docs] == [
-        ("qgaAgent.log", "Ticket"),
+        ("qgaAgent.txt", "Ticket"),
         ("capture écran.png", "Ticket"),
     ]
     assert store.document_data(docs[0]["id"]) == files["log"].read_bytes()
@@ -368,7 +368,7 @@ async def test_delete_removes_the_selected_file(app: CeboxApp, files: dict[str, 
         await pilot.press("tab", "tab")  # past Browse…, into the list
         assert isinstance(screen.focused, OptionList)
         await pilot.press("down", "delete")
-        assert [p.name for p in screen.query_one(AttachmentList).paths] == ["qgaAgent.log"]
+        assert [p.name for p in screen.query_one(AttachmentList).paths] == ["qgaAgent.txt"]
         await pilot.press("delete")
         assert screen.query_one(AttachmentList).paths == []
         assert screen.focused is screen.query_one(AttachmentList).query_one(Input)
@@ -437,7 +437,7 @@ async def test_draft_restored_after_a_restart(
         assert second.workspace.drafts.load(draft_key("incident")) is None
     ticket = last_ticket(fresh_helpdesk)
     assert ticket["name"] == "Half typed"
-    assert [d["filename"] for d in fresh_helpdesk.store.documents(ticket["id"])] == ["qgaAgent.log"]
+    assert [d["filename"] for d in fresh_helpdesk.store.documents(ticket["id"])] == ["qgaAgent.txt"]
 
 
 async def test_declined_draft_starts_empty(restarted: tuple[CeboxApp, CeboxApp]) -> None:
@@ -505,10 +505,10 @@ async def test_partial_upload_failure_then_retry_without_duplicate(
         await wait_for(lambda: isinstance(app.screen, StubDashboard))
         assert isinstance(app.screen, StubDashboard) and app.screen.ticket_id == ticket_id
         assert screen.workspace.drafts.load(draft_key("incident")) is None
-    assert tried == ["qgaAgent.log", "capture écran.png", "capture écran.png"]
+    assert tried == ["qgaAgent.txt", "capture écran.png", "capture écran.png"]
     assert fresh_helpdesk.store.count("tickets") == before + 1
     names = [d["filename"] for d in fresh_helpdesk.store.documents(ticket_id)]
-    assert names == ["qgaAgent.log", "capture écran.png"]
+    assert names == ["qgaAgent.txt", "capture écran.png"]
 
 
 async def test_partial_failure_survives_a_restart(
@@ -518,7 +518,7 @@ async def test_partial_failure_survives_a_restart(
     before = fresh_helpdesk.store.count("tickets")
     async with first.run_test(size=(80, 24)) as pilot:
         await open_form(pilot)
-        flaky_uploads(first, "qgaAgent.log")
+        flaky_uploads(first, "qgaAgent.txt")
         await fill_incident(pilot, title="Restart midway")
         attach(first, files["log"], files["shot"])
         await pilot.press("f5")
@@ -541,7 +541,7 @@ async def test_partial_failure_survives_a_restart(
         await wait_for(lambda: isinstance(second.screen, StubDashboard))
     assert fresh_helpdesk.store.count("tickets") == before + 1
     names = [d["filename"] for d in fresh_helpdesk.store.documents(ticket_id)]
-    assert names == ["capture écran.png", "qgaAgent.log"]
+    assert names == ["capture écran.png", "qgaAgent.txt"]
 
 
 async def test_expired_session_logs_in_again_and_sends_once(

@@ -19,7 +19,7 @@ from screens.ticket import TicketScreen
 from tests.conftest import FROZEN_NOW, frozen_now, wait_for
 from tests.helpers import stub_dashboard
 from tui.api import Timeout
-from tui.helpdesk.seed import LOG_SAMPLE
+from tui.helpdesk.seed import LOG_GZ, LOG_NAME
 from tui.messages import OpenTicket
 from widgets.attachments import AttachmentList
 from widgets.timeline import Timeline, TimelineEntry
@@ -223,7 +223,7 @@ async def test_documents_modal_downloads_into_the_chosen_folder(
         modal.query_one("#documents-folder", Input).value = str(folder)
         await pilot.press("d")
         await settle(pilot)
-        assert (folder / "qgaAgent.log").read_bytes() == LOG_SAMPLE
+        assert (folder / LOG_NAME).read_bytes() == LOG_GZ
         assert "Saved" in str(modal.query_one("#documents-message", Static).render())
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, TicketScreen)

@@ -55,7 +55,6 @@ class HelpdeskConfig:
     autoclose_days: int = 7
     timezone: str = "Europe/Paris"
     language: str = "fr_FR"
-    document_max_size_mb: int = 2
     formcreator: Formcreator | None = None
     """The Formcreator plugin, when installed (``tui/helpdesk/formcreator.py``)."""
 
@@ -155,14 +154,20 @@ class Api:
             for key, value in form.multi_items():
                 if isinstance(value, UploadFile):
                     upload = value
-                    data = await upload.read()
+                    filename = upload.filename or "file"
+                    size = upload.size if upload.size is not None else 0
+                    refusal = self.store.upload_error(filename, size)
+                    # A refused file is never kept: no need to read it into memory.
+                    data = await upload.read() if refusal is None else b""
                     base = key.split("[", 1)[0]
                     files.append(
                         UploadedFile(
                             field=base,
-                            filename=upload.filename or "file",
+                            filename=filename,
                             content_type=upload.content_type or "",
                             data=data,
+                            size=size,
+                            error=refusal,
                         )
                     )
                     if base not in upload_fields:
@@ -479,7 +484,7 @@ class Api:
             "root_doc": "",
             "language": self.cfg.language,
             "timezone": self.cfg.timezone,
-            "document_max_size": str(self.cfg.document_max_size_mb),
+            "document_max_size": str(self.store.document_max_size_mb),
             "list_limit": str(LIST_LIMIT),
             "list_limit_max": "50",
             "cut": "250",
@@ -954,7 +959,19 @@ class Api:
         out: dict[str, Any] = {}
         for upload in call.files:
             prefix = hashlib.md5(upload.data + upload.filename.encode()).hexdigest()[:13] + ".0"
-            size = len(upload.data)
+            size = upload.size
+            if upload.error:
+                out.setdefault(upload.field, []).append(
+                    {
+                        "name": prefix + upload.filename,
+                        "size": size,
+                        "type": upload.content_type or "application/octet-stream",
+                        "error": upload.error,
+                        "prefix": prefix,
+                        "display": upload.filename,
+                    }
+                )
+                continue
             out.setdefault(upload.field, []).append(
                 {
                     "name": prefix + upload.filename,

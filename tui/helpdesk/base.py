@@ -126,10 +126,22 @@ def php_empty(value: Any) -> bool:
 
 @dataclass
 class UploadedFile:
+    """One file part of a multipart request.
+
+    ``error`` is the upload handler's refusal ("Filetype not allowed", "File is too
+    big"); a refused file's ``data`` may be left empty, ``size`` is what was sent.
+    """
+
     field: str
     filename: str
     content_type: str
     data: bytes
+    size: int = -1
+    error: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            self.size = len(self.data)
 
 
 def _user_ids(value: Any) -> list[int]:

@@ -3,9 +3,93 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from .base import StoreBase
+
+#: The document types a fresh GLPI 10.0.12 marks "uploadable" (Setup > Dropdowns >
+#: Document types): ``.log``, ``.7z``, ``.json``, ``.evtx`` and ``.webp`` are not among them.
+DEFAULT_UPLOAD_EXTENSIONS = tuple(
+    [
+        "ai",
+        "aiff",
+        "asf",
+        "avi",
+        "bmp",
+        "bz2",
+        "c",
+        "csv",
+        "deb",
+        "djvu",
+        "doc",
+        "docx",
+        "dvi",
+        "eps",
+        "gif",
+        "gz",
+        "h",
+        "html",
+        "jpeg",
+        "jpg",
+        "mid",
+        "mng",
+        "mov",
+        "mp3",
+        "mpg",
+        "odb",
+        "odc",
+        "odf",
+        "odg",
+        "odi",
+        "odm",
+        "odp",
+        "ods",
+        "odt",
+        "ogg",
+        "otg",
+        "oth",
+        "otp",
+        "ots",
+        "ott",
+        "pas",
+        "pdf",
+        "png",
+        "ppt",
+        "pptx",
+        "ps",
+        "psd",
+        "qt",
+        "ra",
+        "ram",
+        "rm",
+        "rpm",
+        "rtf",
+        "sdd",
+        "sdw",
+        "sit",
+        "svg",
+        "swf",
+        "sxc",
+        "sxi",
+        "sxw",
+        "tex",
+        "tgz",
+        "tif",
+        "txt",
+        "wav",
+        "wmv",
+        "xcf",
+        "xls",
+        "xlsx",
+        "xml",
+        "zip",
+    ]
+)
+#: GLPI's default ``document_max_size`` (MB).
+DEFAULT_DOCUMENT_MAX_SIZE_MB = 2
+FILETYPE_NOT_ALLOWED = "Filetype not allowed"
+FILE_TOO_BIG = "File is too big"
 
 
 class ConfigStore(StoreBase):
@@ -36,6 +120,38 @@ class ConfigStore(StoreBase):
     @api_login_credentials.setter
     def api_login_credentials(self, value: bool) -> None:
         self._set_setting("api_login_credentials", bool(value))
+
+    @property
+    def upload_extensions(self) -> tuple[str, ...]:
+        """Extensions of the uploadable document types (lower case, no dot)."""
+        return tuple(self._setting("upload_extensions", DEFAULT_UPLOAD_EXTENSIONS))
+
+    @upload_extensions.setter
+    def upload_extensions(self, value: Iterable[str]) -> None:
+        self._set_setting(
+            "upload_extensions", sorted({v.strip().lstrip(".").lower() for v in value if v.strip()})
+        )
+
+    @property
+    def document_max_size_mb(self) -> int:
+        """``document_max_size``: the largest file accepted, in MB (GLPI's default 2)."""
+        return int(self._setting("document_max_size_mb", DEFAULT_DOCUMENT_MAX_SIZE_MB))
+
+    @document_max_size_mb.setter
+    def document_max_size_mb(self, value: int) -> None:
+        self._set_setting("document_max_size_mb", int(value))
+
+    def upload_error(self, filename: str, size: int) -> str | None:
+        """Why GLPI's upload handler refuses a file, in its words, or None.
+
+        The type is checked first (``/\\.(ext|…)$/i`` on the name), then the size.
+        """
+        ext = filename.rsplit(".", 1)[1].lower() if "." in filename else ""
+        if ext not in self.upload_extensions:
+            return FILETYPE_NOT_ALLOWED
+        if size > self.document_max_size_mb * 1024 * 1024:
+            return FILE_TOO_BIG
+        return None
 
     @property
     def session_timeout_s(self) -> int | None:

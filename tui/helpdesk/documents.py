@@ -12,7 +12,13 @@ from .base import Actor, ApiError, UploadedFile, _as_int, _date
 from .rights import RightsStore
 from .schema import ITEMTYPES
 
-_EXTRA_MIME = {"LOG": "text/plain", "TXT": "text/plain", "MD": "text/markdown", "CSV": "text/csv"}
+_EXTRA_MIME = {
+    "LOG": "text/plain",
+    "TXT": "text/plain",
+    "MD": "text/markdown",
+    "CSV": "text/csv",
+    "GZ": "application/x-gzip",
+}
 
 
 class DocumentsStore(RightsStore):
@@ -122,6 +128,9 @@ class DocumentsStore(RightsStore):
     def _api_add_document(
         self, actor: Actor, data: dict[str, Any], files: list[UploadedFile]
     ) -> tuple[int, str, list[int]]:
+        """``POST /Document``. A refused file (``upload.error``) gives GLPI's two answers:
+        linked to an item, 400 "File X not found." and nothing created; not linked, an
+        empty Document record (no file) and the usual success message."""
         if not files:
             raise ApiError(400, "ERROR_GLPI_ADD", "No file specified.")
         upload = files[0]
@@ -131,6 +140,8 @@ class DocumentsStore(RightsStore):
         ticket_id = 0
         name = str(data.get("name") or upload.filename)
         if isinstance(itemtype, str) and itemtype in ITEMTYPES and items_id > 0:
+            if upload.error:
+                raise ApiError(400, "ERROR_GLPI_ADD", _not_found(upload))
             link = (itemtype, items_id)
             it = ITEMTYPES[itemtype]
             row = self.query_one(f"SELECT * FROM {it.table} WHERE id = ?", (items_id,))
@@ -149,6 +160,26 @@ class DocumentsStore(RightsStore):
                 ticket_id = int(row["items_id"]) if row["itemtype"] == "Ticket" else 0
             elif row is not None and itemtype == "TicketTask":
                 ticket_id = int(row["tickets_id"])
+        if upload.error:
+            name = str(data.get("name") or "") or "N/A"
+            now = self.clock.now_str()
+            doc_id = self.insert(
+                "glpi_documents",
+                {
+                    "name": str(data.get("name") or ""),
+                    "filename": "",
+                    "filepath": "",
+                    "mime": "",
+                    "documentcategories_id": _as_int(data.get("documentcategories_id")),
+                    "comment": data.get("comment"),
+                    "users_id": actor.user_id,
+                    "tickets_id": 0,
+                    "date_mod": now,
+                    "date_creation": now,
+                    "x_filesize": 0,
+                },
+            )
+            return doc_id, f"Item successfully added: {name}", []
         doc_id = self._store_document(
             name=name,
             filename=upload.filename,
@@ -167,9 +198,15 @@ class DocumentsStore(RightsStore):
 
     def _attach_files(
         self, actor: Actor, files: list[UploadedFile], itemtype: str, items_id: int, ticket_id: int
-    ) -> list[int]:
+    ) -> tuple[list[int], str | None]:
+        """Files sent with a ticket or follow-up: (document ids, GLPI's message for the
+        last refused file). A refused file is skipped; the item stays."""
         ids = []
+        refused = None
         for upload in files:
+            if upload.error:
+                refused = _not_found(upload)
+                continue
             label = "Followup" if itemtype == "ITILFollowup" else itemtype
             ids.append(
                 self._store_document(
@@ -185,7 +222,7 @@ class DocumentsStore(RightsStore):
                     else None,
                 )
             )
-        return ids
+        return ids, refused
 
     def _ticket_documents_where(
         self, ticket_id: int, *, include_private: bool
@@ -212,3 +249,8 @@ class DocumentsStore(RightsStore):
             f" JOIN glpi_documents d ON d.id = di.documents_id WHERE {where} ORDER BY di.id",
             params,
         )
+
+
+def _not_found(upload: UploadedFile) -> str:
+    """What GLPI says when the refused file is missing from its temporary folder."""
+    return f"File {upload.filename} not found."

@@ -170,6 +170,20 @@ def serve_forever(argv: list[str] | None = None) -> int:
         help="serve a GLPI without the Formcreator plugin (the console uses its own forms)",
     )
     parser.add_argument(
+        "--document-max-size",
+        type=int,
+        default=None,
+        metavar="MB",
+        help="largest accepted upload in MB (GLPI's default: 2)",
+    )
+    parser.add_argument(
+        "--allow-upload",
+        action="append",
+        default=[],
+        metavar="EXT",
+        help="also accept this file extension (e.g. log); GLPI accepts 72 types by default",
+    )
+    parser.add_argument(
         "--glpi-version",
         default=DEFAULT_VERSION,
         choices=sorted(VERSIONS),
@@ -198,6 +212,10 @@ def serve_forever(argv: list[str] | None = None) -> int:
         return 2
     clock = Clock()
     store = _prepare_store(args.db, True, args.empty, clock, args.glpi_version)
+    if args.document_max_size is not None:
+        store.document_max_size_mb = args.document_max_size
+    if args.allow_upload:
+        store.upload_extensions = [*store.upload_extensions, *args.allow_upload]
     app = create_app(
         store,
         clock=clock,

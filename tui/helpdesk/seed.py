@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import timedelta
 
 from .base import STATUS_ASSIGNED, STATUS_WAITING, hash_password
@@ -21,6 +22,11 @@ LOG_SAMPLE = (
     b"2025-01-14 09:12:09 [WARN] Controleur de domaine injoignable (acme.local)\r\n"
     b"2025-01-14 09:12:39 [ERROR] Echec de la jonction au domaine : code 1355\r\n"
 )
+#: The name of the demo customer's log as the support received it: a default GLPI
+#: refuses ``.log`` uploads, so the notice's ``qgaAgent.log`` reaches it compressed.
+LOG_NAME = "qgaAgent.log.gz"
+#: ``LOG_SAMPLE`` gzipped (mtime 0, so the bytes never change).
+LOG_GZ = gzip.compress(LOG_SAMPLE, mtime=0)
 
 
 _SEED_HASHES: dict[str, str] = {}
@@ -91,7 +97,7 @@ def seed_demo(store: Store, clock: Clock) -> None:
             " acme.local depuis ce matin (environ 9 h 10).</p><ul><li>Compte ceBox : ACME</li>"
             "<li>Postes impactés : 3</li><li>IP ceBox : 10.20.0.42</li><li>IPv6 ceBox : fd00:20::42</li></ul>"
             "<p>Actions déjà effectuées : redémarrage de la ceBox &amp; vérification du câble réseau.</p>"
-            "<p>Le fichier qgaAgent.log est joint.</p>"
+            "<p>Le fichier qgaAgent.log est joint (compressé).</p>"
         ),
         requester_id=post,
         type=1,
@@ -101,9 +107,7 @@ def seed_demo(store: Store, clock: Clock) -> None:
         assign_id=tech,
         urgency=4,
     )
-    store.add_document(
-        t1, filename="qgaAgent.log", data=LOG_SAMPLE, user_id=post, date=ago(days=3, hours=5)
-    )
+    store.add_document(t1, filename=LOG_NAME, data=LOG_GZ, user_id=post, date=ago(days=3, hours=5))
     store.add_followup(
         t1,
         user_id=tech,

@@ -74,16 +74,15 @@ class Store(ItilStore):
         files = files or []
         if itemtype == "Ticket":
             tid, msg = self._api_create_ticket(actor, data)
-            return tid, msg, self._attach_files(actor, files, "Ticket", tid, tid)
+            docs, _refused = self._attach_files(actor, files, "Ticket", tid, tid)
+            # GLPI's last message wins; the ticket's "Item successfully added" is the last.
+            return tid, msg, docs
         if itemtype == "ITILFollowup":
             fid = self._api_add_followup(actor, data)
-            return (
-                fid,
-                "",
-                self._attach_files(
-                    actor, files, "ITILFollowup", fid, _as_int(data.get("items_id"))
-                ),
+            docs, refused = self._attach_files(
+                actor, files, "ITILFollowup", fid, _as_int(data.get("items_id"))
             )
+            return fid, refused or "", docs
         if itemtype == "ITILSolution":
             return self._api_add_solution(actor, data), "", []
         if itemtype == "TicketTask":
