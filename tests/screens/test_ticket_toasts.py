@@ -213,7 +213,7 @@ async def test_refresh_error_is_a_warning_not_a_question(
 async def test_reply_with_documents_says_they_are_uploaded(
     make_app: Any, fresh_helpdesk: Any, tmp_path: Path
 ) -> None:
-    files = [tmp_path / "a.txt", tmp_path / "b.log"]
+    files = [tmp_path / "a.txt", tmp_path / "b.csv"]
     for f in files:
         f.write_text("ping\n", encoding="utf-8")
     async with app_for(make_app, fresh_helpdesk, DOMAIN).run_test() as pilot:
@@ -228,7 +228,7 @@ async def test_reply_with_documents_says_they_are_uploaded(
         await settle(pilot)
 
         names = [d["filename"] for d in fresh_helpdesk.store.documents(DOMAIN)]
-        assert {"a.txt", "b.log"} <= set(names)
+        assert {"a.txt", "b.csv"} <= set(names)
         [toast] = [n for n in toasts(pilot.app) if n.title == "Upload finished"]
         assert toast.message == "2 documents uploaded"
         await tick(pilot, screen)
@@ -238,7 +238,7 @@ async def test_reply_with_documents_says_they_are_uploaded(
 async def test_new_ticket_with_documents_says_they_are_uploaded(
     make_app: Any, fresh_helpdesk: Any, tmp_path: Path
 ) -> None:
-    log = tmp_path / "qgaAgent.log"
+    log = tmp_path / "qgaAgent.txt"
     log.write_text("join failed\n", encoding="utf-8")
     app = make_app(server=fresh_helpdesk)
     async with app.run_test() as pilot:
