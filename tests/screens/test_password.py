@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from screens.login import LoginScreen
 from screens.password import PasswordScreen
-from tests.conftest import wait_for
+from tests.conftest import _start, wait_for
 from tests.helpers import StubDashboard, lose_password_verdict, password_works, stub_dashboard
 from tui.app import CeboxApp
 from tui.config import LoadedSettings, Profile, Settings, config_path
@@ -18,6 +19,15 @@ from tui.tokens import read_secret, session_token_path
 from widgets.password_checklist import PasswordChecklist
 
 NEW = "N3w-pass!"
+
+
+@pytest.fixture(params=["10.0", "11.0"])
+def fresh_helpdesk(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Every password journey here on both GLPI versions (11 changes it through its own
+    web login and updatepassword.php with its update key)."""
+    running = _start(demo=True, formcreator=False, glpi_version=request.param)
+    yield running
+    running.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -83,8 +93,13 @@ def password_requests(server: Any) -> list[str]:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_snapshot_policy_partly_met(
-    snap_compare: Any, signed_in_app: CeboxApp, size: tuple[int, int]
+    snap_compare: Any, make_app: Any, size: tuple[int, int]
 ) -> None:
+    """On one version (the screen is the same on both)."""
+    server = _start(demo=True, formcreator=False)
+    server.store.set_password_policy(enabled=True, min_length=8, need_digit=True)
+    signed_in_app = make_app(server=server)
+
     async def run_before(pilot: Any) -> None:
         await open_password(pilot)
         await type_in(pilot, "postonly", "abc1", "")
@@ -93,7 +108,10 @@ def test_snapshot_policy_partly_met(
             field.cursor_blink = False
         await pilot.pause()
 
-    assert snap_compare(signed_in_app, terminal_size=size, run_before=run_before)
+    try:
+        assert snap_compare(signed_in_app, terminal_size=size, run_before=run_before)
+    finally:
+        server.stop()
 
 
 # -- the checklist and local checks -------------------------------------------------------------
