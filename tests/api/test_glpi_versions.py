@@ -7,12 +7,14 @@ from `httpx.MockTransport`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.conftest import _start
 from tui.api import GlpiClient, ServerError, SessionExpired
 from tui.api.errors import NeedsBrowser, WebLoginRequired
 
@@ -106,4 +108,41 @@ async def test_personal_token_on_11_is_sent_to_the_browser(tmp_path: Path) -> No
     client.personal_token = False
     with pytest.raises(WebLoginRequired):
         await client.fetch_document(Document(id=3, filename="a.txt"), tmp_path, ticket_id=7)
+    await client.close()
+
+
+@pytest.fixture(scope="module", params=["10.0", "11.0"])
+def glpi(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """One demo helpdesk per version for this module (these tests add their own tickets)."""
+    running = _start(demo=True, glpi_version=request.param)
+    yield running
+    running.stop()
+
+
+async def test_a_reply_whose_file_is_refused_is_sent_once(glpi: Any, tmp_path: Path) -> None:
+    """10 answers 201 and names the refused file; 11 saves the reply, then answers 500.
+    Either way: one follow-up, the file named as not kept, nothing sent twice."""
+    client = await logged(glpi)
+    ticket = await client.create_ticket(name="Journal", content_html="<p>x</p>", ticket_type=1)
+    log = tmp_path / "qgaAgent.log"
+    log.write_text("line\n")
+    before = await client.ticket_document_ids(ticket)
+    try:
+        outcome = await client.send_followup(ticket, "voici le journal", [log])
+    except ServerError as error:
+        assert client.glpi_major == 11 and error.uncertain
+        found = await client.find_followup_outcome(
+            ticket, "voici le journal", [log], known_documents=before
+        )
+        assert found is not None
+        outcome = found
+    assert outcome.item_id and [r.name for r in outcome.refused] == ["qgaAgent.log"]
+    again = await client.find_followup_outcome(
+        ticket, "voici le journal", [log], known_documents=before
+    )
+    assert again is not None and again.item_id == outcome.item_id
+    followups = glpi.store.query(
+        "SELECT id FROM glpi_itilfollowups WHERE itemtype = 'Ticket' AND items_id = ?", (ticket,)
+    )
+    assert len(followups) == 1
     await client.close()
