@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
 
 from tui.api import GlpiError, TicketFilter, TicketPage, TicketSummary
 from tui.i18n import _
@@ -284,6 +285,16 @@ class DashboardScreen(Screen[None]):
                 "an incident."
             ).format(filter=self.filter.label)
         box.update(message)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly never leaves "Loading…" on screen."""
+        if event.state is not WorkerState.ERROR:
+            return
+        self._set_status(
+            error=_("Unexpected error ({error}); nothing you typed is lost, try again.").format(
+                error=type(event.worker.error).__name__
+            )
+        )
 
     def _set_status(self, *, loading: bool = False, error: str | None = None) -> None:
         line = self.query_one("#status-line", Static)

@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from tui.api import AuthError, Document, GlpiError
 from tui.api.errors import NeedsBrowser, WebLoginRequired
@@ -116,6 +117,18 @@ class DocumentsScreen(ModalScreen[None]):
         if index is None or not self.documents:
             return None
         return self.documents[index]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly never leaves this screen busy or silent
+        (the message names the error's kind only: its text could hold what was typed)."""
+        if event.state is not WorkerState.ERROR:
+            return
+        self.say(
+            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
+                error=type(event.worker.error).__name__
+            ),
+            error=True,
+        )
 
     def say(self, text: str, *, error: bool = False) -> None:
         message = self.query_one("#documents-message", Static)

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from tui.api import GlpiError, NotFound, PermissionDenied
 from tui.i18n import _, pgettext
@@ -58,6 +59,18 @@ class GotoScreen(ModalScreen[int | None]):
     @property
     def error(self) -> str:
         return str(self.query_one("#goto-error", Static).content)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly never leaves this screen busy or silent
+        (the message names the error's kind only: its text could hold what was typed)."""
+        if event.state is not WorkerState.ERROR:
+            return
+        self._busy(False)
+        self._show_error(
+            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
+                error=type(event.worker.error).__name__
+            )
+        )
 
     def _show_error(self, message: str) -> None:
         self.query_one("#goto-error", Static).update(message)

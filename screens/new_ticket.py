@@ -28,6 +28,7 @@ from textual.widgets import (
     Static,
     TextArea,
 )
+from textual.worker import Worker, WorkerState
 
 from tui.api import SessionExpired
 from tui.forms import FieldKind, FormDefinition, render_ticket, validate_answers
@@ -198,6 +199,18 @@ class NewTicketScreen(Screen[int | None]):
     def show_errors(self, errors: dict[str, str]) -> None:
         for widget in self.field_widgets():
             widget.show_error(errors.get(widget.field.name))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly never leaves this screen busy or silent
+        (the message names the error's kind only: its text could hold what was typed)."""
+        if event.state is not WorkerState.ERROR:
+            return
+        self._show_status(
+            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
+                error=type(event.worker.error).__name__
+            ),
+            error=True,
+        )
 
     def _show_status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#form-status", Static)

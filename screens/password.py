@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from tui.api import GlpiError, Timeout, Unreachable
 from tui.i18n import _
@@ -102,6 +103,19 @@ class PasswordScreen(Screen[None]):
     @on(Input.Changed, "#new-password")
     def _new_typed(self, event: Input.Changed) -> None:
         self.query_one(PasswordChecklist).check(event.value)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly never leaves this screen busy or silent
+        (the message names the error's kind only: its text could hold what was typed)."""
+        if event.state is not WorkerState.ERROR:
+            return
+        if self.busy:
+            self.set_busy(False)
+        self.show_message(
+            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
+                error=type(event.worker.error).__name__
+            )
+        )
 
     def show_message(self, text: str, *, error: bool = True) -> None:
         message = self.query_one("#password-message", Static)

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from tui.api import GlpiError, Me
 from tui.i18n import _
@@ -69,6 +70,18 @@ class ReloginScreen(ModalScreen[bool]):
         self.query_one("#relogin-secret", Input).focus()
         if self.token_mode:
             self.try_saved_token()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly never leaves this screen busy or silent
+        (the message names the error's kind only: its text could hold what was typed)."""
+        if event.state is not WorkerState.ERROR:
+            return
+        self.set_busy(False)
+        self.show_message(
+            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
+                error=type(event.worker.error).__name__
+            )
+        )
 
     def show_message(self, text: str) -> None:
         message = self.query_one("#relogin-message", Static)

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Static, TextArea
+from textual.worker import Worker, WorkerState
 
 from screens.confirm import ConfirmScreen
 from tui.api import (
@@ -393,6 +394,18 @@ class TicketScreen(Screen[None]):
             self._early.cancel()
 
     # -- reply ------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly never leaves this screen busy or silent
+        (the message names the error's kind only: its text could hold what was typed)."""
+        if event.state is not WorkerState.ERROR:
+            return
+        self._say(
+            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
+                error=type(event.worker.error).__name__
+            ),
+            error=True,
+        )
 
     def _say(self, text: str, *, error: bool = False) -> None:
         message = self.query_one("#reply-message", Static)
