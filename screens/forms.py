@@ -54,6 +54,7 @@ class FormsScreen(Screen[None]):
 
         # Asked before the screen is built: the round trip overlaps the mount.
         self._early_catalogue = workspace.start(load_catalogue)
+        self._open_pending = False
         self.source: str | None = None
         """"server" or "builtin" once known; None while the server is being asked."""
 
@@ -84,17 +85,32 @@ class FormsScreen(Screen[None]):
         for problem in self.problems:
             self.notify(problem.message, title=_("Form file"), severity="warning", markup=False)
         if self.open_form is not None:
-            form = next((f for f in self.forms if f.id == self.open_form), None)
-            if form is None:
-                self.notify(
-                    _("There is no form named {id}.").format(id=self.open_form),
-                    severity="error",
-                    markup=False,
-                )
-                self.open_form = None
+            if self.source is None:
+                self._open_pending = True  # decided once the server has answered
             else:
-                self.call_after_refresh(self.open, form)
+                self._open_requested()
         self.query_one("#forms-list", OptionList).focus()
+
+    def _open_requested(self) -> None:
+        """`open_form` names a built-in form (the palette's "New incident"): on a server
+        with its own forms, the server's form of the same title is the one opened."""
+        self._open_pending = False
+        builtin = next((f for f in self.forms if f.id == self.open_form), None)
+        if self.source == "server" and builtin is not None:
+            titles = {builtin.title.fr.casefold(), builtin.title.en.casefold()}
+            match = next((f for f in self.server_forms if f.name.casefold() in titles), None)
+            if match is not None:
+                self.call_after_refresh(self.open_server_form, match)
+                return
+        if builtin is None:
+            self.notify(
+                _("There is no form named {id}.").format(id=self.open_form),
+                severity="error",
+                markup=False,
+            )
+            self.open_form = None
+        else:
+            self.call_after_refresh(self.open, builtin)
 
     def help_text(self) -> str:
         return _(
@@ -118,12 +134,15 @@ class FormsScreen(Screen[None]):
                 self.source = "builtin"
                 self.reload()
             self.notify(error.message, title=_("Forms"), severity="warning", markup=False)
+            if self._open_pending:
+                self._open_requested()
             return
         source = "builtin" if found is None else "server"
-        if source == self.source and (found or []) == self.server_forms:
-            return
-        self.source, self.server_forms = source, found or []
-        self.reload()
+        if source != self.source or (found or []) != self.server_forms:
+            self.source, self.server_forms = source, found or []
+            self.reload()
+        if self._open_pending:
+            self._open_requested()
 
     def _show_source(self) -> None:
         text = {

@@ -308,3 +308,20 @@ async def test_after_a_lost_answer_a_second_send_needs_a_yes(
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen and store.count("tickets") == before + 1
+
+
+async def test_the_palettes_new_incident_opens_the_servers_incident_form(
+    make_app: Any, fc_helpdesk: Any
+) -> None:
+    app: CeboxApp = make_app(server=fc_helpdesk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.route(NewTicket("incident"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NewTicketScreen)
+        assert screen.server_form is not None
+        assert screen.server_form.name == "Déclarer un incident ceBox"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not any(isinstance(s, FormsScreen) for s in app.screen_stack)
