@@ -7,6 +7,7 @@ import binascii
 import contextlib
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,16 +17,21 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from .base import NO_PERMISSION, Actor, ApiError, SessionRow, UploadedFile, php_empty
 from .clock import Clock, parse
 from .params import (
+    INT_MAX,
     INVALID,
     as_list,
     filter_bool,
     json_decode,
+    php_intval,
+    php_is_numeric,
     php_json_truthy,
     php_parse_str,
     php_truthy,
@@ -40,6 +46,7 @@ if TYPE_CHECKING:
     from .formcreator import Formcreator
 
 LIST_LIMIT = 20
+log = logging.getLogger(__name__)
 WITHOUT_SESSION = ("initSession", "lostPassword")
 FATAL_PAGE = (
     "<!DOCTYPE html><html><head><title>GLPI</title></head><body>"
@@ -120,13 +127,41 @@ class Api:
             return await self._dispatch(call)
         except ApiError as err:
             return self.error(api_url, err)
+        except (ValueError, OverflowError, RecursionError) as exc:
+            # Input no rule above foresaw (a number too big for SQLite, nesting past
+            # Python's limit…): a GLPI-shaped 400, never a bare 500 page.
+            log.warning("helpdesk: %s %s refused as a bad request: %r", request.method, path, exc)
+            return self.error(api_url, ApiError(400, "ERROR", "Bad Request", doc=True))
+
+    async def _read_body(self, request: Request) -> tuple[bytes, bool]:
+        """The request body, or ``b""`` and True past ``post_max_size`` as PHP does.
+
+        A body over the limit is read to its end and dropped chunk by chunk (never held
+        whole in memory), so the client still receives the answer.
+        """
+        limit = self.store.post_max_size_mb * 1024 * 1024
+        declared = request.headers.get("content-length", "")
+        too_big = declared.isascii() and declared.isdigit() and php_intval(declared) > limit
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if too_big or size > limit:
+                too_big = True
+                chunks.clear()
+                continue
+            chunks.append(chunk)
+        body = b"" if too_big else b"".join(chunks)
+        # Starlette's own cache of the body: request.form() parses these bytes.
+        request._body = body
+        return body, too_big
 
     async def _parse(self, request: Request, path: str, api_url: str) -> Call:
         path_info = path.strip("/").replace("api/", "")
         elements = path_info.split("/")
         verb = request.method.upper()
         params: dict[str, Any] = php_parse_str(request.url.query)
-        body = await request.body()
+        body, too_big = await self._read_body(request)
         if body.strip() and verb == "GET":
             raise ApiError(
                 400,
@@ -147,9 +182,18 @@ class Api:
             elif body.strip():
                 raise ApiError(400, "ERROR_JSON_PAYLOAD_INVALID", "JSON payload seems not valid")
         elif "multipart/form-data" in ctype:
-            form = await request.form(
-                max_files=100, max_fields=1000, max_part_size=64 * 1024 * 1024
-            )
+            try:
+                if too_big:
+                    raise MultiPartException("post_max_size")
+                form = await request.form(
+                    max_files=100, max_fields=1000, max_part_size=64 * 1024 * 1024
+                )
+            except (MultiPartException, HTTPException):
+                # PHP drops a body past post_max_size (or one it cannot parse): no
+                # $_FILES, which GLPI reports as a file too big.
+                raise ApiError(
+                    400, "ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE", "The file seems too big"
+                ) from None
             manifest_raw = None
             for key, value in form.multi_items():
                 if isinstance(value, UploadFile):
@@ -347,7 +391,7 @@ class Api:
                         "resource not found or not an instance of CommonDBTM",
                         doc=True,
                     )
-                fields, _ = self._get_item(call, itype, int(str(item.get("items_id") or 0)))
+                fields, _ = self._get_item(call, itype, php_intval(item.get("items_id") or 0))
                 out.append(fields)
             return JsonResponse(out)
         if resource == "search":
@@ -591,11 +635,9 @@ class Api:
 
     def _id(self, call: Call) -> int | None:
         def num(i: int) -> int | None:
-            if i < len(call.elements):
-                try:
-                    return int(float(call.elements[i]))
-                except ValueError:
-                    return None
+            # APIRest::getId: is_numeric() then intval(); anything else is "no id".
+            if i < len(call.elements) and php_is_numeric(call.elements[i]):
+                return php_intval(call.elements[i])
             return None
 
         item_id = num(1)
@@ -792,8 +834,8 @@ class Api:
             raise ApiError(
                 400, "ERROR", "range must be in format : [start-end] with integers", doc=True
             )
-        start, end = int(m.group(1)), int(m.group(2))
-        limit = end - start + 1
+        start, end = php_intval(m.group(1)), php_intval(m.group(2))
+        limit = min(end - start + 1, INT_MAX)
         order = str(p.get("order", "ASC"))
         if order.upper() not in ("ASC", "DESC"):
             raise ApiError(400, "ERROR", "order must be DESC or ASC", doc=True)
@@ -806,7 +848,7 @@ class Api:
             params = [*params, 1 if php_truthy(p.get("is_deleted", False)) else 0]
         if "parent_itemtype" in p and "parent_id" in p:
             parent_type = str(p["parent_itemtype"])
-            parent_id = int(p["parent_id"] or 0)
+            parent_id = php_intval(p["parent_id"] or 0)
             parent_it = ITEMTYPES[parent_type]
             parent = self.store.query_one(
                 f"SELECT * FROM {parent_it.table} WHERE id = ?", (parent_id,)
@@ -1009,7 +1051,7 @@ class Api:
             if not isinstance(obj, dict) or "id" not in obj:
                 results.append({})
                 continue
-            oid = int(str(obj["id"]))
+            oid = php_intval(obj["id"])
             try:
                 ok, message = self.store.api_update(actor, itemtype, oid, dict(obj))
                 results.append({str(oid): ok, "message": message})
@@ -1041,7 +1083,7 @@ class Api:
         for obj in objects:
             if not isinstance(obj, dict) or "id" not in obj:
                 continue
-            oid = int(str(obj["id"]))
+            oid = php_intval(obj["id"])
             try:
                 ok, message = self.store.api_delete(actor, itemtype, oid, force_purge=purge)
                 results.append({str(oid): ok, "message": message})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
 import sqlite3
@@ -20,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from .clock import Clock, fmt
+from .params import php_intval
 from .profiles import SUPER_ADMIN, Profile
 from .schema import ITEMTYPES, create_table_sql
 from .versions import GlpiVersion, glpi_version
@@ -41,6 +43,7 @@ _PRIORITY = {
 }  # fmt: skip
 
 PBKDF2_ROUNDS = 60_000
+_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 
 
 class ApiError(Exception):
@@ -102,14 +105,16 @@ def new_session_token() -> str:
 
 
 def _as_int(value: Any, default: int = 0) -> int:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return default
+    """An integer input field: ``default`` unless it is a whole number (ASCII digits),
+    saturated to the 64-bit range as on GLPI's PHP, so SQLite never overflows."""
+    if isinstance(value, bool | int):
+        return php_intval(value)
+    if isinstance(value, float):
+        return php_intval(value) if math.isfinite(value) else default
+    text = str(value).strip()
+    if _WHOLE.fullmatch(text):
+        return php_intval(text)
+    return default
 
 
 def _date(value: datetime | str | None, clock: Clock) -> str:

@@ -88,6 +88,8 @@ DEFAULT_UPLOAD_EXTENSIONS = tuple(
 )
 #: GLPI's default ``document_max_size`` (MB).
 DEFAULT_DOCUMENT_MAX_SIZE_MB = 2
+#: PHP's default ``post_max_size`` (MB).
+DEFAULT_POST_MAX_SIZE_MB = 8
 FILETYPE_NOT_ALLOWED = "Filetype not allowed"
 FILE_TOO_BIG = "File is too big"
 
@@ -140,6 +142,16 @@ class ConfigStore(StoreBase):
     @document_max_size_mb.setter
     def document_max_size_mb(self, value: int) -> None:
         self._set_setting("document_max_size_mb", int(value))
+
+    @property
+    def post_max_size_mb(self) -> int:
+        """PHP's ``post_max_size`` (MB, PHP's default 8): a bigger request body is dropped
+        unread, so an upload past it arrives without its file."""
+        return int(self._setting("post_max_size_mb", DEFAULT_POST_MAX_SIZE_MB))
+
+    @post_max_size_mb.setter
+    def post_max_size_mb(self, value: int) -> None:
+        self._set_setting("post_max_size_mb", int(value))
 
     def upload_error(self, filename: str, size: int) -> str | None:
         """Why GLPI's upload handler refuses a file, in its words, or None.

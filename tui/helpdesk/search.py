@@ -12,8 +12,11 @@ from typing import Any
 
 from .base import ASSIGN, OBSERVER, REQUESTER, Actor, ApiError
 from .clock import fmt
+from .params import INT_MAX, php_intval
 from .schema import ITEMTYPES
 from .store import Store
+
+_ASCII_INT = re.compile(r"-?\d+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ class Search:
             if "field" not in crit or "searchtype" not in crit or "value" not in crit:
                 raise _doc("Malformed search criteria")
             field = str(crit["field"])
-            if not field.isdigit() or int(field) not in self.options:
+            if not _ASCII_INT.fullmatch(field) or php_intval(field) not in self.options:
                 raise _doc("Bad field ID in search criteria")
             profile = self.actor.profile
             if (
@@ -169,7 +172,7 @@ class Search:
         v = value.strip().upper()
         if v == "NOW":
             return fmt(now)
-        m = re.fullmatch(r"(-?\d+)(MINUTE|HOUR|DAY|WEEK|MONTH|YEAR)", v)
+        m = re.fullmatch(r"(-?\d{1,9})(MINUTE|HOUR|DAY|WEEK|MONTH|YEAR)", v, re.ASCII)
         if m:
             n = int(m.group(1))
             unit = {
@@ -180,7 +183,10 @@ class Search:
                 "MONTH": 2592000,
                 "YEAR": 31536000,
             }[m.group(2)]
-            return fmt(now + timedelta(seconds=n * unit))
+            try:
+                return fmt(now + timedelta(seconds=n * unit))
+            except OverflowError:  # past year 9999: compares as the text it was
+                return value.strip()
         return value.strip()
 
     def _like(self, expr: str, value: Any) -> tuple[str, list[Any]]:
@@ -291,8 +297,8 @@ class Search:
         out = []
         for v in _flatten(value):
             s = str(v).strip()
-            if s.lstrip("-").isdigit():
-                out.append(int(s))
+            if _ASCII_INT.fullmatch(s):
+                out.append(php_intval(s))
         return out
 
     def run(self) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -311,10 +317,10 @@ class Search:
             m = re.fullmatch(r"([0-9]+)-([0-9]+)", str(rng))
             if not m:
                 raise _doc("range must be in format : [start-end] with integers")
-            start, end = int(m.group(1)), int(m.group(2))
+            start, end = php_intval(m.group(1)), php_intval(m.group(2))
         else:
             start, end = 0, self.list_limit - 1
-        limit = max(end - start + 1, 0)
+        limit = min(max(end - start + 1, 0), INT_MAX)
 
         sort_ids = self._int_list(self.params["sort"]) if "sort" in self.params else []
         sort_ids = [s for s in sort_ids if s in self.options]
@@ -482,7 +488,5 @@ class Search:
 
 
 def _int(value: Any) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return 0
+    text = str(value).strip()
+    return php_intval(text) if _ASCII_INT.fullmatch(text) else 0
