@@ -246,3 +246,11 @@ def test_formcreator_only_on_10(glpi: Any) -> None:
         assert (r.status_code, r.json()[0]) == (400, "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM")
     else:
         assert r.status_code in (200, 206)
+
+
+def test_demo_option_offers_every_version() -> None:
+    from tui.cli import DEMO_GLPI_VERSIONS
+    from tui.helpdesk.versions import VERSIONS
+
+    assert set(DEMO_GLPI_VERSIONS) == set(VERSIONS)
+    assert DEMO_GLPI_VERSIONS[0] == "10.0"
