@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from tui.api import GlpiError, Timeout, Unreachable
+from tui.api.errors import CurrentPasswordWrong
 from tui.i18n import _
 from tui.messages import SignedIn, SignOut
 from tui.session import Workspace, save_session
@@ -185,7 +186,7 @@ class PasswordScreen(Screen[None]):
             self.set_busy(False)
             self.show_message(str(error))
             field = self.query_one("#current-password", Input)
-            if error.message == _("The current password is incorrect."):
+            if isinstance(error, CurrentPasswordWrong):
                 field.value = ""
             field.focus()
             return

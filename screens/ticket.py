@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import webbrowser
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +28,16 @@ from tui.api import (
     ActorRole,
     Followup,
     GlpiError,
-    ServerError,
     TicketDetail,
     TicketStatus,
     TimelineItem,
     TimelineKind,
-    Timeout,
-    Unreachable,
 )
 from tui.api.text import text_to_html
 from tui.editor import edit_text
 from tui.i18n import _, ngettext
 from tui.messages import ShowError, TicketChanged
+from tui.reply import send_reply
 from tui.session import Workspace
 from widgets.attachments import AttachmentList
 from widgets.key_bar import KeyBar
@@ -119,7 +118,8 @@ class TicketScreen(Screen[None]):
         self.detail: TicketDetail | None = None
         self.sending = False
         self.answering = False
-        self._unconfirmed = False
+        self._pending_since: datetime | None = None
+        """When a send whose outcome is unknown started: the next send looks first."""
         self._draft_timer: Timer | None = None
         self._auto: Timer | None = None
         self._fetched = False
@@ -347,7 +347,7 @@ class TicketScreen(Screen[None]):
             return
         text = str(draft.get("text") or "")
         paths = [Path(p) for p in draft.get("attachments") or [] if isinstance(p, str)]
-        self._unconfirmed = bool(draft.get("unconfirmed"))
+        self._pending_since = _pending_since(draft)
         self._reply_text, self._reply_paths = text, paths
         self.query_one("#reply-text", TextArea).load_text(text)
         self._say(_("Your unsent reply was restored."))
@@ -376,7 +376,7 @@ class TicketScreen(Screen[None]):
             self._draft_timer.stop()
             self._draft_timer = None
         text, paths = self._reply_text, self._reply_paths
-        if not text.strip() and not paths and not self._unconfirmed:
+        if not text.strip() and not paths and self._pending_since is None:
             self.workspace.drafts.delete(self.draft_key)
             return
         self.workspace.drafts.save(
@@ -384,7 +384,10 @@ class TicketScreen(Screen[None]):
             {
                 "text": text,
                 "attachments": [str(p) for p in paths],
-                "unconfirmed": self._unconfirmed,
+                "unconfirmed": self._pending_since is not None,
+                "unconfirmed_since": (
+                    self._pending_since.isoformat() if self._pending_since else None
+                ),
             },
         )
 
@@ -477,66 +480,29 @@ class TicketScreen(Screen[None]):
                 return
         self._set_sending(True)
         self._say(_("Sending…"))
+        known = [d.id for d in self.detail.documents] if self.detail is not None else []
         try:
-            followup_id = await self._deliver(text, paths)
+            result = await send_reply(
+                self.workspace,
+                self.ticket_id,
+                text,
+                paths,
+                started=self.workspace.now(),
+                pending_since=self._pending_since,
+                known_documents=known,
+            )
         finally:
             self._set_sending(False)
-        if followup_id is None:
-            return
-        await self._sent(followup_id, text, paths, refetch=solved or bool(paths))
-
-    async def _deliver(self, text: str, paths: list[Path]) -> int | None:
-        """Send once; after an uncertain send, look on the server before sending again."""
-        probe = text if text.strip() else "(documents)"
-        try:
-            if self._unconfirmed:
-                found = await self.workspace.call(lambda c: c.find_followup(self.ticket_id, probe))
-                if found is not None:
-                    return found
-                self._unconfirmed = False
-            return await self.workspace.call(lambda c: c.add_followup(self.ticket_id, text, paths))
-        except (ServerError, Timeout, Unreachable) as error:
-            if not getattr(error, "uncertain", False):
-                self._say(
-                    _("The reply was not sent: {error} Your text is kept; send it again.").format(
-                        error=error
-                    ),
-                    error=True,
-                )
-                return None
-            self._unconfirmed = True
+        if not result.sent:
+            self._pending_since = result.pending_since
             self._save_draft()
-        except GlpiError as error:
-            self._say(
-                _("The server refused the reply: {error} Your reply is kept as a draft.").format(
-                    error=error
-                ),
-                error=True,
-            )
-            return None
-        try:
-            found = await self.workspace.call(lambda c: c.find_followup(self.ticket_id, probe))
-        except GlpiError:
-            self._say(
-                _(
-                    "The server did not confirm the reply and could not be checked. It is "
-                    "kept; sending again first checks whether it arrived."
-                ),
-                error=True,
-            )
-            return None
-        if found is not None:
-            return found
-        self._unconfirmed = False
-        self._save_draft()
-        self._say(
-            _("The reply did not arrive (checked on the server). It is kept: send it again."),
-            error=True,
-        )
-        return None
+            self._say(result.message(), error=True)
+            return
+        assert result.followup_id is not None
+        await self._sent(result.followup_id, text, paths, refetch=solved or bool(paths))
 
     async def _sent(self, followup_id: int, text: str, paths: list[Path], *, refetch: bool) -> None:
-        self._unconfirmed = False
+        self._pending_since = None
         self.workspace.drafts.delete(self.draft_key)
         self.query_one("#reply-text", TextArea).load_text("")
         self.query_one(AttachmentList).set_paths([])
@@ -650,6 +616,18 @@ class TicketScreen(Screen[None]):
         self.post_message(TicketChanged(self.ticket_id))
         await self._fetch()
         return True
+
+
+def _pending_since(draft: dict[str, Any]) -> datetime | None:
+    """A draft's unconfirmed send: when it started (a draft from before this was kept
+    says only that there is one: any earlier follow-up then counts, as it did)."""
+    since = draft.get("unconfirmed_since")
+    if isinstance(since, str):
+        try:
+            return datetime.fromisoformat(since)
+        except ValueError:
+            pass
+    return datetime.fromtimestamp(0, UTC) if draft.get("unconfirmed") else None
 
 
 def changes_by_others(before: TicketDetail, after: TicketDetail, me_id: int) -> list[str]:

@@ -63,6 +63,11 @@ def exact_time(when: datetime | None) -> str:
     return local_time(when).strftime("%Y-%m-%d %H:%M") if when else ""
 
 
+def format_when(when: datetime | None) -> str:
+    """A timestamp ("horodatage") in the user's own timezone; a dash when there is none."""
+    return exact_time(when) or "—"
+
+
 def exact_date(when: datetime | None) -> str:
     return local_time(when).strftime("%Y-%m-%d") if when else ""
 
@@ -107,17 +112,20 @@ def autoclose_notice(closes: datetime) -> str:
     return _("automatically on or after {date} without an answer").format(date=exact_date(closes))
 
 
+def kind_label(kind: TimelineKind) -> str:
+    """What a thread entry is, in words: one wording for `show` and the ticket screen."""
+    return {
+        TimelineKind.DESCRIPTION: _("Description"),
+        TimelineKind.FOLLOWUP: _("Follow-up"),
+        TimelineKind.TASK: _("Task"),
+        TimelineKind.SOLUTION: _("Solution"),
+        TimelineKind.DOCUMENT: _("Document"),
+    }[kind]
+
+
 def _kind_label(item: TimelineItem) -> str:
-    if item.kind is TimelineKind.DESCRIPTION:
-        return _("Description")
-    if item.kind is TimelineKind.FOLLOWUP:
-        return _("Follow-up")
-    if item.kind is TimelineKind.TASK:
-        return _("Task")
-    if item.kind is TimelineKind.SOLUTION:
-        status = item.solution_status.label if item.solution_status else ""
-        return _("Solution") + (f" ({status})" if status else "")
-    return _("Document")
+    status = item.solution_status.label if item.solution_status else ""
+    return kind_label(item.kind) + (f" ({status})" if status else "")
 
 
 def _wrap(text: str, width: int, indent: str = "  ") -> list[str]:

@@ -7,7 +7,6 @@ names and messages come from a server we do not control.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,22 +17,9 @@ from tui.api import SolutionStatus, TimelineItem, TimelineKind
 from tui.api.text import is_heading_rule
 from tui.forms import human_size
 from tui.i18n import _
-from tui.render_text import exact_time
+from tui.render_text import format_when, kind_label
 
-
-def format_when(when: datetime | None) -> str:
-    """A timestamp ("horodatage") in the user's own timezone."""
-    return exact_time(when) or "—"
-
-
-def kind_label(kind: TimelineKind) -> str:
-    return {
-        TimelineKind.DESCRIPTION: _("Description"),
-        TimelineKind.FOLLOWUP: _("Follow-up"),
-        TimelineKind.TASK: _("Task"),
-        TimelineKind.SOLUTION: _("Solution"),
-        TimelineKind.DOCUMENT: _("Document"),
-    }[kind]
+__all__ = ["Timeline", "TimelineEntry", "format_when", "kind_label", "styled_text"]
 
 
 _SOLUTION_CLASS = {

@@ -23,6 +23,7 @@ from screens.ticket import TicketScreen
 from tests.conftest import wait_for
 from tui.api.text import clean_line
 from tui.helpdesk.hostile import HOSTILE_TEXTS, seed_hostile
+from tui.messages import OpenTicket
 
 SIZE = (120, 40)
 OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
@@ -104,7 +105,7 @@ async def test_every_hostile_ticket_renders_inert(
         assert not [a for a in clicks(dashboard) if "quit" in a]
 
         for ticket_id, title in zip(hostile, HOSTILE_TEXTS, strict=True):
-            app.open_ticket(ticket_id)
+            app.route(OpenTicket(ticket_id))
             await wait_for(lambda: isinstance(app.screen, TicketScreen))
             await app.workers.wait_for_complete()
             await pilot.pause()

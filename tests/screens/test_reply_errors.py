@@ -93,7 +93,7 @@ async def test_wording_follows_the_error_class(
     app = make_app(server=fresh_helpdesk)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _type_reply(app, pilot, text)
-        monkeypatch.setattr(GlpiClient, "add_followup", fail)
+        monkeypatch.setattr(GlpiClient, "send_followup", fail)
         assert await _send(app, pilot, screen) == expected
         assert screen.query_one("#reply-text", TextArea).text == text
     assert _replies(fresh_helpdesk, text) == []

@@ -391,13 +391,13 @@ async def test_observer_reply_shows_the_servers_refusal(fresh_helpdesk: Any) -> 
 async def test_uncertain_send_that_arrived_is_not_sent_twice(fresh_helpdesk: Any) -> None:
     app = await build_app(fresh_helpdesk, ticket=DOMAIN)
     client = app.workspace.client
-    real_add = client.add_followup
+    real_add = client.send_followup
 
-    async def flaky_add(ticket_id: int, text: str, attachments: Any = ()) -> int:
+    async def flaky_add(ticket_id: int, text: str, attachments: Any = ()) -> Any:
         await real_add(ticket_id, text, attachments)
         raise Timeout("no answer", uncertain=True)
 
-    client.add_followup = flaky_add
+    client.send_followup = flaky_add
     before = len(fresh_helpdesk.store.followups(DOMAIN))
     async with app.run_test() as pilot:
         screen = await opened(pilot)
@@ -412,16 +412,16 @@ async def test_uncertain_send_that_arrived_is_not_sent_twice(fresh_helpdesk: Any
 async def test_uncertain_send_that_was_lost_keeps_the_draft(fresh_helpdesk: Any) -> None:
     app = await build_app(fresh_helpdesk, ticket=DOMAIN)
     client = app.workspace.client
-    real_add = client.add_followup
+    real_add = client.send_followup
     calls = []
 
-    async def lost_add(ticket_id: int, text: str, attachments: Any = ()) -> int:
+    async def lost_add(ticket_id: int, text: str, attachments: Any = ()) -> Any:
         calls.append(text)
         if len(calls) == 1:
             raise Timeout("no answer", uncertain=True)
         return await real_add(ticket_id, text, attachments)
 
-    client.add_followup = lost_add
+    client.send_followup = lost_add
     before = len(fresh_helpdesk.store.followups(DOMAIN))
     async with app.run_test() as pilot:
         screen = await opened(pilot)

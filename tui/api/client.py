@@ -1010,8 +1010,14 @@ class GlpiClient:
         return upload_outcome(body, [Path(p).name for p in attachments], item_id=followup_id)
 
     @_understood(lambda: _("checking the reply"))
-    async def find_followup(self, ticket_id: int, text: str) -> int | None:
-        """After an uncertain reply: is a follow-up with this text already there?"""
+    async def find_followup(
+        self, ticket_id: int, text: str, *, since: datetime | None = None
+    ) -> int | None:
+        """After an uncertain reply: is a follow-up of mine with this text already there?
+
+        With `since` (when the send started, less the clock skew), only a follow-up dated
+        from then counts: last week's "Merci" is not today's.
+        """
         wanted = html_to_text(text_to_html(text))
         rows = await self._collect(
             f"Ticket/{int(ticket_id)}/ITILFollowup", [("get_hateoas", "false")]
@@ -1019,6 +1025,10 @@ class GlpiClient:
         for row in reversed(rows):
             if self.me and _int(row.get("users_id")) != self.me.id:
                 continue
+            if since is not None:
+                dated = self.parse_date(row.get("date_creation") or row.get("date"))
+                if dated is None or dated < since:
+                    continue
             if html_to_text(self._text(row.get("content"))) == wanted:
                 return _int(row.get("id"))
         return None
@@ -1268,19 +1278,26 @@ class GlpiClient:
         attachments: Sequence[Path] = (),
         *,
         known_documents: Iterable[int] = (),
+        since: datetime | None = None,
     ) -> UploadOutcome | None:
         """After an uncertain reply (an answer lost, or GLPI 11's 500 page once it has
         saved the follow-up and dropped a refused file): the follow-up if it is there,
         with each file kept (a new document of that name on the ticket) or not. None
-        when the reply is not there: it may be sent again."""
-        followup_id = await self.find_followup(ticket_id, text if text.strip() else "(documents)")
+        when the reply is not there: it may be sent again. With `since`, only a
+        follow-up and documents dated from then count."""
+        probe = text if text.strip() else "(documents)"
+        followup_id = await self.find_followup(ticket_id, probe, since=since)
         if followup_id is None:
             return None
         names = [Path(p).name for p in attachments]
         if not names:
             return UploadOutcome(item_id=followup_id)
         known = set(known_documents)
-        new = {d.filename for d in await self._ticket_documents(ticket_id) if d.id not in known}
+        new = {
+            d.filename
+            for d in await self._ticket_documents(ticket_id)
+            if d.id not in known and (since is None or (d.date is not None and d.date >= since))
+        }
         return UploadOutcome(
             item_id=followup_id,
             kept=[n for n in names if n in new],

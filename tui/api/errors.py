@@ -111,6 +111,10 @@ class PasswordChangeError(GlpiError):
     """GLPI refused the new password; `message` is GLPI's own reason, translated."""
 
 
+class CurrentPasswordWrong(PasswordChangeError):
+    """The current password given to change it is not the right one."""
+
+
 def glpi_error_message(code: str, server_message: str | None) -> tuple[type[GlpiError], str]:
     """Map a GLPI error code to an exception class and a message a user can act on."""
     known: dict[str, tuple[type[GlpiError], str]] = {

@@ -51,10 +51,14 @@ def flavour(major: int | None) -> WebFlavour:
     return FLAVOURS[11] if (major or 10) >= 11 else FLAVOURS[10]
 
 
+WRONG_CURRENT = "Incorrect password"
+"""GLPI's page text when the current password given is wrong."""
+
+
 def glpi_password_messages() -> dict[str, str]:
     """GLPI's English page texts (we log in with language=en_GB) → our translated words."""
     return {
-        "Incorrect password": _("The current password is incorrect."),
+        WRONG_CURRENT: _("The current password is incorrect."),
         "The two passwords do not match": _("The two new passwords do not match."),
         "The new password must be different from current password": _(
             "The new password must be different from the current one."
@@ -246,7 +250,7 @@ class WebSession:
                 try:
                     await self._login(http, login, current)
                 except E.AuthError:
-                    raise E.PasswordChangeError(_("The current password is incorrect.")) from None
+                    raise E.CurrentPasswordWrong(_("The current password is incorrect.")) from None
                 try:
                     page = (await http.get(f"{self.web}/front/updatepassword.php")).text
                     tokens = _form_tokens(page, self.style)
@@ -282,7 +286,8 @@ def _verdict(page: str) -> None:
         return
     for marker, message in glpi_password_messages().items():
         if marker in page:
-            raise E.PasswordChangeError(message, detail=marker)
+            kind = E.CurrentPasswordWrong if marker == WRONG_CURRENT else E.PasswordChangeError
+            raise kind(message, detail=marker)
     if BAD_CSRF in page:
         raise E.NotGlpi(_("GLPI refused the form (security token); try again."))
     raise E.PasswordChangeError(_("GLPI did not confirm the password change."))

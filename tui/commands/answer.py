@@ -70,8 +70,9 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return fail(_("Write a message before sending."))
 
     async def action(workspace: Workspace) -> int:
-        from tui.api import NotFound, PermissionDenied, Timeout, Unreachable
+        from tui.api import NotFound, PermissionDenied
         from tui.forms import AttachmentError, check_attachment
+        from tui.reply import ReplyState, send_reply
 
         config = await workspace.server_config()
         paths: list[Path] = []
@@ -80,22 +81,24 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
                 paths.append(check_attachment(raw, config.max_upload_bytes).path)
             except AttachmentError as exc:
                 raise CommandError(exc.message) from None
-        client = workspace.client
-        try:
-            followup_id = await client.add_followup(args.ticket, text, paths)
-        except (NotFound, PermissionDenied):
+        result = await send_reply(workspace, args.ticket, text, paths, started=workspace.now())
+        if isinstance(result.error, NotFound | PermissionDenied):
             # GLPI says only "not allowed": find out why, as `show` and the console do.
             await _explain_refused_reply(workspace, args.ticket)
-            raise
-        except (Timeout, Unreachable) as exc:
-            if not getattr(exc, "uncertain", False):
-                raise
-            found = await client.find_followup(args.ticket, text if text.strip() else "(documents)")
-            if found is None:
-                raise CommandError(
-                    _("The reply did not arrive (checked on the server): send it again.")
-                ) from None
-            followup_id = found
+        if result.state is ReplyState.NOT_ARRIVED:
+            raise CommandError(
+                _("The reply did not arrive (checked on the server): send it again.")
+            )
+        if result.state is ReplyState.UNCONFIRMED:
+            raise CommandError(
+                _(
+                    "The server did not confirm the reply and could not be checked: look at "
+                    "the ticket (`cebox-support show {ticket}`) before sending it again."
+                ).format(ticket=args.ticket)
+            )
+        if result.error is not None:
+            raise result.error
+        followup_id = result.followup_id
         workspace.seen.mark_seen(args.ticket)  # my own change: no "new" mark, no nudge
         print(
             _("Reply {followup} added to ticket #{ticket}.").format(
