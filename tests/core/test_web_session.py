@@ -1,0 +1,55 @@
+"""GLPI 11's web session (for downloads) lives like the API token: 0600, per profile,
+reused by the next console, ended and deleted at sign-out; the password never kept."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import _start
+from tui.config import Profile
+from tui.session import resume, sign_in, sign_out
+from tui.tokens import web_cookie_path
+
+PENDING = 6
+
+
+@pytest.fixture(scope="module")
+def glpi11() -> Iterator[Any]:
+    running = _start(demo=True, formcreator=False, glpi_version="11.0")
+    yield running
+    running.stop()
+
+
+async def test_web_cookie_kept_reused_and_dropped(glpi11: Any, tmp_path: Path) -> None:
+    profile = Profile(url=glpi11.api_url, login="post-only")
+    workspace = await sign_in("work", profile, password="postonly")
+    document = (await workspace.client.get_ticket(PENDING)).documents[0]
+    await workspace.client.fetch_document(
+        document, tmp_path, ticket_id=PENDING, password="postonly"
+    )
+    path = web_cookie_path("work")
+    cookie = path.read_text()
+    assert cookie.startswith("glpi_") and "postonly" not in cookie
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    await workspace.client.close()
+
+    again = await resume("work", profile)  # the next console: no password asked
+    assert again is not None and again.client.web_cookie == cookie
+    saved = await again.client.fetch_document(document, tmp_path, ticket_id=PENDING)
+    assert saved.name == "procedure-redemarrage (1).txt"
+
+    await sign_out(again)
+    assert not path.exists()
+    name, value = cookie.split("=", 1)
+    after = httpx.get(
+        f"{glpi11.base_url}/front/document.send.php",
+        params={"docid": document.id, "itemtype": "Ticket", "items_id": PENDING},
+        cookies={name: value},
+    )
+    assert after.status_code == 403  # the web session was ended on the server
