@@ -325,3 +325,30 @@ async def test_the_palettes_new_incident_opens_the_servers_incident_form(
         await pilot.press("escape")
         await settle(pilot)
         assert not any(isinstance(s, FormsScreen) for s in app.screen_stack)
+
+
+async def test_hostile_form_text_is_shown_literally(make_app: Any, fresh_fc_helpdesk: Any) -> None:
+    """Names, labels and choices come from the server: never markup, never escapes."""
+    store = fresh_fc_helpdesk.store
+    store.execute(
+        "UPDATE glpi_plugin_formcreator_forms SET name = ?, description = ? WHERE id = 1",
+        ("[bold red]Incident[/] \x1b]52;c;aGk=\x07", "[link=x]clic[/link] \x1b[2J"),
+    )
+    store.execute(
+        "UPDATE glpi_plugin_formcreator_questions SET name = ? WHERE id = 2",
+        ("[reverse]Titre\x1b[31m",),
+    )
+    app: CeboxApp = make_app(server=fresh_fc_helpdesk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await catalogue(pilot)
+        options = screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert prompts[1].startswith("[bold red]Incident[/]")
+        assert not any("\x1b" in p or "\x07" in p for p in prompts)
+        assert "[link=x]clic[/link]" in prompts[1]
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewTicketScreen) and form.server_form is not None
+        label = form.field_widget("q2").query_one(".field-label", Static)
+        assert str(label.render()) == "[reverse]Titre *"
