@@ -7,13 +7,17 @@ reply whose send was uncertain is looked up on the server rather than sent twice
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.config import LoadedSettings
 from tui.i18n import _
 from tui.session import Workspace
+
+if TYPE_CHECKING:
+    from tui.api import RefusedFile
 
 from .common import EXIT_NOT_FOUND, CommandError, fail, not_found, run
 
@@ -31,6 +35,15 @@ def register(sub: Any) -> None:
         metavar="PATH",
         help=_("attach a file (repeat for several)"),
     )
+    p.add_argument(
+        "--compress-refused",
+        action="store_true",
+        help=_(
+            "send a compressed copy (.gz) of each file the server refuses for its type "
+            "(GLPI refuses .log by default)"
+        ),
+    )
+    p.add_argument("--json", action="store_true", help=_("print the outcome as JSON"))
     p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
     p.set_defaults(handler=reply_command)
 
@@ -100,14 +113,58 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             raise result.error
         followup_id = result.followup_id
         workspace.seen.mark_seen(args.ticket)  # my own change: no "new" mark, no nudge
+        return await _report_reply(workspace, args, followup_id, result.kept, result.refused, paths)
+
+    return run(args, loaded, action)
+
+
+async def _report_reply(
+    workspace: Workspace,
+    args: argparse.Namespace,
+    followup_id: int | None,
+    kept: list[str],
+    refused: list[RefusedFile],
+    paths: list[Path],
+) -> int:
+    """Say what the server kept: a 201 is no proof that a file arrived. Files it refused
+    are named with the reason, sent again compressed with --compress-refused, and make
+    the exit status 1."""
+    from tui.compress import not_kept, send_compressed
+
+    sent = list(kept)
+    compressed: list[str] = []
+    failed = list(refused)
+    if refused and args.compress_refused:
+        resend = await send_compressed(workspace, args.ticket, refused, paths)
+        compressed, failed = resend.sent, resend.failed
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ticket": args.ticket,
+                    "followup": followup_id,
+                    "sent": sent,
+                    "compressed": compressed,
+                    "failed": [{"file": f.name, "reason": f.reason} for f in failed],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
         print(
             _("Reply {followup} added to ticket #{ticket}.").format(
                 followup=followup_id, ticket=args.ticket
             )
         )
+        for name in compressed:
+            print(_("{name} sent in place of the refused file.").format(name=name))
+    if not failed:
         return 0
-
-    return run(args, loaded, action)
+    hint = ""
+    if not args.compress_refused and any(f.compressible for f in failed):
+        hint = " " + _("Send it compressed with --compress-refused.")
+    fail(_("Reply sent; {files}.").format(files=not_kept(failed)) + hint)
+    return 1
 
 
 async def _explain_refused_reply(workspace: Workspace, ticket_id: int) -> None:
