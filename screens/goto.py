@@ -18,10 +18,12 @@ from tui.api import GlpiError, NotFound, PermissionDenied
 from tui.i18n import _, pgettext
 from tui.links import LinkError, parse_ticket_ref
 from tui.session import Workspace
+from widgets.key_bar import KeyBar
 
 
 class GotoScreen(ModalScreen[int | None]):
     BINDINGS = [
+        Binding("enter", "open", pgettext("verb", "Open"), id="goto.open", priority=True),
         Binding("escape", "cancel", _("Cancel"), id="goto.cancel"),
     ]
 
@@ -46,6 +48,7 @@ class GotoScreen(ModalScreen[int | None]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(pgettext("verb", "Open"), id="goto-open", variant="primary")
                 yield Button(_("Cancel"), id="goto-cancel")
+        yield KeyBar()  # this dialog's keys, not those of the list below
 
     def on_mount(self) -> None:
         self.query_one("#goto-input", Input).focus()
@@ -90,6 +93,14 @@ class GotoScreen(ModalScreen[int | None]):
             return
         self._busy(True)
         self._check(ticket_id)
+
+    def action_open(self) -> None:
+        """Enter (shown in the key bar, so it is this screen's, not the Input's)."""
+        focused = self.focused
+        if focused is not None and focused.id == "goto-cancel":
+            self.action_cancel()
+        else:
+            self.action_submit()
 
     @on(Button.Pressed, "#goto-cancel")
     def action_cancel(self) -> None:

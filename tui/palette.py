@@ -19,6 +19,18 @@ if TYPE_CHECKING:
 def system_commands(
     app: App[Any], screen: Screen[Any], signed_in: bool, workspace: Workspace | None = None
 ) -> Iterable[SystemCommand]:
+    """One entry per action: a screen's `?` and the global F1 are one "Help", a
+    screen's "Cancel" bound to two keys one "Cancel"."""
+    seen: set[str] = set()
+    for command in _all_commands(app, screen, signed_in, workspace):
+        if command.title not in seen:
+            seen.add(command.title)
+            yield command
+
+
+def _all_commands(
+    app: App[Any], screen: Screen[Any], signed_in: bool, workspace: Workspace | None = None
+) -> Iterable[SystemCommand]:
     """Every binding with a description on `screen`; the account commands once signed in."""
     for binding in screen.BINDINGS:
         if isinstance(binding, Binding) and binding.description:

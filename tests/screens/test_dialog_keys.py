@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.widgets import TextArea
 
 from screens.confirm import ConfirmScreen
 from screens.refuse import RefuseScreen
@@ -25,6 +26,8 @@ def _opened_then(key: str, dialog: type) -> Any:
         await pilot.press(key)
         await wait_for(lambda: isinstance(pilot.app.screen, dialog))
         await pilot.pause()
+        for area in pilot.app.screen.query(TextArea):
+            area.cursor_blink = False  # a blinking cursor makes snapshots flaky
         await pilot.pause()
 
     return run_before
@@ -56,3 +59,18 @@ async def test_dialog_key_bar(make_app: Any, key: str, dialog: type, own: list[s
         line = str(app.screen.query_one(KeyBar).render())
         assert all(f" {word} " in line for word in own), line
         assert "Documents" not in line and "Reply" not in line
+
+
+async def test_goto_dialog_key_bar(make_app: Any) -> None:
+    from screens.goto import GotoScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("g")
+        await wait_for(lambda: isinstance(app.screen, GotoScreen))
+        await pilot.pause()
+        line = str(app.screen.query_one(KeyBar).render())
+        assert " Open " in line and " esc Cancel " in line, line
+        assert "Search" not in line and "New" not in line

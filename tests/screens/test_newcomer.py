@@ -110,3 +110,22 @@ async def test_a_notice_wraps_instead_of_being_cut(make_app: Callable[..., Any])
             assert region.width * region.height >= len(text) and region.width > 0
     finally:
         set_language("en")
+
+
+async def test_palette_lists_each_action_once(make_app: Callable[..., Any]) -> None:
+    """The dashboard's `?` and the global F1 were three "Help" entries."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for step in ("dashboard", "ticket", "forms"):
+            if step == "ticket":
+                app.route(OpenTicket(2))
+                await wait_for(lambda: getattr(app.screen, "detail", None) is not None)
+            elif step == "forms":
+                await pilot.press("escape")
+                await settle(pilot)
+                await pilot.press("n")
+                await settle(pilot)
+            titles = [str(c.title) for c in app.get_system_commands(app.screen)]
+            assert len(titles) == len(set(titles)), (step, titles)
+            assert titles.count("Help") == 1
