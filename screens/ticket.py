@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import webbrowser
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,14 @@ from tui.api import (
     ActorRole,
     Followup,
     GlpiError,
+    RefusedFile,
     TicketDetail,
     TicketStatus,
     TimelineItem,
     TimelineKind,
 )
 from tui.api.text import text_to_html
+from tui.compress import not_kept
 from tui.editor import edit_text
 from tui.i18n import _, ngettext
 from tui.messages import ShowError, TicketChanged
@@ -499,9 +502,23 @@ class TicketScreen(Screen[None]):
             self._say(result.message(), error=True)
             return
         assert result.followup_id is not None
-        await self._sent(result.followup_id, text, paths, refetch=solved or bool(paths))
+        await self._sent(
+            result.followup_id,
+            text,
+            paths,
+            refetch=solved or bool(paths),
+            refused=result.refused,
+        )
 
-    async def _sent(self, followup_id: int, text: str, paths: list[Path], *, refetch: bool) -> None:
+    async def _sent(
+        self,
+        followup_id: int,
+        text: str,
+        paths: list[Path],
+        *,
+        refetch: bool,
+        refused: Sequence[RefusedFile] = (),
+    ) -> None:
         self._pending_since = None
         self.workspace.drafts.delete(self.draft_key)
         self.query_one("#reply-text", TextArea).load_text("")
@@ -509,7 +526,13 @@ class TicketScreen(Screen[None]):
         self._reply_text, self._reply_paths = "", []
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        self._say(_("Reply sent."))
+        if refused:
+            # Sent, but not whole: each file the server did not keep is named.
+            self._say(_("Reply sent; {files}.").format(files=not_kept(refused)), error=True)
+        else:
+            self._say(_("Reply sent."))
+        refused_names = {r.name for r in refused}
+        paths = [p for p in paths if p.name not in refused_names]
         if paths:
             n = len(paths)
             uploaded = ngettext("{n} document uploaded", "{n} documents uploaded", n)

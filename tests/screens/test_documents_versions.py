@@ -150,3 +150,33 @@ def test_snapshot_password_asked(snap_compare: Any, size: tuple[int, int]) -> No
         assert snap_compare(app, terminal_size=size, run_before=ask)
     finally:
         server.stop()
+
+
+async def test_reply_with_a_refused_log_is_sent_once_and_names_the_file(
+    glpi: Any, tmp_path: Path
+) -> None:
+    """10 keeps the reply and says so inside a 201; 11 keeps it and answers a 500 page:
+    either way one follow-up, and the screen names the file that was not kept."""
+    from textual.widgets import TextArea
+
+    from widgets.attachments import AttachmentList
+
+    log = tmp_path / "qgaAgent.log"
+    log.write_text("agent log\n")
+    store = glpi.store
+    before = len(store.followups(PENDING))
+    app = await build_app(glpi)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for(lambda: type(app.screen).__name__ == "TicketScreen")
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        screen.query_one("#reply-text", TextArea).load_text("Voici le journal.")
+        screen.query_one(AttachmentList).set_paths([log])
+        screen.action_send_reply()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = str(screen.query_one("#reply-message", Static).render())
+        assert "Reply sent" in said and "qgaAgent.log was not accepted" in said, said
+        assert not any("uploaded" in n.message for n in app._notifications)
+    assert len(store.followups(PENDING)) == before + 1
+    assert not [d for d in store.documents(PENDING) if d["filename"] == "qgaAgent.log"]

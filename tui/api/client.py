@@ -1302,7 +1302,7 @@ class GlpiClient:
             item_id=followup_id,
             kept=[n for n in names if n in new],
             refused=[
-                RefusedFile(name=n, reason=_("the server did not keep it"))
+                RefusedFile(name=n, reason=_("not on the ticket afterwards"))
                 for n in names
                 if n not in new
             ],
