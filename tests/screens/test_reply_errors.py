@@ -43,9 +43,11 @@ def _replies(server: Any, text: str) -> list[Any]:
     return [f for f in server.store.followups(DOMAIN) if text in f["content"]]
 
 
-async def test_server_error_says_not_sent_and_keeps_the_text(
+async def test_server_error_is_uncertain_keeps_the_text_and_sends_once(
     make_app: Any, fresh_helpdesk: Any
 ) -> None:
+    """A 5xx answer to a write is uncertain (GLPI 11 saves a follow-up before its 500 page):
+    the console says it could not check, keeps the text, and the next send looks first."""
     text = "Toujours en panne après redémarrage"
     app = make_app(server=fresh_helpdesk)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -56,8 +58,8 @@ async def test_server_error_says_not_sent_and_keeps_the_text(
         finally:
             fresh_helpdesk.set_faults(None)
         assert message == (
-            "The reply was not sent: The server failed (500); try again later. "
-            "Your text is kept; send it again."
+            "The server did not confirm the reply and could not be checked. It is kept; "
+            "sending again first checks whether it arrived."
         )
         assert "refused" not in message
         assert screen.query_one("#reply-message", Static).has_class("error-text")
