@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -143,3 +144,98 @@ def test_empty_helpdesk_has_accounts_only() -> None:
 def test_serve_forever_refuses_remote_host(capsys: Any) -> None:
     assert serve_forever(["--host", "0.0.0.0", "--port", "0"]) == 2
     assert "--allow-remote" in capsys.readouterr().err
+
+
+# -- opt-in rules naming a path: initSession and the web pages ------------------------------
+
+
+def _web_login(hd: Any, browser: httpx.Client) -> httpx.Response:
+    page = browser.get("/index.php", params={"noAUTO": "1"}).text
+    names = re.findall(r'id="login_(?:name|password)" name="([^"]+)"', page)
+    csrf = re.search(r'name="_glpi_csrf_token" value="([0-9a-f]+)"', page)
+    assert csrf and len(names) == 2, page
+    data = {"_glpi_csrf_token": csrf.group(1), names[0]: "post-only", names[1]: "postonly"}
+    return browser.post("/front/login.php", data=data)
+
+
+def _change_password(browser: httpx.Client, new: str) -> httpx.Response:
+    page = browser.get("/front/updatepassword.php").text
+    csrf = re.search(r'name="_glpi_csrf_token" value="([0-9a-f]+)"', page)
+    assert csrf, page
+    data = {
+        "current_password": "postonly",
+        "password": new,
+        "password2": new,
+        "update": "1",
+        "_glpi_csrf_token": csrf.group(1),
+    }
+    return browser.post("/front/updatepassword.php", data=data)
+
+
+def test_a_rule_can_fault_init_session_and_only_it(hd: Any) -> None:
+    client = session_client(hd, "post-only", "postonly")
+    hd.set_faults(
+        FaultConfig(fail_rate=1.0, fail_kinds=("500",), paths=("/apirest.php/initSession",))
+    )
+    r = httpx.get(f"{hd.api_url}/initSession", auth=("tech", "tech"))
+    assert r.status_code == 500 and r.json()[0] == "ERROR"
+    assert client.get("/Ticket/1").status_code == 200  # not named: not faulted
+    assert [e.fault for e in hd.request_log[-2:]] == ["500", ""]
+
+
+def test_web_pages_are_faulted_only_when_named(hd: Any) -> None:
+    hd.set_faults(FaultConfig(fail_rate=1.0, fail_kinds=("500", "reset")))
+    with httpx.Client(base_url=hd.base_url, follow_redirects=False, timeout=10) as browser:
+        assert _web_login(hd, browser).status_code == 302
+    hd.set_faults(FaultConfig(fail_rate=1.0, fail_kinds=("500",), paths=("POST /front/login.php",)))
+    with httpx.Client(base_url=hd.base_url, follow_redirects=False, timeout=10) as browser:
+        r = _web_login(hd, browser)  # the GET of the form is not named
+        assert r.status_code == 500 and r.headers["content-type"].startswith("text/html")
+
+
+def test_the_password_post_can_be_reset_once_then_retried(hd: Any) -> None:
+    with httpx.Client(base_url=hd.base_url, follow_redirects=False, timeout=10) as browser:
+        assert _web_login(hd, browser).status_code == 302
+        hd.set_faults(
+            FaultConfig(
+                fail_rate=1.0,
+                fail_kinds=("reset",),
+                paths=("POST /front/updatepassword.php",),
+                max_faults=1,
+            )
+        )
+        with pytest.raises(httpx.TransportError):
+            _change_password(browser, "Nouveau-1")
+        assert not hd.store.check_password("post-only", "Nouveau-1")  # dropped unread
+        r = _change_password(browser, "Nouveau-1")
+        assert "Your password has been successfully updated." in r.text
+    faulted = [(e.method, e.path) for e in hd.request_log if e.fault]
+    assert faulted == [("POST", "/front/updatepassword.php")]
+
+
+def test_an_expired_web_session(hd: Any) -> None:
+    with httpx.Client(base_url=hd.base_url, follow_redirects=False, timeout=10) as browser:
+        assert _web_login(hd, browser).status_code == 302
+        hd.set_faults(
+            FaultConfig(
+                fail_rate=1.0,
+                fail_kinds=("expired-session",),
+                paths=("/front/updatepassword.php",),
+            )
+        )
+        r = browser.get("/front/updatepassword.php")
+        assert r.status_code == 302 and "index.php" in r.headers["location"]
+
+
+def test_rules_are_checked() -> None:
+    with pytest.raises(ValueError, match="METHOD"):
+        FaultConfig(paths=("front/login.php",))
+    glob = FaultConfig(paths=("PUT /apirest.php/User/*", "/front/*.php"))
+    assert glob.targets("PUT", "/apirest.php/User/3") and not glob.targets(
+        "GET", "/apirest.php/User/3"
+    )
+    assert glob.targets("GET", "/front/login.php") and not glob.targets("GET", "/index.php")
+    default = FaultConfig()
+    assert default.targets("GET", "/apirest.php/Ticket/1")
+    assert not default.targets("GET", "/apirest.php/initSession")
+    assert not default.targets("POST", "/front/updatepassword.php")

@@ -160,6 +160,13 @@ def serve_forever(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--fail-rate", type=float, default=0.0)
     parser.add_argument("--fail-kinds", default=",".join(FAULT_KINDS))
+    parser.add_argument(
+        "--fail-path",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="fault only these requests ('[METHOD ]/path/glob', e.g. 'POST /front/login.php')",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--autoclose-days", type=int, default=7)
     parser.add_argument("--empty", action="store_true", help="accounts only, no demo tickets")
@@ -206,6 +213,7 @@ def serve_forever(argv: list[str] | None = None) -> int:
                 fail_rate=args.fail_rate,
                 fail_kinds=kinds,
                 seed=args.seed,
+                paths=tuple(args.fail_path),
             )
     except ValueError as exc:
         print(str(exc), file=sys.stderr)

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .api import Api, HelpdeskConfig
+from .api import FATAL_PAGE, Api, HelpdeskConfig
 from .clock import Clock
 from .faults import FaultConfig, FaultInjector
 from .params import php_parse_str
@@ -78,20 +78,28 @@ class HelpdeskMiddleware:
             await asyncio.sleep(faults.latency_ms / 1000)
         kind = None
         injector = self.state.injector
-        if is_api and injector is not None and "initSession" not in path:
-            token = self._session_token(scope, query)
+        method = str(scope.get("method", "GET"))
+        if injector is not None and injector.config.targets(method, path):
+            token = (
+                self._session_token(scope, query)
+                if is_api
+                else self._cookie(scope, self.cfg.store.cookie_name)
+            )
             kind = injector.draw(has_session=bool(token))
             entry.fault = kind or ""
             if kind == "timeout":
-                assert faults is not None
-                await asyncio.sleep(faults.timeout_s)
+                await asyncio.sleep(injector.config.timeout_s)
             elif kind == "500":
-                body = json.dumps(["ERROR", "Internal Server Error"]).encode()
+                if is_api:
+                    body = json.dumps(["ERROR", "Internal Server Error"]).encode()
+                    ctype = b"application/json; charset=UTF-8"
+                else:
+                    body, ctype = FATAL_PAGE.encode(), b"text/html; charset=UTF-8"
                 await send_wrapper(
                     {
                         "type": "http.response.start",
                         "status": 500,
-                        "headers": [(b"content-type", b"application/json; charset=UTF-8")],
+                        "headers": [(b"content-type", ctype)],
                     }
                 )
                 await send_wrapper({"type": "http.response.body", "body": body})
@@ -102,21 +110,33 @@ class HelpdeskMiddleware:
             elif kind == "expired-session":
                 if token:
                     self.cfg.store.kill_session(token)
-                body = json.dumps(
-                    ["ERROR_SESSION_TOKEN_INVALID", "session_token seems invalid"]
-                ).encode()
-                await send_wrapper(
-                    {
-                        "type": "http.response.start",
-                        "status": 401,
-                        "headers": [(b"content-type", b"application/json; charset=UTF-8")],
-                    }
-                )
-                await send_wrapper({"type": "http.response.body", "body": body})
-                return
+                if is_api:
+                    body = json.dumps(
+                        ["ERROR_SESSION_TOKEN_INVALID", "session_token seems invalid"]
+                    ).encode()
+                    await send_wrapper(
+                        {
+                            "type": "http.response.start",
+                            "status": 401,
+                            "headers": [(b"content-type", b"application/json; charset=UTF-8")],
+                        }
+                    )
+                    await send_wrapper({"type": "http.response.body", "body": body})
+                    return
+                # A web page goes on as for a browser whose session ended.
         # A client that gave up (e.g. after an injected timeout) is not an error.
         with contextlib.suppress(ClientDisconnect):
             await self.app(scope, receive, send_wrapper)
+
+    @staticmethod
+    def _cookie(scope: Scope, name: str) -> str:
+        for key, value in scope.get("headers", []):
+            if key.lower() == b"cookie":
+                for part in value.decode("latin-1").split(";"):
+                    k, _, v = part.strip().partition("=")
+                    if k == name:
+                        return v
+        return ""
 
     @staticmethod
     def _session_token(scope: Scope, query: str) -> str:
