@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 
 class Clock:
@@ -18,6 +18,9 @@ class Clock:
         self._lock = threading.Lock()
         self._fixed: datetime | None = None
         self._offset = timedelta(0)
+        # The server's time zone (the helpdesk's `timezone`): its wall clock is that
+        # zone's, not the machine's, as a real GLPI's is.
+        self.tz: tzinfo | None = None
         if start is not None:
             self._fixed = start.replace(microsecond=0, tzinfo=None)
 
@@ -25,7 +28,8 @@ class Clock:
         with self._lock:
             if self._fixed is not None:
                 return self._fixed
-            return (datetime.now() + self._offset).replace(microsecond=0)
+            now = datetime.now(self.tz).replace(tzinfo=None) if self.tz else datetime.now()
+            return (now + self._offset).replace(microsecond=0)
 
     def advance(
         self, *, days: float = 0, hours: float = 0, minutes: float = 0, seconds: float = 0

@@ -200,6 +200,10 @@ def create_app(
     has it: the plugin does not exist there).
     """
     store.clock = clock
+    if clock.tz is None:
+        from zoneinfo import ZoneInfo
+
+        clock.tz = ZoneInfo(timezone)
     # GLPI's closeticket cron has run before anyone connects: a database full of old
     # solved tickets is closed now, not during somebody's first request.
     store.autoclose(autoclose_days)
