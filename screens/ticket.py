@@ -53,6 +53,7 @@ DRAFT_DELAY = 0.4
 
 
 class TicketScreen(Screen[None]):
+    # Most needed first: a narrow key bar drops keys from the end (F1 always stays).
     BINDINGS = [
         Binding("escape,backspace", "back", _("Back"), id="ticket.back"),
         Binding("r", "focus_reply", _("Reply"), id="ticket.reply", tooltip=_("Write a reply")),
@@ -62,14 +63,6 @@ class TicketScreen(Screen[None]):
             _("Send"),
             id="ticket.send",
             tooltip=_("Send the reply and its documents"),
-            priority=True,
-        ),
-        Binding(
-            "ctrl+g",
-            "edit_reply",
-            _("Editor"),
-            id="ticket.editor",
-            tooltip=_("Write the reply in your $EDITOR"),
             priority=True,
         ),
         Binding(
@@ -87,6 +80,14 @@ class TicketScreen(Screen[None]):
             tooltip=_("Refuse the solution, with a reason: the ticket is reopened"),
         ),
         Binding("d", "documents", _("Documents"), id="ticket.documents"),
+        Binding(
+            "ctrl+g",
+            "edit_reply",
+            _("Editor"),
+            id="ticket.editor",
+            tooltip=_("Write the reply in your $EDITOR"),
+            priority=True,
+        ),
         Binding(
             "s",
             "flip_order",
@@ -253,19 +254,18 @@ class TicketScreen(Screen[None]):
         status = detail.ticket.status
         closed = status is TicketStatus.CLOSED
         reply.set_class(closed, "-closed")
+        observer = self._observer_only
+        reply.set_class(observer and not closed, "-observer")  # no box that can only fail
         pending = detail.pending_solution is not None
-        reply.set_class(pending, "-solved")
+        reply.set_class(pending and not observer, "-solved")
         notice = self.query_one("#reply-notice", Static)
-        me = self.workspace.me.id
         text = ""
         if closed:
             text = _(
                 "This ticket is closed: GLPI does not accept replies on a closed ticket. "
                 "If the problem is back, open a new ticket and mention #{id}."
             ).format(id=self.ticket_id)
-        elif not detail.is_requester(me) and any(
-            a.user_id == me for a in detail.people(ActorRole.OBSERVER)
-        ):
+        elif observer:
             text = _(
                 "You are an observer of this ticket: GLPI lets only its requester "
                 "reply to it or answer its solution."
@@ -278,12 +278,31 @@ class TicketScreen(Screen[None]):
 
     # -- navigation and small actions -----------------------------------------------
 
+    @property
+    def _observer_only(self) -> bool:
+        """Observer, not requester: GLPI refuses this user's replies and answers."""
+        detail = self.detail
+        me = self.workspace.me.id
+        return (
+            detail is not None
+            and not detail.is_requester(me)
+            and any(a.user_id == me for a in detail.people(ActorRole.OBSERVER))
+        )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         detail = self.detail
         if action in ("approve", "refuse"):
-            return detail is not None and detail.pending_solution is not None
+            return (
+                detail is not None
+                and detail.pending_solution is not None
+                and not self._observer_only
+            )
         if action in ("send_reply", "edit_reply", "focus_reply"):
-            return detail is not None and detail.ticket.status is not TicketStatus.CLOSED
+            return (
+                detail is not None
+                and detail.ticket.status is not TicketStatus.CLOSED
+                and not self._observer_only
+            )
         return True
 
     def action_back(self) -> None:

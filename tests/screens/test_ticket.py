@@ -23,6 +23,7 @@ from tui.api import Timeout
 from tui.helpdesk.seed import LOG_GZ, LOG_NAME
 from tui.messages import OpenTicket
 from widgets.attachments import AttachmentList
+from widgets.key_bar import KeyBar
 from widgets.timeline import Timeline, TimelineEntry
 
 DOMAIN, SOLVED, CLOSED, OBSERVED = 1, 2, 3, 4
@@ -373,18 +374,21 @@ async def test_closed_ticket_offers_no_reply_and_says_why(fresh_helpdesk: Any) -
     assert len(fresh_helpdesk.store.followups(CLOSED)) == before
 
 
-async def test_observer_reply_shows_the_servers_refusal(fresh_helpdesk: Any) -> None:
+async def test_observer_is_not_offered_a_reply_box(fresh_helpdesk: Any) -> None:
+    """GLPI refuses an observer's replies: no box that can only fail, and why, once."""
     app = await build_app(fresh_helpdesk, ticket=OBSERVED)
     async with app.run_test() as pilot:
         screen = await opened(pilot)
-        assert "observer" in str(screen.query_one("#reply-notice", Static).render())
-        await type_reply(pilot, "Je suis aussi concerné")
-        await pilot.press("ctrl+r")
+        notice = str(screen.query_one("#reply-notice", Static).render())
+        assert "observer" in notice and screen.query_one("#reply-notice").display
+        assert not screen.query_one("#reply-text", TextArea).display
+        assert not screen.query_one("#reply-actions").display
+        line = str(screen.query_one(KeyBar).render())
+        assert " Reply " not in line and " Send " not in line
+        await pilot.press("r", *"Je suis aussi concerné", "ctrl+r")
         await settle(pilot)
-        message = screen.query_one("#reply-message", Static)
-        assert "refused" in str(message.render()) and message.has_class("error-text")
-        assert screen.query_one("#reply-text", TextArea).text == "Je suis aussi concerné"
-        assert app.workspace.drafts.load(f"reply-{OBSERVED}") is not None
+        assert screen.query_one("#reply-text", TextArea).text == ""
+        assert str(screen.query_one("#reply-message", Static).render()) == ""
     assert fresh_helpdesk.store.followups(OBSERVED) == []
 
 
