@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from tui.api import GlpiError, Timeout, Unreachable
+from tui.api import GlpiError, ServerError, Timeout, Unreachable
 from tui.api.errors import CurrentPasswordWrong
 from tui.i18n import _
 from tui.messages import SignedIn, SignOut
@@ -181,7 +181,7 @@ class PasswordScreen(Screen[None]):
             if self.forced:
                 await self._fresh_session(new)
         except GlpiError as error:
-            if isinstance(error, Timeout | Unreachable) and self.maybe_changed_to is None:
+            if isinstance(error, Timeout | Unreachable | ServerError) and not self.maybe_changed_to:
                 self.maybe_changed_to = new  # sent, perhaps done: check before sending again
             self.set_busy(False)
             self.show_message(str(error))

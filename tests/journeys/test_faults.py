@@ -2,15 +2,13 @@
 user typed or chose is still there to send again, and the server keeps exactly one copy.
 
 Faults come from the embedded helpdesk (`timeout`, `500`, `reset`, `expired-session`, on
-every API request but `initSession`), plus `lost-answer`: the write reaches the server but
-its answer never comes back (injected in the client's transport, because the helpdesk's
-`timeout` drops the request unread). Each journey is set up without faults, then faults
-are switched on for the action, then off for the retry (or the re-login, for an expired
-session). Every row asserts that its fault hit the request it is named after (NAMED),
-from the helpdesk's request log or the transport's.
-
-The password changes through GLPI's web pages, which the helpdesk does not fault, so its
-row has only `lost-answer` (on `updatepassword.php`) until it does.
+every API request but `initSession`; the login row faults `initSession` itself, the
+password row the web form's POST to `updatepassword.php`), plus `lost-answer`: the write
+reaches the server but its answer never comes back (injected in the client's transport,
+because the helpdesk's `timeout` drops the request unread). Each journey is set up
+without faults, then faults are switched on for the action, then off for the retry (or
+the re-login, for an expired session). Every row asserts that its fault hit the request
+it is named after (NAMED), from the helpdesk's request log or the transport's.
 """
 
 from __future__ import annotations
@@ -59,6 +57,13 @@ WAIT = 20.0
 """Longest any step may take before the app counts as frozen."""
 
 SERVER_FAULTS = ["timeout", "500", "reset", "expired-session"]
+LOGIN_FAULTS = ["timeout", "500", "reset"]
+"""Before a session exists (sign-in, the web form) a session cannot expire."""
+PATHS = {
+    "login": ("/apirest.php/initSession",),
+    "password": ("POST /front/updatepassword.php",),
+}
+"""Rows whose request the helpdesk faults only when named (see FaultConfig.paths)."""
 LOST = "lost-answer"
 EXPIRED = "expired-session"
 
@@ -164,6 +169,7 @@ class Run:
                 fail_kinds=(self.kind,),
                 seed=1,
                 timeout_s=SERVER_TIMEOUT,
+                paths=PATHS.get(self.journey, ()),
             )
         )
 
@@ -248,6 +254,27 @@ def assert_error_text(widget: Static) -> str:
 
 
 # -- login and list ------------------------------------------------------------------
+
+
+async def login(run: Run) -> None:
+    """initSession itself fails: the login screen says why, and a second try signs in."""
+    app, pilot = run.app, run.pilot
+    assert isinstance(app.screen, LoginScreen)
+    screen = app.screen
+
+    async def sign_in() -> None:
+        screen.query_one("#login-password", Input).value = "postonly"
+        screen.query_one("#login-password", Input).focus()
+        await pilot.press("enter")
+
+    async def failed() -> None:
+        assert app.screen is screen and app.workspace is None
+        run.expect_message(assert_error_text(screen.query_one("#login-message", Static)))
+
+    await run.through_fault(sign_in, failed)
+    await wait_for(lambda: isinstance(app.screen, DashboardScreen), WAIT)
+    await run.settle()
+    list_loaded(app)
 
 
 def dashboard(app: CeboxApp) -> DashboardScreen:
@@ -566,6 +593,7 @@ async def password(run: Run) -> None:
 
 Journey = Callable[[Run], Awaitable[None]]
 JOURNEYS: dict[str, tuple[Journey, list[str]]] = {
+    "login": (login, LOGIN_FAULTS),
     "first-list": (first_list, SERVER_FAULTS),
     "list": (ticket_list, SERVER_FAULTS),
     "open": (open_under_fault, SERVER_FAULTS),
@@ -573,9 +601,10 @@ JOURNEYS: dict[str, tuple[Journey, list[str]]] = {
     "reply": (reply, [*SERVER_FAULTS, LOST]),
     "approve": (approve, [*SERVER_FAULTS, LOST]),
     "refuse": (refuse, [*SERVER_FAULTS, LOST]),
-    "password": (password, [LOST]),
+    "password": (password, [*LOGIN_FAULTS, LOST]),
 }
 NAMED = {
+    "login": r"GET /apirest\.php/initSession",
     "first-list": r"GET /apirest\.php/search/Ticket",
     "list": r"GET /apirest\.php/search/Ticket",
     "open": r"GET /apirest\.php/Ticket/1",
@@ -602,7 +631,7 @@ async def test_journey_under_fault(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     run_journey, _kinds = JOURNEYS[journey]
-    app = await build_app(fresh_helpdesk, logged_in=journey != "first-list")
+    app = await build_app(fresh_helpdesk, logged_in=journey not in ("login", "first-list"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         run = Run(fresh_helpdesk, app, pilot, kind, tmp_path, journey)

@@ -266,6 +266,16 @@ class WebSession:
                             "_glpi_csrf_token": tokens["csrf"],
                         },
                     )
+                    if response.status_code >= 500:  # maybe after the change: uncertain
+                        failed = E.ServerError(
+                            _(
+                                "The server failed ({status}); the password may or may not "
+                                "have changed."
+                            ).format(status=response.status_code),
+                            status=response.status_code,
+                        )
+                        failed.uncertain = True
+                        raise failed
                     _verdict(response.text)
                 finally:
                     with contextlib.suppress(httpx.HTTPError):

@@ -236,11 +236,11 @@ def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
 async def _change_password(client: GlpiClient, current: str, new: str) -> None:
     """Change it; when the answer is lost, the new password working proves it changed."""
-    from tui.api import Timeout, Unreachable
+    from tui.api import ServerError, Timeout, Unreachable
 
     try:
         await client.change_password(current, new)
-    except (Timeout, Unreachable) as lost:
+    except (Timeout, Unreachable, ServerError) as lost:
         try:
             changed = await client.new_password_works(new)
         except GlpiError:
