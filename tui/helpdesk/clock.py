@@ -1,26 +1,30 @@
-"""The helpdesk's clock: naive server-local time that tests can move."""
+"""The helpdesk's clock: naive time in the server's zone, which tests can move."""
 
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+#: The zone of the demo server (GLPI stores and answers naive times in its own zone).
+DEFAULT_TIMEZONE = "Europe/Paris"
 
 
 class Clock:
-    """Server-local wall clock with an adjustable offset.
+    """Wall clock of the server's zone, with an adjustable offset.
 
     Everything time-dependent in the helpdesk (dates stored on items, auto-close,
     session ages, the HTTP ``Date`` header) reads this clock, so a test can jump
-    days ahead deterministically.
+    days ahead deterministically. The time is the real time in ``timezone`` whatever
+    the machine's own zone: on a UTC machine a Paris server is still an hour ahead.
     """
 
-    def __init__(self, start: datetime | None = None) -> None:
+    def __init__(self, start: datetime | None = None, *, timezone: str = DEFAULT_TIMEZONE) -> None:
+        self.timezone = timezone
+        self.tz = ZoneInfo(timezone)
         self._lock = threading.Lock()
         self._fixed: datetime | None = None
         self._offset = timedelta(0)
-        # The server's time zone (the helpdesk's `timezone`): its wall clock is that
-        # zone's, not the machine's, as a real GLPI's is.
-        self.tz: tzinfo | None = None
         if start is not None:
             self._fixed = start.replace(microsecond=0, tzinfo=None)
 
@@ -28,8 +32,8 @@ class Clock:
         with self._lock:
             if self._fixed is not None:
                 return self._fixed
-            now = datetime.now(self.tz).replace(tzinfo=None) if self.tz else datetime.now()
-            return (now + self._offset).replace(microsecond=0)
+            wall = datetime.now(self.tz).replace(tzinfo=None)
+            return (wall + self._offset).replace(microsecond=0)
 
     def advance(
         self, *, days: float = 0, hours: float = 0, minutes: float = 0, seconds: float = 0

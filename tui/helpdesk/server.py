@@ -187,7 +187,7 @@ def create_app(
     clock: Clock,
     autoclose_days: int = 7,
     faults: FaultConfig | None = None,
-    timezone: str = "Europe/Paris",
+    timezone: str | None = None,
     app_token: str | None = None,
     api_enabled: bool | None = None,
     formcreator: bool = True,
@@ -199,11 +199,9 @@ def create_app(
     ``formcreator=False`` serves a GLPI without the Formcreator plugin (GLPI 11 never
     has it: the plugin does not exist there).
     """
+    if timezone is not None and timezone != clock.timezone:
+        raise ValueError(f"the clock runs in {clock.timezone}: pass Clock(timezone={timezone!r})")
     store.clock = clock
-    if clock.tz is None:
-        from zoneinfo import ZoneInfo
-
-        clock.tz = ZoneInfo(timezone)
     # GLPI's closeticket cron has run before anyone connects: a database full of old
     # solved tickets is closed now, not during somebody's first request.
     store.autoclose(autoclose_days)
@@ -212,7 +210,10 @@ def create_app(
     if api_enabled is not None:
         store.api_enabled = api_enabled
     config = HelpdeskConfig(
-        store=store, clock=clock, autoclose_days=autoclose_days, timezone=timezone
+        store=store,
+        clock=clock,
+        autoclose_days=autoclose_days,
+        timezone=clock.timezone,
     )
     if formcreator and store.version.has_formcreator:
         from .formcreator import Formcreator
