@@ -55,6 +55,12 @@ class RefuseScreen(ModalScreen[str | None]):
         self.query_one("#refuse-message", Static).display = False
         self.query_one("#refuse-reason", TextArea).focus()
 
+    def on_resize(self) -> None:
+        # The reason box gives up lines on a short terminal, so the buttons stay in view.
+        self.query_one("#refuse-reason", TextArea).styles.height = max(
+            3, min(6, self.size.height - 16)
+        )
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "refuse-yes":
             self.action_submit()

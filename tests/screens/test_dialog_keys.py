@@ -74,3 +74,13 @@ async def test_goto_dialog_key_bar(make_app: Any) -> None:
         line = str(app.screen.query_one(KeyBar).render())
         assert " Open " in line and " esc Cancel " in line, line
         assert "Search" not in line and "New" not in line
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+async def test_refuse_dialog_buttons_stay_in_view(make_app: Any, size: tuple[int, int]) -> None:
+    app = make_app(open_ticket=SOLVED)
+    async with app.run_test(size=size) as pilot:
+        await _opened_then("x", RefuseScreen)(pilot)
+        dialog = app.screen.query_one("#dialog")
+        for button in app.screen.query("#dialog-buttons Button"):
+            assert dialog.content_region.contains_region(button.region), (size, button)

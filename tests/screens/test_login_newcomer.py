@@ -59,3 +59,25 @@ async def test_demo_server_offered_after_sign_out_and_never_saved(helpdesk: Any)
         await wait_for(lambda: bool(app.signed_in))
     assert settings.default_profile in ("", None) and settings.profiles == {}
     assert not config_path().exists()
+
+
+async def test_demo_console_signs_out_to_the_demo_server(fresh_helpdesk: Any) -> None:
+    """`--demo`, then "Log out": the login screen offers the demo server; signing in
+    again there writes no config.toml (no default_profile on a throw-away port)."""
+    from tui.app import CeboxApp
+    from tui.config import LoadedSettings
+    from tui.demo import DemoLogin
+    from tui.messages import SignOut
+
+    loaded = LoadedSettings(Settings(), config_path())
+    app = CeboxApp(loaded, demo=DemoLogin(api_url=fresh_helpdesk.api_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: app.workspace is not None, timeout=15)
+        await pilot.pause()
+        app.post_message(SignOut())
+        await wait_for(lambda: isinstance(app.screen, LoginScreen), timeout=15)
+        await pilot.pause()
+        assert app.screen.query_one("#server-url", Input).value == fresh_helpdesk.api_url
+        await pilot.press(*"postonly", "enter")
+        await wait_for(lambda: not isinstance(app.screen, LoginScreen), timeout=15)
+    assert not config_path().exists() and loaded.settings.default_profile in ("", None)
