@@ -24,7 +24,7 @@ from tui.api import GlpiError, TicketFilter, TicketPage, TicketSummary
 from tui.i18n import _
 from tui.messages import NewTicket, OpenTicket, TicketChanged, TicketCreated
 from tui.render_text import exact_time
-from tui.session import Workspace
+from tui.session import Workspace, background
 from widgets.filter_tabs import FILTERS, FilterTabs
 from widgets.key_bar import KeyBar
 from widgets.ticket_table import PAGE, SORT_KEYS, TicketTable, sort_label
@@ -251,7 +251,8 @@ class DashboardScreen(Screen[None]):
 
     def _refresh_tick(self) -> None:
         if self.app.screen is self and not self.table.fetching:
-            self.action_refresh()
+            with background():  # an expired session shows in the status line, no dialog
+                self.action_refresh()
 
     def on_ticket_created(self, _message: TicketCreated) -> None:
         self.action_refresh()

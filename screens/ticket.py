@@ -41,7 +41,7 @@ from tui.editor import edit_text
 from tui.i18n import _, ngettext
 from tui.messages import ShowError, TicketChanged
 from tui.reply import send_reply
-from tui.session import Workspace
+from tui.session import Workspace, background
 from widgets.attachments import AttachmentList
 from widgets.key_bar import KeyBar
 from widgets.ticket_header import TicketHeader
@@ -197,7 +197,8 @@ class TicketScreen(Screen[None]):
         """Auto refresh (`refresh_seconds`): not under a modal, nor while a write is in
         flight. A redraw leaves the reply box and what is typed in it alone."""
         if self.app.screen is self and not (self.sending or self.answering):
-            self.load(announce=True)
+            with background():
+                self.load(announce=True)
 
     async def _fetch(self, *, announce: bool = False) -> None:
         """Get the whole ticket (its parts in parallel) and redraw only if it changed;

@@ -9,7 +9,9 @@ clock and the settings screens read live here too.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +37,23 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 ReloginHook = Callable[[], Awaitable[bool]]
 """Asks the user to sign in again on the same client; True once logged in."""
+
+
+_ASKING = ContextVar("cebox_asking", default=True)
+"""False inside `background()`: an expired session is not asked about there."""
+
+
+@contextlib.contextmanager
+def background() -> Iterator[None]:
+    """Calls started in this block (and the workers it starts, which copy the context)
+    never open the re-login dialog: an automatic refresh must not take the keyboard
+    from what the user is typing. They fail with SessionExpired, which their screen
+    shows; the next thing the user does asks for the password."""
+    token = _ASKING.set(False)
+    try:
+        yield
+    finally:
+        _ASKING.reset(token)
 
 
 def local_now() -> datetime:
@@ -102,7 +121,7 @@ class Workspace:
         try:
             return await (early if early is not None else action(self.client))
         except SessionExpired:
-            if not await self.relogin():
+            if not _ASKING.get() or not await self.relogin():
                 raise
         return await action(self.client)
 

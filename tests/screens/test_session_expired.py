@@ -1,0 +1,80 @@
+"""An expired session found by an automatic refresh never takes the keyboard.
+
+The refresh says so (status line, toast); the re-login dialog opens only when the
+user acts. Over real HTTP: the session is killed on the embedded helpdesk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from textual.widgets import Input, Static
+
+from screens.dashboard import DashboardScreen
+from screens.password import PasswordScreen
+from screens.relogin import ReloginScreen
+from tests.conftest import wait_for
+from tui.messages import ChangePassword
+
+
+async def kill_session(app: Any, server: Any) -> None:
+    token = app.workspace.client.session_token
+    async with httpx.AsyncClient() as http:
+        response = await http.get(f"{server.api_url}/killSession", headers={"Session-Token": token})
+        assert response.status_code == 200
+
+
+async def settle(pilot: Any) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def status(app: Any) -> str:
+    return str(app.screen.query_one("#status-line", Static).render())
+
+
+async def test_background_refresh_says_expired_and_asks_only_when_the_user_acts(
+    make_app: Any, fresh_helpdesk: Any
+) -> None:
+    app = make_app(server=fresh_helpdesk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        focused = app.focused
+        await kill_session(app, fresh_helpdesk)
+        dashboard._refresh_tick()  # what the `refresh_seconds` timer calls
+        await settle(pilot)
+        assert "expired" in status(app)
+        assert app.screen is dashboard and app.focused is focused
+        await pilot.press("r")  # the user acts: now the password is asked for
+        await wait_for(lambda: isinstance(app.screen, ReloginScreen))
+        await pilot.pause()
+        await pilot.press(*"postonly", "enter")
+        await wait_for(lambda: app.screen is dashboard and "expired" not in status(app))
+        assert app.workspace.client.logged_in
+
+
+async def test_refresh_under_the_password_screen_does_not_take_its_typing(
+    make_app: Any, fresh_helpdesk: Any
+) -> None:
+    """Issue 14: the dialog opened under the typing and got the new password."""
+    app = make_app(server=fresh_helpdesk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        await kill_session(app, fresh_helpdesk)
+        dashboard._refresh_tick()  # in flight as the user opens the password screen
+        app.route(ChangePassword())
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PasswordScreen)
+        screen.query_one("#current-password", Input).focus()
+        await pilot.press(*"postonly")
+        await settle(pilot)
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#current-password", Input).value == "postonly"
+        assert not screen.busy
