@@ -8,6 +8,7 @@ someone who lives in the terminal.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,8 @@ from textual.worker import Worker, WorkerState
 from tui.api import GlpiError, TicketFilter, TicketPage, TicketSummary
 from tui.i18n import _
 from tui.messages import NewTicket, OpenTicket, TicketChanged, TicketCreated
+from tui.notify import News, Snapshot, news, snapshot
+from tui.offline import copies_for, copy_label, unreachable
 from tui.render_text import exact_time
 from tui.session import Workspace, background
 from widgets.filter_tabs import FILTERS, FilterTabs
@@ -115,11 +118,17 @@ class DashboardScreen(Screen[None]):
         self._early_key = (self.filter, self.text, self.sort_key, self.descending)
         self._early_page = workspace.start(_first_page(*self._early_key))
         self._counted = False
+        self._known: Snapshot = {}
+        """Status and date of each ticket as last fetched: a refresh compares with it."""
+        self._fetched_at: float | None = None
+        self.last_nudge = ""
+        """The last nudge's bytes, as written to the terminal (tests read it)."""
 
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
+        yield Static("", id="offline-banner", markup=False)
         yield FilterTabs(self.filter, id="filters")
         yield Input(
             placeholder=_("/ Search titles and descriptions"),
@@ -138,6 +147,7 @@ class DashboardScreen(Screen[None]):
         self.title = "cebox-support"
         self.sub_title = f"{self.workspace.profile_name} — {me.name or me.login}"
         self.query_one("#empty", Static).display = False
+        self.query_one("#offline-banner", Static).display = False
         self.table.focus()
         seconds = self.workspace.settings.refresh_seconds
         if seconds > 0:
@@ -189,6 +199,8 @@ class DashboardScreen(Screen[None]):
                 _first_page(filter, text, sort, descending), early=early
             )
         except GlpiError as exc:
+            if self._show_copy(exc, filter, text, token):
+                return
             self.table.page_failed(token)
             self._set_status(error=exc.message)
             return
@@ -198,6 +210,8 @@ class DashboardScreen(Screen[None]):
                 # a time (or slowly, with 100,000 tickets) shows the rows first.
                 self._counted = True
                 self._load_counts()
+        if not text and (sort, descending) == ("date_mod", True):
+            copies_for(self.workspace).save_list(filter.value, page.rows, page.total)
         self._apply(page, token)
 
     @work(group="ticket-counts", exclusive=True, exit_on_error=False)
@@ -231,14 +245,67 @@ class DashboardScreen(Screen[None]):
             )
         except GlpiError as exc:
             self.table.page_failed(token)
+            if unreachable(exc) and self._fetched_at is not None:
+                self._set_offline(self._fetched_at)  # the rows shown stay, marked
             self._set_status(error=exc.message)
             return
         self._apply(page, token)
 
-    def _apply(self, page: TicketPage, token: int) -> None:
+    def _apply(self, page: TicketPage, token: int, *, copy_of: float | None = None) -> None:
+        if copy_of is None:
+            self._fetched_at = time.time()
+            self._set_offline(None)
+            self._notice_news(page.rows)
         self.table.show_page(page, token)
         self._update_empty()
         self._set_status()
+
+    # -- while the link is down, and news from support ---------------------------------
+
+    def _show_copy(self, exc: GlpiError, filter: TicketFilter, text: str, token: int) -> bool:
+        """The server cannot be reached: the last copy of this list, marked (True), if any."""
+        if text or not unreachable(exc):
+            return False
+        copy = copies_for(self.workspace).load_list(filter.value)
+        if copy is None:
+            return False
+        page = TicketPage(rows=copy.rows, start=0, total=len(copy.rows))
+        self._apply(page, token, copy_of=copy.fetched_at)
+        self._set_offline(copy.fetched_at)
+        return True
+
+    def _set_offline(self, fetched_at: float | None) -> None:
+        banner = self.query_one("#offline-banner", Static)
+        banner.display = fetched_at is not None
+        if fetched_at is not None:
+            banner.update(
+                copy_label(fetched_at)
+                + " · "
+                + _("what you write stays a draft")
+            )
+
+    def _notice_news(self, rows: list[TicketSummary]) -> None:
+        """Support answered, solved or moved one of my tickets since the last refresh."""
+        known, self._known = self._known, {**self._known, **snapshot(rows)}
+        if known:
+            items = news(known, rows, self.workspace.seen.is_updated_at)
+            if items:
+                self._nudge(items, self.workspace.settings.notify)
+
+    @work(group="nudge", thread=True, exit_on_error=False)
+    def _nudge(self, items: list[News], configured: str) -> None:
+        from tui.notify import effective_mode, in_tmux, sequences
+
+        data = sequences(effective_mode(configured), items, in_tmux=in_tmux())
+        if data:
+            self.app.call_from_thread(self._write_terminal, data)
+
+    def _write_terminal(self, data: str) -> None:
+        self.last_nudge = data
+        driver = self.app._driver  # Textual's own writer thread: no interleaving
+        if driver is not None and not self.app.is_headless:
+            driver.write(data)
+            driver.flush()
 
     def action_refresh(self) -> None:
         """Refetch the rows shown and the counts, keeping the cursor on its ticket."""

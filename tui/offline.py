@@ -24,6 +24,7 @@ from tui.i18n import _
 
 if TYPE_CHECKING:
     from tui.api import GlpiError, TicketDetail, TicketSummary
+    from tui.session import Workspace
 
 MAX_TICKETS = 100
 
@@ -157,6 +158,11 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except FileNotFoundError:
         return 0.0
+
+
+def copies_for(workspace: Workspace) -> OfflineCopies:
+    """The copies of the workspace's profile and server."""
+    return OfflineCopies(workspace.profile_name, workspace.client.api_url)
 
 
 def forget_profile(profile: str) -> None:
