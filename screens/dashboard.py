@@ -278,11 +278,7 @@ class DashboardScreen(Screen[None]):
         banner = self.query_one("#offline-banner", Static)
         banner.display = fetched_at is not None
         if fetched_at is not None:
-            banner.update(
-                copy_label(fetched_at)
-                + " · "
-                + _("what you write stays a draft")
-            )
+            banner.update(copy_label(fetched_at) + " · " + _("what you write stays a draft"))
 
     def _notice_news(self, rows: list[TicketSummary]) -> None:
         """Support answered, solved or moved one of my tickets since the last refresh."""
