@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -45,6 +45,9 @@ from widgets.title_bar import TitleBar
 
 SAVE_DELAY = 0.6
 
+if TYPE_CHECKING:
+    from tui.machine import MachineFacts
+
 
 def draft_key(form_id: str) -> str:
     return f"new-{form_id}"
@@ -77,6 +80,13 @@ class NewTicketScreen(Screen[int | None]):
             _("Submit"),
             id="new_ticket.submit",
             tooltip=_("Check every field, then create the ticket and send its documents"),
+        ),
+        Binding(
+            "f6",
+            "fill_from_machine",
+            _("This machine"),
+            id="new_ticket.this_machine",
+            tooltip=_("Fill the ceBox name, IP and IPv6 from this machine, for you to check"),
         ),
         Binding(
             "escape",
@@ -155,6 +165,73 @@ class NewTicketScreen(Screen[int | None]):
                 self._offer_draft(stored)
         self.apply_conditions()
         self._focus_first()
+
+    # -- the checklist filled from this machine ------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "fill_from_machine":
+            from tui.machine import machine_fields
+
+            return bool(machine_fields(self.form)) and self.ticket_id is None
+        return True
+
+    def action_fill_from_machine(self) -> None:
+        self._read_machine()
+
+    @work(group="machine", thread=True, exit_on_error=False)
+    def _read_machine(self) -> None:
+        """Host name and addresses (a socket and /proc each): off the UI thread."""
+        from tui.machine import this_machine
+
+        facts = this_machine()
+        self.app.call_from_thread(self._fill_machine, facts)
+
+    def _fill_machine(self, facts: MachineFacts) -> None:
+        """Shown in the fields for review; nothing is sent until Submit."""
+        from tui.machine import machine_answers
+
+        filled = machine_answers(self.form, facts)
+        for name, value in filled.items():
+            self.field_widget(name).set_value(value)
+        if filled:
+            labels = ", ".join(self.field_widget(n).field.label.get(self.lang) for n in filled)
+            self.notify(
+                _("Filled from this machine: {fields}. Check them before submitting.").format(
+                    fields=labels
+                ),
+                markup=False,
+            )
+            self.field_widget(next(iter(filled))).focus_input()
+        else:
+            self.notify(_("This machine has no address to fill in."), severity="warning")
+        self._offer_qga_log()
+
+    def _offer_qga_log(self) -> None:
+        """qgaAgent.log from the profile's `qga_log` folder: offered, never added unasked."""
+        from tui.machine import qga_log
+
+        documents = self.query(DocumentsField)
+        log = qga_log(self.workspace.profile)
+        if log is None or not documents:
+            return
+        field = documents.first()
+        if str(log) in field.get_value():
+            return
+        from screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                field.set_value([*field.get_value(), str(log)])
+
+        self.app.push_screen(
+            ConfirmScreen(
+                _("Attach qgaAgent.log?"),
+                _("{path} exists on this machine. Attach it to the ticket?").format(path=log),
+                yes=_("Attach"),
+                no=_("Not now"),
+            ),
+            answered,
+        )
 
     def help_text(self) -> str:
         return _(

@@ -9,6 +9,7 @@ unconfirmed send is checked on the server before it may be sent again.
 from __future__ import annotations
 
 import asyncio
+import time
 import webbrowser
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ from tui.compress import not_kept
 from tui.editor import edit_text
 from tui.i18n import _, ngettext
 from tui.messages import ShowError, TicketChanged
+from tui.offline import copies_for, copy_label, unreachable
 from tui.reply import send_reply
 from tui.session import Workspace, background
 from widgets.attachments import AttachmentList
@@ -128,6 +130,7 @@ class TicketScreen(Screen[None]):
         self._auto: Timer | None = None
         self._fetched = False
         """Set once this screen has fetched the ticket: later changes are announced."""
+        self._fetched_at: float | None = None
         self._reply_text = ""
         self._reply_paths: list[Path] = []
         self._refusal = ""
@@ -142,6 +145,7 @@ class TicketScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
+        yield Static("", id="offline-banner", markup=False)
         yield TicketHeader(self.ticket_id, id="ticket-header")
         yield Timeline(id="timeline")
         with Vertical(id="reply"):
@@ -162,6 +166,7 @@ class TicketScreen(Screen[None]):
         self.sub_title = _("Ticket #{id}").format(id=self.ticket_id)
         self.query_one("#reply", Vertical).display = False
         self.query_one("#reply-notice", Static).display = False
+        self.query_one("#offline-banner", Static).display = False
         self.query_one("#timeline", Timeline).focus()
         self._restore_draft()
         self.call_after_refresh(self._restore_attachments)
@@ -207,6 +212,8 @@ class TicketScreen(Screen[None]):
             early, self._early = self._early, None
             detail = await self.workspace.call(lambda c: c.get_ticket(self.ticket_id), early=early)
         except GlpiError as error:
+            if unreachable(error) and await self._show_copy():
+                return
             if self.detail is None:
                 await self.query_one("#timeline", Timeline).show_message(
                     _("Ticket #{id} could not be loaded: {error}").format(
@@ -221,12 +228,34 @@ class TicketScreen(Screen[None]):
                 )
             return
         self.workspace.cache[self.ticket_id] = detail
+        copies_for(self.workspace).save_ticket(detail)
+        self._fetched_at = time.time()
+        self._set_offline(None)
         before, fetched, self._fetched = self.detail, self._fetched, True
         if detail != before:
             await self._show(detail)
             if announce and fetched and before is not None:
                 self._announce(before, detail)
         self.workspace.seen.mark_seen(self.ticket_id, detail.ticket.date_mod)
+
+    async def _show_copy(self) -> bool:
+        """The server cannot be reached: what was fetched last (this session's, else the
+        copy kept on disk), under the offline banner. False when there is none."""
+        if self.detail is not None and self._fetched_at is not None:
+            self._set_offline(self._fetched_at)
+            return True
+        copy = copies_for(self.workspace).load_ticket(self.ticket_id)
+        if copy is None:
+            return False
+        await self._show(copy.detail)
+        self._set_offline(copy.fetched_at)
+        return True
+
+    def _set_offline(self, fetched_at: float | None) -> None:
+        banner = self.query_one("#offline-banner", Static)
+        banner.display = fetched_at is not None
+        if fetched_at is not None:
+            banner.update(copy_label(fetched_at) + " · " + _("what you write stays a draft"))
 
     async def _show(self, detail: TicketDetail) -> None:
         self.detail = detail

@@ -126,6 +126,16 @@ def _fact_for(field_name: str, kind: str, labels: list[str]) -> str | None:
     return None
 
 
+def machine_fields(form: FormDefinition) -> dict[str, str]:
+    """Field name → the fact it would take (whether the form has any, before asking)."""
+    found: dict[str, str] = {}
+    for f in form.fields:
+        fact = _fact_for(f.name, f.kind.value, [f.label.fr, f.label.en])
+        if fact is not None and fact not in found.values():
+            found[f.name] = fact
+    return found
+
+
 def machine_answers(form: FormDefinition, facts: MachineFacts) -> dict[str, str]:
     """Field name → value for the fields of `form` that take a fact of this machine
     (each fact fills one field at most; facts the machine lacks are left out)."""

@@ -152,3 +152,61 @@ async def test_support_answer_nudges_and_my_look_does_not(
         await pilot.press("r")
         await settle(pilot)
         assert screen.last_nudge == ""
+
+
+# -- a ticket --------------------------------------------------------------------------
+
+
+async def opened_ticket(pilot: Any) -> Any:
+    from screens.ticket import TicketScreen
+
+    await wait_for(lambda: isinstance(pilot.app.screen, TicketScreen))
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_a_ticket_opened_before_is_read_from_its_copy(
+    server: Any, make_app: Callable[..., Any]
+) -> None:
+    from widgets.timeline import Timeline
+
+    app = make_app(server=server, open_ticket=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await opened_ticket(pilot)
+        online = [str(e.body()) for e in screen.query_one(Timeline).entries]
+        assert online and screen.query_one("#offline-banner", Static).display is False
+    later = make_app(server=server, open_ticket=1)
+    server.stop()
+    async with later.run_test(size=(100, 30)) as pilot:
+        screen = await opened_ticket(pilot)
+        assert [str(e.body()) for e in screen.query_one(Timeline).entries] == online
+        shown = screen.query_one("#offline-banner", Static)
+        assert shown.display is True and "offline — copy of" in str(shown.render())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_snapshot_offline_ticket(
+    snap_compare: Any, make_app: Callable[..., Any], server: Any, size: tuple[int, int]
+) -> None:
+    import asyncio
+
+    from tui.api import GlpiClient
+
+    async def fetch() -> None:
+        async with GlpiClient(server.api_url) as client:
+            await client.login("post-only", "postonly")
+            OfflineCopies("test", client.api_url).save_ticket(await client.get_ticket(1))
+            await client.logout()
+
+    asyncio.run(fetch())
+    path = offline_dir("test") / "ticket-1.json"
+    data = json.loads(path.read_text())
+    data["fetched_at"] = COPY_TIME.astimezone().timestamp()
+    path.write_text(json.dumps(data))
+    app = make_app(server=server, open_ticket=1)
+    server.stop()
+
+    async def run_before(pilot: Any) -> None:
+        await opened_ticket(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
