@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from screens.confirm import ConfirmScreen
 from screens.new_ticket import NewTicketScreen
 from tests.helpers import stub_dashboard
 from tui.app import CeboxApp
 from tui.machine import MachineFacts
+from tui.messages import NewTicket
 
 FACTS = MachineFacts(hostname="cebox-042", ipv4="10.20.0.10", ipv6="2001:db8:42::10")
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -41,7 +43,7 @@ async def settle(pilot: Any) -> None:
 
 async def open_form(pilot: Any, form_id: str = "incident") -> NewTicketScreen:
     await pilot.pause()
-    pilot.app.new_ticket(form_id)
+    pilot.app.route(NewTicket(form_id))
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, NewTicketScreen), screen
@@ -111,7 +113,10 @@ def test_snapshot_filled_from_this_machine(
         screen = await open_form(pilot)
         await pilot.press("f6")
         await settle(pilot)
+        for box in screen.query(Input):
+            box.cursor_blink = False  # the filled field has the focus: no blinking pixels
         screen.field_widget("cebox_name").scroll_visible(animate=False)
         await settle(pilot)
+        await pilot.wait_for_scheduled_animations()
 
     assert snap_compare(make_app(server=fresh_helpdesk), terminal_size=size, run_before=run_before)
