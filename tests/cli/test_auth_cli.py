@@ -5,16 +5,26 @@ from __future__ import annotations
 import asyncio
 import io
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import _start
 from tests.helpers import lose_password_verdict, password_works
 from tui.api import GlpiClient, SessionExpired
 from tui.cli import main
 from tui.config import load_settings
 from tui.tokens import read_secret, session_token_path, user_token_path
+
+
+@pytest.fixture(params=["10.0", "11.0"])
+def fresh_helpdesk(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """login, logout and passwd on both GLPI versions."""
+    running = _start(demo=True, formcreator=False, glpi_version=request.param)
+    yield running
+    running.stop()
 
 
 @pytest.fixture
