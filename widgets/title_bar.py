@@ -1,4 +1,8 @@
-"""Textual's Header, safe when its screen goes away while a title change is pending."""
+"""Textual's Header, safe when its screen goes away while a title change is pending.
+
+It replaces the private `Header._on_mount` (no public hook exists for the title
+watcher): tests/widgets/test_title_bar.py fails when a Textual upgrade changes it.
+"""
 
 from __future__ import annotations
 

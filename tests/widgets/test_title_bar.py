@@ -32,3 +32,20 @@ async def test_title_bar_shows_the_screen_title_like_a_header() -> None:
         await pilot.pause()
         assert isinstance(app.query_one(TitleBar), Header)
         assert "cebox-support" in str(app.query_one(HeaderTitle).render())
+
+
+def test_textual_still_has_the_header_it_replaces() -> None:
+    """TitleBar replaces Header._on_mount and imports the private HeaderTitle: when a
+    Textual upgrade changes them this fails, so widgets/title_bar.py is re-read."""
+    import inspect
+
+    source = inspect.getsource(Header._on_mount)
+    expected = (
+        "self.query_one(HeaderTitle).update(self.format_title())",
+        'self.watch(self.app, "title", set_title)',
+        'self.watch(self.app, "sub_title", set_title)',
+        'self.watch(self.screen, "title", set_title)',
+        'self.watch(self.screen, "sub_title", set_title)',
+    )
+    missing = [line for line in expected if line not in source]
+    assert not missing, f"Textual's Header._on_mount changed; re-check TitleBar: {missing}"

@@ -760,28 +760,6 @@ class GlpiClient:
             date_mod=self.parse_date(get(19)),
         )
 
-    @_understood(lambda: _("searching tickets"))
-    async def changed_since(self, since: datetime) -> list[int]:
-        """Ids of my tickets updated after `since` (one search on field 19)."""
-        criteria = [
-            {"field": 12, "searchtype": "equals", "value": "all"},
-            {
-                "link": "AND",
-                "field": 19,
-                "searchtype": "morethan",
-                "value": self.server_time(since),
-            },
-        ]
-        params = self._search_params(
-            criteria, display=(2,), sort=19, order="DESC", start=0, count=1000
-        )
-        body = self._json(await self._request("GET", "search/Ticket", params=params))
-        return [
-            i
-            for i in (_int(r.get("2")) for r in (body.get("data") or []) if isinstance(r, dict))
-            if i is not None
-        ]
-
     # -- one ticket --------------------------------------------------------------------
 
     async def _collect(self, path: str, params: list[tuple[str, str]]) -> list[dict[str, Any]]:

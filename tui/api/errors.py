@@ -13,7 +13,6 @@ from tui.i18n import _
 class GlpiError(Exception):
     """Base class: screens catch only this."""
 
-    title = "Error"
     # True when a write may have happened although it failed: look before resending.
     uncertain = False
 

@@ -41,10 +41,6 @@ class TicketStatus(IntEnum):
             6: _("Closed"),
         }[self.value]
 
-    @property
-    def is_open(self) -> bool:
-        return self.value <= 4
-
 
 class TicketType(IntEnum):
     INCIDENT = 1
@@ -73,9 +69,6 @@ class Priority(IntEnum):
             5: _("Very high"),
             6: _("Major"),
         }[self.value]
-
-
-Urgency = Priority
 
 
 class SolutionStatus(IntEnum):
