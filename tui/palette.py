@@ -37,7 +37,8 @@ def _all_commands(
             action = binding.action
             yield SystemCommand(
                 binding.description,
-                binding.tooltip or binding.description,
+                # not the title twice ("Help / Help" read as two entries)
+                binding.tooltip or _("key {key}").format(key=app.get_key_display(binding)),
                 lambda action=action: screen.run_action(action),
             )
     if signed_in:

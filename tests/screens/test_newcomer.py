@@ -129,3 +129,13 @@ async def test_palette_lists_each_action_once(make_app: Callable[..., Any]) -> N
             titles = [str(c.title) for c in app.get_system_commands(app.screen)]
             assert len(titles) == len(set(titles)), (step, titles)
             assert titles.count("Help") == 1
+
+
+async def test_palette_entries_do_not_repeat_their_title(make_app: Callable[..., Any]) -> None:
+    """An entry without a tooltip says its key, not its title a second time."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        commands = list(app.get_system_commands(app.screen))
+        assert all(str(c.title) != str(c.help) for c in commands)
+        assert any(str(c.help).startswith(("key ", "touche ")) for c in commands)
