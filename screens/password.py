@@ -45,6 +45,7 @@ class PasswordScreen(Screen[None]):
         self.busy = False
         self.maybe_changed_to: str | None = None
         """The new password of a change whose answer was lost: tried first on a retry."""
+        self._sending: str | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -172,7 +173,22 @@ class PasswordScreen(Screen[None]):
             self.query_one(field, Input).focus()
             return
         self.set_busy(True)
+        self._sending = new
         self.change(current, new)
+
+    def _stop_waiting(self) -> None:
+        """Escape during a change: stop waiting. The request may have reached the
+        server, so the next attempt first checks whether the new password works."""
+        self.workers.cancel_group(self, "password-change")
+        self.maybe_changed_to = self.maybe_changed_to or self._sending
+        self.set_busy(False)
+        self.show_message(
+            _(
+                "Stopped waiting: the password may or may not have changed. Sending again "
+                "first checks."
+            )
+        )
+        self.query_one("#current-password", Input).focus()
 
     @work(group="password-change", exit_on_error=False)
     async def change(self, current: str, new: str) -> None:
@@ -223,6 +239,7 @@ class PasswordScreen(Screen[None]):
 
     def action_leave(self) -> None:
         if self.busy:
+            self._stop_waiting()
             return
         if self.forced:
             self.post_message(SignOut())

@@ -78,3 +78,48 @@ async def test_refresh_under_the_password_screen_does_not_take_its_typing(
         assert app.screen is screen
         assert screen.query_one("#current-password", Input).value == "postonly"
         assert not screen.busy
+
+
+async def test_escape_stops_waiting_for_a_password_change_and_the_retry_checks_first(
+    make_app: Any, fresh_helpdesk: Any, monkeypatch: Any
+) -> None:
+    """A change whose answer never comes: Escape ends the wait (fields kept), and the
+    next Enter first checks whether the new password already works."""
+    import asyncio
+
+    from tui.api import GlpiClient
+
+    real_change = GlpiClient.change_password
+    never = asyncio.Event()
+
+    async def hangs(self: Any, current: str, new: str) -> None:
+        await never.wait()
+
+    monkeypatch.setattr(GlpiClient, "change_password", hangs)
+    app = make_app(server=fresh_helpdesk)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        app.route(ChangePassword())
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PasswordScreen)
+        for selector, text in (
+            ("#current-password", "postonly"),
+            ("#new-password", "N3w-pass!"),
+            ("#confirm-password", "N3w-pass!"),
+        ):
+            screen.query_one(selector, Input).value = text
+        await pilot.press("enter")
+        await wait_for(lambda: screen.busy)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and not screen.busy
+        shown = str(screen.query_one("#password-message", Static).render())
+        assert "Stopped waiting" in shown
+        assert screen.query_one("#new-password", Input).value == "N3w-pass!"
+        assert screen.maybe_changed_to == "N3w-pass!"
+        monkeypatch.setattr(GlpiClient, "change_password", real_change)
+        await pilot.press("enter")
+        await wait_for(lambda: app.screen is not screen)
+        assert any("password was changed" in n.message for n in app._notifications)
+    assert fresh_helpdesk.store.check_password("post-only", "N3w-pass!")
