@@ -21,7 +21,14 @@ from textual.worker import Worker, WorkerState
 
 from tui.api.errors import GlpiError
 from tui.api.urls import BadServerUrl, check_server_url, normalize_api_url
-from tui.config import Profile, Settings, config_path, profile_name_for, save_settings
+from tui.config import (
+    ConfigNotSaved,
+    Profile,
+    Settings,
+    config_path,
+    profile_name_for,
+    save_settings,
+)
 from tui.i18n import _
 from tui.messages import SignedIn
 from tui.tokens import InsecureTokenFile, Secret
@@ -362,6 +369,15 @@ class LoginScreen(Screen[None]):
         loaded = getattr(self.app, "loaded", None)
         try:
             save_settings(self.settings, loaded.path if loaded is not None else config_path())
+        except ConfigNotSaved as exc:
+            self.notify(
+                _(
+                    "The server profile was not saved; the file was left as it is:\n{problems}"
+                ).format(problems=exc),
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
         except OSError as exc:
             self.notify(
                 _("The server profile could not be saved: {reason}").format(reason=exc.strerror),

@@ -31,6 +31,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from tui.api import SessionExpired
+from tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
 from tui.forms import FieldKind, FormDefinition, render_ticket, validate_answers
 from tui.forms.render import TicketDraft
 from tui.forms.server import ServerForm, validate_server_answers, visibility
@@ -309,16 +310,20 @@ class NewTicketScreen(Screen[int | None]):
             ),
         }
 
-    def save_draft(self, content: dict[str, Any] | None = None) -> None:
+    def save_draft(self, content: dict[str, Any] | None = None, *, retry: bool = True) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
         self._unsaved = None
         content = content or self.draft_content()
-        if has_content(content):
-            self.workspace.drafts.save(self.key, content)
-        else:
+        if not has_content(content):
             self.workspace.drafts.delete(self.key)
+        elif not self.workspace.drafts.save(self.key, content) and retry:
+            # The answers stay in the form; warned once, saved again a little later.
+            if (warning := self.workspace.drafts.take_warning()) is not None:
+                self.notify(warning, severity="warning", markup=False, timeout=10)
+            self._unsaved = content
+            self._save_timer = self.set_timer(DRAFTS_RETRY, self.save_draft)
 
     def _offer_draft(self, stored: dict[str, Any]) -> None:
         from screens.confirm import ConfirmScreen
@@ -653,4 +658,4 @@ class NewTicketScreen(Screen[int | None]):
         if self._save_timer is not None:
             self._save_timer.stop()
         if self._unsaved is not None and not self._done:
-            self.save_draft(self._unsaved)
+            self.save_draft(self._unsaved, retry=False)

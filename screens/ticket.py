@@ -38,6 +38,7 @@ from tui.api import (
 )
 from tui.api.text import text_to_html
 from tui.compress import not_kept
+from tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
 from tui.editor import edit_text
 from tui.i18n import _, ngettext
 from tui.messages import ShowError, TicketChanged
@@ -423,7 +424,7 @@ class TicketScreen(Screen[None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
 
-    def _save_draft(self) -> None:
+    def _save_draft(self, *, retry: bool = True) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
@@ -431,7 +432,7 @@ class TicketScreen(Screen[None]):
         if not text.strip() and not paths and self._pending_since is None:
             self.workspace.drafts.delete(self.draft_key)
             return
-        self.workspace.drafts.save(
+        saved = self.workspace.drafts.save(
             self.draft_key,
             {
                 "text": text,
@@ -442,9 +443,14 @@ class TicketScreen(Screen[None]):
                 ),
             },
         )
+        if not saved and retry:
+            # The text stays in the reply box; warned once, saved again a little later.
+            if (warning := self.workspace.drafts.take_warning()) is not None:
+                self.notify(warning, severity="warning", markup=False, timeout=10)
+            self._draft_timer = self.set_timer(DRAFTS_RETRY, self._save_draft)
 
     def on_unmount(self) -> None:
-        self._save_draft()
+        self._save_draft(retry=False)
         if self._early is not None:
             self._early.cancel()
 

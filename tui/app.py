@@ -141,8 +141,8 @@ class CeboxApp(App[int]):
             self.push_screen(shown)
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_running:
-            nav.remember_theme(self.loaded, theme)
+        if self.is_running and (problem := nav.remember_theme(self.loaded, theme)) is not None:
+            self.notify(problem, severity="warning", markup=False, timeout=10)
 
     async def action_quit(self) -> None:
         if self.workspace is not None:

@@ -10,7 +10,9 @@ console starts with defaults.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -268,15 +270,90 @@ def _salvage(data: dict[str, Any]) -> tuple[Settings, list[ConfigError]]:
     return settings, errors
 
 
+class ConfigNotSaved(Exception):
+    """config.toml was left as it is: it does not parse or holds a bad value, and
+    writing over it would lose what the user wrote. The message is `file:line: problem`."""
+
+
+def unsafe_to_save(problems: list[str]) -> list[str]:
+    """Problems that make a save unsafe; an unknown key is kept as written, not a blocker."""
+    return [p for p in problems if not p.endswith(": unknown key")]
+
+
+def _merge(table: Any, values: dict[str, Any], defaults: dict[str, Any]) -> None:
+    """Set each known key whose value changed; a key the user wrote keeps its place and
+    comment, a default not in the file is not added, and unknown keys are not touched."""
+    for key, value in values.items():
+        if key in table:
+            if table[key] != value:
+                table[key] = value
+        elif value != defaults.get(key):
+            table[key] = value
+
+
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    import tomli_w
+    """Write settings into config.toml, keeping the user's comments, order and keys we
+    do not know (tomlkit); a file that does not parse or holds a bad value is refused
+    with ConfigNotSaved, never overwritten. Atomic, and 0600 when an App-Token is in it."""
+    import tempfile
+
+    import tomlkit
 
     path = path or config_path()
+    if path.is_symlink():
+        path = path.resolve()  # a dotfiles link keeps pointing at the real file
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        text = ""
+    except UnicodeDecodeError:
+        raise ConfigNotSaved(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigNotSaved(f"{path}: {exc.strerror}") from None
+    if text:
+        blocking = unsafe_to_save(load_settings(path).problems)
+        if blocking:
+            raise ConfigNotSaved("\n".join(blocking))
+    doc = tomlkit.parse(text)
+    dump = asdict(settings)
+    defaults = asdict(Settings())
+    top = {k: v for k, v in dump.items() if k not in ("profiles", "keymap")}
+    _merge(doc, top, defaults)
+    if settings.keymap or "keymap" in doc:
+        keymap = doc.setdefault("keymap", tomlkit.table())
+        _merge(keymap, settings.keymap, {})
+    if settings.profiles:
+        profiles = doc.setdefault("profiles", tomlkit.table(is_super_table=True))
+        empty = asdict(Profile(url=""))
+        for name, profile in settings.profiles.items():
+            values = asdict(profile)
+            if name not in profiles:
+                new = tomlkit.table()
+                for key, value in values.items():
+                    if key == "url" or value != empty[key]:
+                        new[key] = value
+                profiles[name] = new
+            else:
+                _merge(profiles[name], values, empty)
+    output = tomlkit.dumps(doc)
+    secret = any(p.app_token for p in settings.profiles.values()) or "app_token" in output
+    try:
+        mode = 0o600 if secret else stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o644
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = settings.model_dump(exclude_defaults=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(payload), encoding="utf-8")
-    tmp.replace(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.write(output.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def profile_name_for(url: str) -> str:

@@ -6,7 +6,6 @@ the shell stays a router and screens never import it.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -148,11 +147,20 @@ def apply_look(app: App[Any], loaded: LoadedSettings) -> None:
         app.set_keymap(settings.keymap)
 
 
-def remember_theme(loaded: LoadedSettings, theme: str) -> None:
-    """Ctrl+T's choice is written to config.toml (a read-only config just keeps it)."""
+def remember_theme(loaded: LoadedSettings, theme: str) -> str | None:
+    """Ctrl+T's choice is written to config.toml (a read-only config just keeps it).
+
+    Returns why it was not saved when config.toml is broken (it is never overwritten)."""
     if loaded.settings.theme != theme:
-        from tui.config import save_settings
+        from tui.config import ConfigNotSaved, save_settings
 
         loaded.settings.theme = theme
-        with contextlib.suppress(OSError):
+        try:
             save_settings(loaded.settings, loaded.path)
+        except ConfigNotSaved as exc:
+            return _("The theme was not saved; {path} was left as it is:\n{problems}").format(
+                path=loaded.path, problems=exc
+            )
+        except OSError:
+            pass
+    return None

@@ -7,6 +7,7 @@ personal API token the user asked to keep) — never a password.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from pathlib import Path
@@ -33,9 +34,28 @@ def web_cookie_path(profile: str) -> Path:
     return state_dir() / "sessions" / f"{file_safe(profile)}.web"
 
 
+def _symlink_refused(path: Path) -> InsecureTokenFile:
+    return InsecureTokenFile(
+        _("{path} is a symbolic link; it was not used. Replace it with a plain file.").format(
+            path=path
+        )
+    )
+
+
+def _open_no_follow(path: Path, flags: int) -> int:
+    """Open without following a symlink: a link planted where a token lives would
+    otherwise send the token (or read one) somewhere the user did not choose."""
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or (path.is_symlink() and exc.errno != errno.ENOENT):
+            raise _symlink_refused(path) from None
+        raise
+
+
 def write_secret(path: Path, value: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = _open_no_follow(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     try:
         os.fchmod(fd, 0o600)
         os.write(fd, value.encode("utf-8"))
@@ -45,16 +65,17 @@ def write_secret(path: Path, value: str) -> None:
 
 def read_secret(path: Path) -> str | None:
     try:
-        info = path.stat()
+        fd = _open_no_follow(path, os.O_RDONLY)
     except FileNotFoundError:
         return None
-    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise InsecureTokenFile(
-            _("{path} can be read by other users; it was not used. Run: chmod 600 {path}").format(
-                path=path
+    with os.fdopen(fd, "rb") as handle:
+        if os.fstat(handle.fileno()).st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise InsecureTokenFile(
+                _(
+                    "{path} can be read by other users; it was not used. Run: chmod 600 {path}"
+                ).format(path=path)
             )
-        )
-    value = path.read_text(encoding="utf-8").strip()
+        value = handle.read().decode("utf-8").strip()
     return value or None
 
 

@@ -15,7 +15,14 @@ from typing import Any
 
 from tui.api import GlpiClient, GlpiError
 from tui.api.urls import BadServerUrl, check_server_url
-from tui.config import LoadedSettings, Profile, profile_name_for, save_settings
+from tui.config import (
+    ConfigNotSaved,
+    LoadedSettings,
+    Profile,
+    profile_name_for,
+    save_settings,
+    unsafe_to_save,
+)
 from tui.i18n import _
 from tui.tokens import InsecureTokenFile, delete_secret, read_secret, session_token_path
 
@@ -127,6 +134,13 @@ def _api_url(url: str) -> str:
 def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from tui.session import sign_in, sign_out
 
+    if blocking := unsafe_to_save(loaded.problems):
+        # Refused before any password is asked: saving the profile would overwrite the file.
+        for problem in blocking:
+            fail(problem)
+        return fail(
+            _("{path} was not changed: correct it, then log in again.").format(path=loaded.path)
+        )
     try:
         if args.app_token_stdin:
             args.app_token = _read_line().strip()
@@ -181,6 +195,12 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return asyncio.run(go())
     except GlpiError as exc:
         return fail(exc.message)
+    except ConfigNotSaved as exc:
+        for problem in str(exc).splitlines():
+            fail(problem)
+        return fail(
+            _("{path} was not changed: correct it, then log in again.").format(path=loaded.path)
+        )
     except (InsecureTokenFile, OSError) as exc:
         return fail(str(exc))
 
