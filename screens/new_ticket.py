@@ -191,7 +191,9 @@ class NewTicketScreen(Screen[int | None]):
         """Shown in the fields for review; nothing is sent until Submit."""
         from tui.machine import machine_answers
 
-        filled = machine_answers(self.form, facts)
+        # Only questions on screen: a server form's hidden question could not be reviewed.
+        shown = {w.field.name for w in self.field_widgets() if w.display}
+        filled = {n: v for n, v in machine_answers(self.form, facts).items() if n in shown}
         for name, value in filled.items():
             self.field_widget(name).set_value(value)
         if filled:
