@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import time
 import webbrowser
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ from tui.api import (
     TimelineKind,
 )
 from tui.api.text import text_to_html
-from tui.compress import not_kept
+from tui.compress import not_kept, send_compressed
 from tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
 from tui.editor import edit_text
 from tui.i18n import _, ngettext
@@ -92,6 +91,13 @@ class TicketScreen(Screen[None]):
             priority=True,
         ),
         Binding(
+            "z",
+            "send_compressed",
+            _("Send compressed"),
+            id="ticket.compress",
+            tooltip=_("Send a compressed copy (.gz) of the files the server refused"),
+        ),
+        Binding(
             "s",
             "flip_order",
             _("Order"),
@@ -126,6 +132,9 @@ class TicketScreen(Screen[None]):
         self.sending = False
         self.answering = False
         self._pending_since: datetime | None = None
+        self._refused: tuple[list[RefusedFile], list[Path]] = ([], [])
+        """Files of the last reply the server refused for their type, and their paths:
+        `z` sends them compressed."""
         """When a send whose outcome is unknown started: the next send looks first."""
         self._draft_timer: Timer | None = None
         self._auto: Timer | None = None
@@ -328,6 +337,8 @@ class TicketScreen(Screen[None]):
                 and detail.pending_solution is not None
                 and not self._observer_only
             )
+        if action == "send_compressed":
+            return bool(self._refused[0]) and not self.sending
         if action in ("send_reply", "edit_reply", "focus_reply"):
             return (
                 detail is not None
@@ -562,8 +573,37 @@ class TicketScreen(Screen[None]):
             text,
             paths,
             refetch=solved or bool(paths),
+            kept=result.kept,
             refused=result.refused,
         )
+
+    def action_send_compressed(self) -> None:
+        if self._refused[0] and not self.sending:
+            self._send_compressed()
+
+    @work(group="ticket-reply", exit_on_error=False)
+    async def _send_compressed(self) -> None:
+        refused, paths = self._refused
+        self._set_sending(True)
+        self._say(_("Sending…"))
+        try:
+            outcome = await send_compressed(self.workspace, self.ticket_id, refused, paths)
+        finally:
+            self._set_sending(False)
+        self._refused = ([], [])
+        self.refresh_bindings()
+        if outcome.failed:
+            self._say(not_kept(outcome.failed), error=True)
+        else:
+            self._say(
+                " ".join(
+                    _("{name} sent in place of the refused file.").format(name=name)
+                    for name in outcome.sent
+                )
+            )
+        if outcome.sent:
+            self.post_message(TicketChanged(self.ticket_id))
+            await self._fetch()
 
     async def _sent(
         self,
@@ -572,7 +612,8 @@ class TicketScreen(Screen[None]):
         paths: list[Path],
         *,
         refetch: bool,
-        refused: Sequence[RefusedFile] = (),
+        kept: list[str] | None = None,
+        refused: list[RefusedFile] | None = None,
     ) -> None:
         self._pending_since = None
         self.workspace.drafts.delete(self.draft_key)
@@ -581,15 +622,19 @@ class TicketScreen(Screen[None]):
         self._reply_text, self._reply_paths = "", []
         if self._draft_timer is not None:
             self._draft_timer.stop()
+        refused = refused or []
+        self._refused = ([r for r in refused if r.compressible], list(paths))
+        self.refresh_bindings()
         if refused:
-            # Sent, but not whole: each file the server did not keep is named.
-            self._say(_("Reply sent; {files}.").format(files=not_kept(refused)), error=True)
+            # A 201 is no proof: name what the server did not keep (issue 14).
+            message = _("Reply sent; {files}.").format(files=not_kept(refused))
+            if self._refused[0]:
+                message += " " + _("Press z to send a compressed copy (.gz).")
+            self._say(message, error=True)
         else:
             self._say(_("Reply sent."))
-        refused_names = {r.name for r in refused}
-        paths = [p for p in paths if p.name not in refused_names]
-        if paths:
-            n = len(paths)
+        n = len(kept) if kept is not None else len(paths)
+        if n:
             uploaded = ngettext("{n} document uploaded", "{n} documents uploaded", n)
             self.notify(uploaded.format(n=n), title=_("Upload finished"), markup=False)
         me = self.workspace.me
