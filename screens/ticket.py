@@ -44,6 +44,7 @@ from tui.messages import ShowError, TicketChanged
 from tui.offline import copies_for, copy_label, unreachable
 from tui.reply import send_reply
 from tui.session import Workspace, background
+from tui.submission import CLOCK_SKEW
 from widgets.attachments import AttachmentList
 from widgets.key_bar import KeyBar
 from widgets.ticket_header import TicketHeader
@@ -550,14 +551,18 @@ class TicketScreen(Screen[None]):
         self._set_sending(True)
         self._say(_("Sending…"))
         known = [d.id for d in self.detail.documents] if self.detail is not None else []
+        started, pending = self.workspace.now(), self._pending_since
+        # Until the answer: if the wait ends (Escape leaves the screen), the draft says
+        # "maybe sent", so the next send looks on the server first.
+        self._pending_since = pending or started - CLOCK_SKEW
         try:
             result = await send_reply(
                 self.workspace,
                 self.ticket_id,
                 text,
                 paths,
-                started=self.workspace.now(),
-                pending_since=self._pending_since,
+                started=started,
+                pending_since=pending,
                 known_documents=known,
             )
         finally:

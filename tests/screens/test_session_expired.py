@@ -123,3 +123,54 @@ async def test_escape_stops_waiting_for_a_password_change_and_the_retry_checks_f
         await wait_for(lambda: app.screen is not screen)
         assert any("password was changed" in n.message for n in app._notifications)
     assert fresh_helpdesk.store.check_password("post-only", "N3w-pass!")
+
+
+async def test_leaving_a_ticket_while_its_reply_is_in_flight_keeps_a_maybe_sent_draft(
+    make_app: Any, fresh_helpdesk: Any, monkeypatch: Any
+) -> None:
+    """Escape ends the wait for an answer that does not come; the draft stays, marked
+    "maybe sent", so the next send looks on the server before sending."""
+    import asyncio
+
+    from textual.widgets import TextArea
+
+    from screens.ticket import TicketScreen
+    from tui.api import GlpiClient
+    from tui.messages import OpenTicket
+
+    real_send = GlpiClient.send_followup
+    never = asyncio.Event()
+
+    async def hangs(self: Any, *args: Any, **kwargs: Any) -> Any:
+        await never.wait()
+
+    monkeypatch.setattr(GlpiClient, "send_followup", hangs)
+    app = make_app(server=fresh_helpdesk)
+    before = len(fresh_helpdesk.store.followups(1))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.route(OpenTicket(1))
+        await wait_for(lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        screen = app.screen
+        await pilot.press("r", *"Pas de réponse ?")
+        await pilot.press("ctrl+r")
+        await wait_for(lambda: screen.sending)
+        await pilot.press("escape", "escape")  # out of the reply box, then off the ticket
+        await wait_for(lambda: isinstance(app.screen, DashboardScreen))
+        draft = app.workspace.drafts.load("reply-1")
+        assert draft["text"] == "Pas de réponse ?" and draft["unconfirmed_since"]
+        monkeypatch.setattr(GlpiClient, "send_followup", real_send)
+        app.route(OpenTicket(1))
+        await wait_for(lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        again = app.screen
+        await pilot.pause()
+        assert again.query_one("#reply-text", TextArea).text == "Pas de réponse ?"
+        fresh_helpdesk.clear_log()
+        await pilot.press("ctrl+r")
+        message = again.query_one("#reply-message", Static)
+        await wait_for(lambda: "Reply sent" in str(message.render()))
+        asked = [(e.method, e.path) for e in fresh_helpdesk.request_log]
+    looked = [i for i, (m, p) in enumerate(asked) if m == "GET" and p.endswith("/ITILFollowup")]
+    sent = [i for i, (m, p) in enumerate(asked) if m == "POST" and p.endswith("/ITILFollowup")]
+    assert looked and sent and looked[0] < sent[0], asked  # looked before sending
+    assert len(fresh_helpdesk.store.followups(1)) == before + 1
