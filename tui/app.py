@@ -132,9 +132,7 @@ class CeboxApp(App[int]):
         follow_size(self, event.size)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        return system_commands(
-            self, screen, signed_in=self.workspace is not None, workspace=self.workspace
-        )
+        return system_commands(self, screen, self.workspace is not None, self.workspace)
 
     def action_help(self) -> None:
         if (shown := nav.help_for(self.screen)) is not None:
