@@ -24,6 +24,7 @@ from tests.conftest import wait_for
 from tui.api.text import clean_line
 from tui.helpdesk.hostile import HOSTILE_TEXTS, seed_hostile
 from tui.messages import OpenTicket
+from widgets.timeline import Timeline
 
 SIZE = (120, 40)
 OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
@@ -106,12 +107,21 @@ async def test_every_hostile_ticket_renders_inert(
 
         for ticket_id, title in zip(hostile, HOSTILE_TEXTS, strict=True):
             app.route(OpenTicket(ticket_id))
-            await wait_for(lambda: isinstance(app.screen, TicketScreen))
+            await wait_for(
+                lambda: isinstance(app.screen, TicketScreen) and app.screen.detail is not None,
+                timeout=20,
+            )
             await app.workers.wait_for_complete()
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, TicketScreen) and screen.detail is not None
+            timeline = screen.query_one(Timeline)
+            # the description and the follow-up
+            await wait_for(lambda t=timeline: len(t.entries) >= 2, timeout=20)
+            await pilot.pause()
             shown = " ".join(str(w.render()) for w in screen.query("Static, Label"))
+            entries = timeline.entries
+            shown += " ".join(f"{e.meta()} {e.body()}" for e in entries)
             assert literal(title) in shown, (title, shown)
             assert "[red]Evil" in shown  # the technician's name, markup and all
             assert not [a for a in clicks(screen) if "quit" in a], title
