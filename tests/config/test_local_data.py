@@ -235,3 +235,22 @@ def test_symlinked_token_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InsecureTokenFile):
         write_secret(link, "secret-token")
     assert elsewhere.read_text() == "stolen"  # nothing written through the link
+
+
+async def test_theme_change_with_a_broken_config_says_so_once(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "broken.toml"
+    text = '[profiles.acme\nurl = "https://a.example.com"\n'
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("CEBOX_SUPPORT_CONFIG", str(path))
+    app = make_app(logged_in=False)
+    async with app.run_test() as pilot:
+        app.theme = "gruvbox"
+        await pilot.pause()
+        app.theme = "nord"  # the picker previews one theme after another
+        await pilot.pause()
+        shown = [n for n in app._notifications if "theme was not saved" in n.message]
+        assert len(shown) == 1 and f"{path}:1" in shown[0].message
+        assert app.is_running
+    assert path.read_text(encoding="utf-8") == text
