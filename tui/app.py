@@ -139,11 +139,8 @@ class CeboxApp(App[int]):
             self.push_screen(shown)
 
     def watch_theme(self, theme: str) -> None:
-        problem = nav.remember_theme(self.loaded, theme) if self.is_running else None
-        # Said once: the theme picker's previews would otherwise repeat it per highlight.
-        if problem is not None and problem != getattr(self, "_theme_not_saved", None):
-            self._theme_not_saved = problem
-            self.notify(problem, severity="warning", markup=False, timeout=10)
+        if self.is_running:
+            nav.theme_chosen(self, self.loaded, theme)
 
     async def action_quit(self) -> None:
         if self.workspace is not None:

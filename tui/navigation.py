@@ -147,6 +147,15 @@ def apply_look(app: App[Any], loaded: LoadedSettings) -> None:
         app.set_keymap(settings.keymap)
 
 
+def theme_chosen(app: App[Any], loaded: LoadedSettings, theme: str) -> None:
+    """Remember Ctrl+T's theme; a config.toml left as it is is said once, not on every
+    theme the picker previews."""
+    problem = remember_theme(loaded, theme)
+    if problem is not None and problem != getattr(app, "_theme_not_saved", None):
+        app._theme_not_saved = problem  # type: ignore[attr-defined]
+        app.notify(problem, severity="warning", markup=False, timeout=10)
+
+
 def remember_theme(loaded: LoadedSettings, theme: str) -> str | None:
     """Ctrl+T's choice is written to config.toml (a read-only config just keeps it).
 
