@@ -80,4 +80,6 @@ async def test_demo_console_signs_out_to_the_demo_server(fresh_helpdesk: Any) ->
         assert app.screen.query_one("#server-url", Input).value == fresh_helpdesk.api_url
         await pilot.press(*"postonly", "enter")
         await wait_for(lambda: not isinstance(app.screen, LoginScreen), timeout=15)
+        await app.workers.wait_for_complete()  # let the dashboard finish mounting
+        await pilot.pause()
     assert not config_path().exists() and loaded.settings.default_profile in ("", None)
