@@ -68,8 +68,8 @@ class Server:
         self.running: Any = None
 
     def start(self) -> Server:
-        from tui.helpdesk.faults import FaultConfig
-        from tui.helpdesk.runner import start_helpdesk
+        from cebox_support.tui.helpdesk.faults import FaultConfig
+        from cebox_support.tui.helpdesk.runner import start_helpdesk
 
         self.running = start_helpdesk(
             db_path=str(self.db),
@@ -95,9 +95,9 @@ class Server:
 
 def prepare_db(path: Path, *, bulk: int = 0, big_ticket: bool = False) -> dict[str, int]:
     """Accounts + demo data (+ N tickets for the customer, + one 50-item ticket)."""
-    from tui.helpdesk.clock import Clock
-    from tui.helpdesk.seed import seed_accounts, seed_demo
-    from tui.helpdesk.store import Store
+    from cebox_support.tui.helpdesk.clock import Clock
+    from cebox_support.tui.helpdesk.seed import seed_accounts, seed_demo
+    from cebox_support.tui.helpdesk.store import Store
 
     clock = Clock()
     store = Store(str(path))
@@ -160,8 +160,8 @@ def bench_cold_start(runs: int, home: Path) -> Result:
     """
     code = """
         import sys, time
-        from tui.cli import main
-        import tui.app as app_module
+        from cebox_support.tui.cli import main
+        import cebox_support.tui.app as app_module
         original = app_module.CeboxApp.run
         display = app_module.CeboxApp._display
         painted = []
@@ -214,9 +214,9 @@ def bench_cold_start(runs: int, home: Path) -> Result:
 
 UI_CHILD = """
     import asyncio, json, resource, sys, time
-    from tui.app import CeboxApp
-    from tui.config import LoadedSettings, Profile, Settings, config_path
-    from tui.messages import NewTicket, OpenTicket
+    from cebox_support.tui.app import CeboxApp
+    from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path
+    from cebox_support.tui.messages import NewTicket, OpenTicket
     from textual.widgets import DataTable
     API, LOGIN, PASSWORD, MODE, ARG = {api!r}, "post-only", "postonly", {mode!r}, {arg!r}
 
@@ -647,7 +647,7 @@ def bench_show(server: Server, env: dict[str, str], runs: int, rtt: float, rtt_m
     for _ in range(runs):
         t0 = time.perf_counter()
         shown = subprocess.run(
-            [PY, "-m", "tui", "show", "1"],
+            [PY, "-m", "cebox_support.tui", "show", "1"],
             capture_output=True,
             text=True,
             env=env,
@@ -674,7 +674,7 @@ def bench_status(server: Server, home: Path, runs: int, rtt: float) -> list[Resu
     env = child_env(home)
     login_child(server, env)
     sys.path.insert(0, str(ROOT))
-    from tui.statusline import read_cache, write_cache
+    from cebox_support.tui.statusline import read_cache, write_cache
 
     state = Path(env["XDG_STATE_HOME"]) / "cebox-support"
     profile = next((state / "sessions").glob("*.token")).stem  # file_safe(profile name)
@@ -683,7 +683,7 @@ def bench_status(server: Server, home: Path, runs: int, rtt: float) -> list[Resu
     def call() -> tuple[float, str]:
         t0 = time.perf_counter()
         out = subprocess.run(
-            [PY, "-m", "tui", "status", "--always"],
+            [PY, "-m", "cebox_support.tui", "status", "--always"],
             capture_output=True,
             text=True,
             env=env,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from cebox_support.tui.i18n import _
+from cebox_support.widgets.key_bar import KeyBar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
-
-from tui.i18n import _
-from widgets.key_bar import KeyBar
 
 
 class ConfirmScreen(ModalScreen[bool]):

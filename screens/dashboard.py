@@ -12,6 +12,17 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from cebox_support.tui.api import GlpiError, TicketFilter, TicketPage, TicketSummary
+from cebox_support.tui.i18n import _
+from cebox_support.tui.messages import NewTicket, OpenTicket, TicketChanged, TicketCreated
+from cebox_support.tui.notify import News, Snapshot, news, snapshot
+from cebox_support.tui.offline import copies_for, copy_label, unreachable
+from cebox_support.tui.render_text import exact_time
+from cebox_support.tui.session import Workspace, background
+from cebox_support.widgets.filter_tabs import FILTERS, FilterTabs
+from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.ticket_table import PAGE, SORT_KEYS, TicketTable, sort_label
+from cebox_support.widgets.title_bar import TitleBar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,20 +32,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
-from tui.api import GlpiError, TicketFilter, TicketPage, TicketSummary
-from tui.i18n import _
-from tui.messages import NewTicket, OpenTicket, TicketChanged, TicketCreated
-from tui.notify import News, Snapshot, news, snapshot
-from tui.offline import copies_for, copy_label, unreachable
-from tui.render_text import exact_time
-from tui.session import Workspace, background
-from widgets.filter_tabs import FILTERS, FilterTabs
-from widgets.key_bar import KeyBar
-from widgets.ticket_table import PAGE, SORT_KEYS, TicketTable, sort_label
-from widgets.title_bar import TitleBar
-
 if TYPE_CHECKING:
-    from tui.api import GlpiClient
+    from cebox_support.tui.api import GlpiClient
 
 SEARCH_DELAY = 0.35
 """Seconds of quiet typing before the search is sent."""
@@ -290,7 +289,7 @@ class DashboardScreen(Screen[None]):
 
     @work(group="nudge", thread=True, exit_on_error=False)
     def _nudge(self, items: list[News], configured: str) -> None:
-        from tui.notify import effective_mode, in_tmux, sequences
+        from cebox_support.tui.notify import effective_mode, in_tmux, sequences
 
         data = sequences(effective_mode(configured), items, in_tmux=in_tmux())
         if data:
@@ -410,7 +409,7 @@ class DashboardScreen(Screen[None]):
         self.post_message(OpenTicket(ticket_id))
 
     def action_goto(self) -> None:
-        from screens.goto import GotoScreen
+        from cebox_support.screens.goto import GotoScreen
 
         def opened(ticket_id: int | None) -> None:
             if ticket_id is not None:

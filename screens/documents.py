@@ -15,6 +15,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cebox_support.tui.api import AuthError, Document, GlpiError
+from cebox_support.tui.api.errors import NeedsBrowser, WebLoginRequired
+from cebox_support.tui.config import downloads_dir
+from cebox_support.tui.forms import human_size
+from cebox_support.tui.i18n import _, pgettext
+from cebox_support.widgets.timeline import format_when
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,15 +31,8 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tui.api import AuthError, Document, GlpiError
-from tui.api.errors import NeedsBrowser, WebLoginRequired
-from tui.config import downloads_dir
-from tui.forms import human_size
-from tui.i18n import _, pgettext
-from widgets.timeline import format_when
-
 if TYPE_CHECKING:
-    from tui.session import Workspace
+    from cebox_support.tui.session import Workspace
 
 
 def system_opener() -> list[str] | None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from cebox_support.tui.api.text import clean_terminal
+from cebox_support.tui.i18n import _
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
-
-from tui.api.text import clean_terminal
-from tui.i18n import _
 
 
 class ErrorScreen(ModalScreen[None]):

@@ -11,6 +11,14 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from cebox_support.tui.config import config_dir
+from cebox_support.tui.forms import FormDefinition, FormFileError, load_forms
+from cebox_support.tui.forms.server import FormSummary
+from cebox_support.tui.i18n import _, language
+from cebox_support.tui.messages import OpenTicket
+from cebox_support.tui.session import Workspace
+from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.title_bar import TitleBar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,15 +27,6 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
-
-from tui.config import config_dir
-from tui.forms import FormDefinition, FormFileError, load_forms
-from tui.forms.server import FormSummary
-from tui.i18n import _, language
-from tui.messages import OpenTicket
-from tui.session import Workspace
-from widgets.key_bar import KeyBar
-from widgets.title_bar import TitleBar
 
 
 def profile_forms_dir(workspace: Workspace) -> Path:
@@ -50,7 +49,7 @@ class FormsScreen(Screen[None]):
         self.forms: list[FormDefinition] = []
         self.problems: list[FormFileError] = []
         self.server_forms: list[FormSummary] = []
-        from tui.api.formcreator import load_catalogue
+        from cebox_support.tui.api.formcreator import load_catalogue
 
         # Asked before the screen is built: the round trip overlaps the mount.
         self._early_catalogue = workspace.start(load_catalogue)
@@ -74,7 +73,7 @@ class FormsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = _("New ticket")
-        from tui.api.formcreator import cached_catalogue
+        from cebox_support.tui.api.formcreator import cached_catalogue
 
         has_plugin, forms = cached_catalogue(self.workspace.client)
         if has_plugin is not None:
@@ -123,8 +122,8 @@ class FormsScreen(Screen[None]):
     @work(group="forms-catalogue", exclusive=True, exit_on_error=False)
     async def load_server_forms(self) -> None:
         """Ask the server for its forms (also when they are known: they may have changed)."""
-        from tui.api import GlpiError
-        from tui.api.formcreator import load_catalogue
+        from cebox_support.tui.api import GlpiError
+        from cebox_support.tui.api.formcreator import load_catalogue
 
         early, self._early_catalogue = self._early_catalogue, None
         try:
@@ -177,7 +176,7 @@ class FormsScreen(Screen[None]):
         warnings.display = bool(self.problems)
 
     def _list_server_forms(self) -> None:
-        from screens.new_ticket import server_draft_prefix
+        from cebox_support.screens.new_ticket import server_draft_prefix
 
         option_list = self.query_one("#forms-list", OptionList)
         highlighted = option_list.highlighted_option
@@ -232,7 +231,7 @@ class FormsScreen(Screen[None]):
 
     def open_server_form(self, summary: FormSummary) -> None:
         """Open at once from the cache (checked again behind), else after loading it."""
-        from tui.api.formcreator import cached_form
+        from cebox_support.tui.api.formcreator import cached_form
 
         form = cached_form(self.workspace.client, summary.id)
         if form is not None:
@@ -242,8 +241,8 @@ class FormsScreen(Screen[None]):
             self.fetch_form(summary)
 
     def _push_server_form(self, form: object) -> None:
-        from screens.new_ticket import NewTicketScreen
-        from tui.forms.server import ServerForm, to_definition
+        from cebox_support.screens.new_ticket import NewTicketScreen
+        from cebox_support.tui.forms.server import ServerForm, to_definition
 
         assert isinstance(form, ServerForm)
         self.app.push_screen(
@@ -253,8 +252,8 @@ class FormsScreen(Screen[None]):
 
     @work(group="forms-open", exclusive=True, exit_on_error=False)
     async def fetch_form(self, summary: FormSummary) -> None:
-        from tui.api import GlpiError
-        from tui.api.formcreator import load_form
+        from cebox_support.tui.api import GlpiError
+        from cebox_support.tui.api.formcreator import load_form
 
         self.query_one("#forms-source", Static).update(
             _("Opening {name}…").format(name=summary.name)
@@ -272,14 +271,14 @@ class FormsScreen(Screen[None]):
     @work(group="forms-revalidate", exclusive=True, exit_on_error=False)
     async def revalidate_form(self, summary: FormSummary) -> None:
         """The next opening gets what the server has now (the open form stays as it is)."""
-        from tui.api import GlpiError
-        from tui.api.formcreator import load_form
+        from cebox_support.tui.api import GlpiError
+        from cebox_support.tui.api.formcreator import load_form
 
         with contextlib.suppress(GlpiError):
             await load_form(self.workspace.client, summary)
 
     def open(self, form: FormDefinition) -> None:
-        from screens.new_ticket import NewTicketScreen
+        from cebox_support.screens.new_ticket import NewTicketScreen
 
         self.app.push_screen(NewTicketScreen(self.workspace, form), self._form_closed)
 

@@ -6,6 +6,11 @@ a sentence rather than a blank ticket screen.
 
 from __future__ import annotations
 
+from cebox_support.tui.api import GlpiError, NotFound, PermissionDenied
+from cebox_support.tui.i18n import _, pgettext
+from cebox_support.tui.links import LinkError, parse_ticket_ref
+from cebox_support.tui.session import Workspace
+from cebox_support.widgets.key_bar import KeyBar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,12 +18,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
-
-from tui.api import GlpiError, NotFound, PermissionDenied
-from tui.i18n import _, pgettext
-from tui.links import LinkError, parse_ticket_ref
-from tui.session import Workspace
-from widgets.key_bar import KeyBar
 
 
 class GotoScreen(ModalScreen[int | None]):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cebox_support.tui.i18n import _
+from cebox_support.tui.links import host_of
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,11 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Markdown, Static
 
-from tui.i18n import _
-from tui.links import host_of
-
 if TYPE_CHECKING:
-    from tui.session import Workspace
+    from cebox_support.tui.session import Workspace
 
 
 def glpi_version_label(workspace: Workspace) -> str:

@@ -11,6 +11,22 @@ import ipaddress
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from cebox_support.tui.api.errors import GlpiError
+from cebox_support.tui.api.urls import BadServerUrl, check_server_url, normalize_api_url
+from cebox_support.tui.config import (
+    ConfigNotSaved,
+    Profile,
+    Settings,
+    config_path,
+    profile_name_for,
+    save_settings,
+)
+from cebox_support.tui.i18n import _
+from cebox_support.tui.messages import SignedIn
+from cebox_support.tui.tokens import InsecureTokenFile, Secret
+from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.tab_input import TabInput
+from cebox_support.widgets.title_bar import TitleBar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,25 +35,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from tui.api.errors import GlpiError
-from tui.api.urls import BadServerUrl, check_server_url, normalize_api_url
-from tui.config import (
-    ConfigNotSaved,
-    Profile,
-    Settings,
-    config_path,
-    profile_name_for,
-    save_settings,
-)
-from tui.i18n import _
-from tui.messages import SignedIn
-from tui.tokens import InsecureTokenFile, Secret
-from widgets.key_bar import KeyBar
-from widgets.tab_input import TabInput
-from widgets.title_bar import TitleBar
-
 if TYPE_CHECKING:
-    from tui.demo import DemoLogin
+    from cebox_support.tui.demo import DemoLogin
 
 
 def is_loopback(url: str) -> bool:
@@ -316,7 +315,7 @@ class LoginScreen(Screen[None]):
 
     @work(group="sign-in", exit_on_error=False)
     async def sign_in_worker(self, name: str, profile: Profile, secret: Secret) -> None:
-        from tui.session import sign_in
+        from cebox_support.tui.session import sign_in
 
         token_mode = profile.use_user_token
         try:
@@ -390,7 +389,7 @@ class LoginScreen(Screen[None]):
     @work(group="resume", exclusive=True, exit_on_error=False)
     async def resume_session(self, name: str, profile: Profile) -> None:
         """A still-valid cached session (or a saved personal token) skips the form."""
-        from tui.session import resume
+        from cebox_support.tui.session import resume
 
         self.set_busy(True)
         self.show_message(_("Resuming your session…"), error=False)

@@ -12,6 +12,19 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from cebox_support.tui.api import SessionExpired
+from cebox_support.tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
+from cebox_support.tui.forms import FieldKind, FormDefinition, render_ticket, validate_answers
+from cebox_support.tui.forms.render import TicketDraft
+from cebox_support.tui.forms.server import ServerForm, validate_server_answers, visibility
+from cebox_support.tui.i18n import _, language, ngettext
+from cebox_support.tui.messages import TicketCreated
+from cebox_support.tui.session import Workspace
+from cebox_support.tui.submission import SubmissionResult, submit_ticket
+from cebox_support.widgets.attachments import AttachmentList
+from cebox_support.widgets.form_fields import Answer, DocumentsField, FieldWidget, field_widget
+from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.title_bar import TitleBar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,24 +43,10 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
-from tui.api import SessionExpired
-from tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
-from tui.forms import FieldKind, FormDefinition, render_ticket, validate_answers
-from tui.forms.render import TicketDraft
-from tui.forms.server import ServerForm, validate_server_answers, visibility
-from tui.i18n import _, language, ngettext
-from tui.messages import TicketCreated
-from tui.session import Workspace
-from tui.submission import SubmissionResult, submit_ticket
-from widgets.attachments import AttachmentList
-from widgets.form_fields import Answer, DocumentsField, FieldWidget, field_widget
-from widgets.key_bar import KeyBar
-from widgets.title_bar import TitleBar
-
 SAVE_DELAY = 0.6
 
 if TYPE_CHECKING:
-    from tui.machine import MachineFacts
+    from cebox_support.tui.machine import MachineFacts
 
 
 def draft_key(form_id: str) -> str:
@@ -171,7 +170,7 @@ class NewTicketScreen(Screen[int | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "fill_from_machine":
-            from tui.machine import machine_fields
+            from cebox_support.tui.machine import machine_fields
 
             return bool(machine_fields(self.form)) and self.ticket_id is None
         return True
@@ -182,14 +181,14 @@ class NewTicketScreen(Screen[int | None]):
     @work(group="machine", thread=True, exit_on_error=False)
     def _read_machine(self) -> None:
         """Host name and addresses (a socket and /proc each): off the UI thread."""
-        from tui.machine import this_machine
+        from cebox_support.tui.machine import this_machine
 
         facts = this_machine()
         self.app.call_from_thread(self._fill_machine, facts)
 
     def _fill_machine(self, facts: MachineFacts) -> None:
         """Shown in the fields for review; nothing is sent until Submit."""
-        from tui.machine import machine_answers
+        from cebox_support.tui.machine import machine_answers
 
         # Only questions on screen: a server form's hidden question could not be reviewed.
         shown = {w.field.name for w in self.field_widgets() if w.display}
@@ -211,7 +210,7 @@ class NewTicketScreen(Screen[int | None]):
 
     def _offer_qga_log(self) -> None:
         """qgaAgent.log from the profile's `qga_log` folder: offered, never added unasked."""
-        from tui.machine import qga_log
+        from cebox_support.tui.machine import qga_log
 
         documents = self.query(DocumentsField)
         log = qga_log(self.workspace.profile)
@@ -220,7 +219,7 @@ class NewTicketScreen(Screen[int | None]):
         field = documents.first()
         if str(log) in field.get_value():
             return
-        from screens.confirm import ConfirmScreen
+        from cebox_support.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -328,7 +327,7 @@ class NewTicketScreen(Screen[int | None]):
             self._save_timer = self.set_timer(DRAFTS_RETRY, self.save_draft)
 
     def _offer_draft(self, stored: dict[str, Any]) -> None:
-        from screens.confirm import ConfirmScreen
+        from cebox_support.screens.confirm import ConfirmScreen
 
         question = _("You started this form earlier and did not send it. Restore what you typed?")
         if self.server_form is not None and stored.get("fingerprint") not in (
@@ -479,7 +478,7 @@ class NewTicketScreen(Screen[int | None]):
 
     def _confirm_resend(self, form: ServerForm, values: dict[str, object], files: int) -> None:
         """The last send got no answer: a second ticket only if the user says so."""
-        from screens.confirm import ConfirmScreen
+        from cebox_support.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -503,7 +502,7 @@ class NewTicketScreen(Screen[int | None]):
     async def send_server_form(
         self, form: ServerForm, values: dict[str, object], files: int
     ) -> None:
-        from tui.api.formcreator import submit_form
+        from cebox_support.tui.api.formcreator import submit_form
 
         self._set_busy(True, files + 1)
         try:

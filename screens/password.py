@@ -6,6 +6,14 @@ is caught before sending; what GLPI still refuses is shown in its own words.
 
 from __future__ import annotations
 
+from cebox_support.tui.api import GlpiError, ServerError, Timeout, Unreachable
+from cebox_support.tui.api.errors import CurrentPasswordWrong
+from cebox_support.tui.i18n import _
+from cebox_support.tui.messages import SignedIn, SignOut
+from cebox_support.tui.session import Workspace, save_session
+from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.password_checklist import PasswordChecklist
+from cebox_support.widgets.title_bar import TitleBar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,15 +21,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
-
-from tui.api import GlpiError, ServerError, Timeout, Unreachable
-from tui.api.errors import CurrentPasswordWrong
-from tui.i18n import _
-from tui.messages import SignedIn, SignOut
-from tui.session import Workspace, save_session
-from widgets.key_bar import KeyBar
-from widgets.password_checklist import PasswordChecklist
-from widgets.title_bar import TitleBar
 
 
 class PasswordScreen(Screen[None]):

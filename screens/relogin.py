@@ -6,6 +6,10 @@ nothing typed underneath is lost.
 
 from __future__ import annotations
 
+from cebox_support.tui.api import GlpiError, Me
+from cebox_support.tui.i18n import _
+from cebox_support.tui.session import InsecureTokenFile, Workspace, save_session
+from cebox_support.tui.tokens import read_secret, user_token_path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,11 +17,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
-
-from tui.api import GlpiError, Me
-from tui.i18n import _
-from tui.session import InsecureTokenFile, Workspace, save_session
-from tui.tokens import read_secret, user_token_path
 
 
 class ReloginScreen(ModalScreen[bool]):

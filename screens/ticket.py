@@ -15,17 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Button, Static, TextArea
-from textual.worker import Worker, WorkerState
-
-from screens.confirm import ConfirmScreen
-from tui.api import (
+from cebox_support.screens.confirm import ConfirmScreen
+from cebox_support.tui.api import (
     ActorRole,
     Followup,
     GlpiError,
@@ -35,21 +26,29 @@ from tui.api import (
     TimelineItem,
     TimelineKind,
 )
-from tui.api.text import text_to_html
-from tui.compress import not_kept, send_compressed
-from tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
-from tui.editor import edit_text
-from tui.i18n import _, ngettext
-from tui.messages import ShowError, TicketChanged
-from tui.offline import copies_for, copy_label, unreachable
-from tui.reply import send_reply
-from tui.session import Workspace, background
-from tui.submission import CLOCK_SKEW
-from widgets.attachments import AttachmentList
-from widgets.key_bar import KeyBar
-from widgets.ticket_header import TicketHeader
-from widgets.timeline import Timeline
-from widgets.title_bar import TitleBar
+from cebox_support.tui.api.text import text_to_html
+from cebox_support.tui.compress import not_kept, send_compressed
+from cebox_support.tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
+from cebox_support.tui.editor import edit_text
+from cebox_support.tui.i18n import _, ngettext
+from cebox_support.tui.messages import ShowError, TicketChanged
+from cebox_support.tui.offline import copies_for, copy_label, unreachable
+from cebox_support.tui.reply import send_reply
+from cebox_support.tui.session import Workspace, background
+from cebox_support.tui.submission import CLOCK_SKEW
+from cebox_support.widgets.attachments import AttachmentList
+from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.ticket_header import TicketHeader
+from cebox_support.widgets.timeline import Timeline
+from cebox_support.widgets.title_bar import TitleBar
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Static, TextArea
+from textual.worker import Worker, WorkerState
 
 DRAFT_DELAY = 0.4
 """Seconds of quiet typing before the reply draft is written to disk."""
@@ -399,7 +398,7 @@ class TicketScreen(Screen[None]):
             self.notify(_("The browser could not be started."), severity="warning")
 
     def action_documents(self) -> None:
-        from screens.documents import DocumentsScreen
+        from cebox_support.screens.documents import DocumentsScreen
 
         documents = list(self.detail.documents) if self.detail is not None else []
         self.app.push_screen(DocumentsScreen(self.workspace, self.ticket_id, documents))
@@ -706,7 +705,7 @@ class TicketScreen(Screen[None]):
 
     @work(group="ticket-answer", exit_on_error=False)
     async def _refuse(self) -> None:
-        from screens.refuse import RefuseScreen
+        from cebox_support.screens.refuse import RefuseScreen
 
         modal = RefuseScreen(self.ticket_id)
         kept = self._refusal

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from cebox_support.tui.i18n import _
 from textual.app import App, ComposeResult
 from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Static
-
-from tui.i18n import _
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 20

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.i18n import set_language
+from cebox_support.tui.i18n import set_language
 
 FROZEN_NOW = datetime(2026, 11, 28, 10, 0, 0)
 """Server-local time of every test helpdesk (Europe/Paris, UTC+1 in November)."""
@@ -47,8 +46,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _start(**kwargs: Any):  # type: ignore[no-untyped-def]
-    from tui.helpdesk.clock import Clock
-    from tui.helpdesk.runner import start_helpdesk
+    from cebox_support.tui.helpdesk.clock import Clock
+    from cebox_support.tui.helpdesk.runner import start_helpdesk
 
     clock = Clock()
     clock.set(FROZEN_NOW)
@@ -121,8 +120,8 @@ def make_app(helpdesk: Any) -> Callable[..., Any]:
         logged_in: bool = True,
         **kwargs: Any,
     ) -> Any:
-        from tui.app import CeboxApp
-        from tui.config import LoadedSettings, Profile, Settings, config_path
+        from cebox_support.tui.app import CeboxApp
+        from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path
 
         target = server or helpdesk
         profile = Profile(url=target.api_url, login=login)
@@ -141,7 +140,7 @@ def _sign_in_sync(profile: Any, password: str) -> Any:
     client's connection pool is created again, lazily, in the app's loop."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from tui.session import sign_in
+    from cebox_support.tui.session import sign_in
 
     async def go() -> Any:
         workspace = await sign_in("test", profile, password=password, cache_session=False)

@@ -15,7 +15,7 @@ from textual.widgets import Label
 
 async def password_works(server: Any, login: str, password: str) -> bool:
     """Whether `password` opens a session for `login` now (a fresh initSession)."""
-    from tui.api import AuthError, GlpiClient
+    from cebox_support.tui.api import AuthError, GlpiClient
 
     client = GlpiClient(server.api_url)
     try:
@@ -44,9 +44,9 @@ class StubDashboard(Screen[None]):
 def stub_dashboard(monkeypatch: pytest.MonkeyPatch, *, ticket: bool = False) -> None:
     """Make the app open StubDashboard where it would open the dashboard (and, with
     `ticket`, where it would open a ticket)."""
-    names = [("screens.dashboard", "DashboardScreen")]
+    names = [("cebox_support.screens.dashboard", "DashboardScreen")]
     if ticket:
-        names.append(("screens.ticket", "TicketScreen"))
+        names.append(("cebox_support.screens.ticket", "TicketScreen"))
     for name, attr in names:
         module = types.ModuleType(name)
         setattr(module, attr, StubDashboard)
@@ -77,13 +77,14 @@ class LoseTheVerdict(httpx.AsyncBaseTransport):
 
 def lose_password_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every console client from now on loses the answer of the first password change."""
-    import tui.session
-    from tui.api import GlpiClient
-    from tui.config import Profile
+    from cebox_support.tui.api import GlpiClient
+    from cebox_support.tui.config import Profile
 
     state = {"armed": True}
 
     def make_client(profile: Profile) -> GlpiClient:
         return GlpiClient(profile.url, timeout=profile.timeout, transport=LoseTheVerdict(state))
 
-    monkeypatch.setattr(tui.session, "make_client", make_client)
+    import cebox_support.tui.session as session_module
+
+    monkeypatch.setattr(session_module, "make_client", make_client)

@@ -9,6 +9,13 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from cebox_support.screens.too_small import follow_size
+from cebox_support.tui import messages as m
+from cebox_support.tui import navigation as nav
+from cebox_support.tui.config import LoadedSettings
+from cebox_support.tui.i18n import _
+from cebox_support.tui.palette import system_commands
+from cebox_support.tui.warmup import start_warm_up
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,17 +23,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from screens.too_small import follow_size
-from tui import messages as m
-from tui import navigation as nav
-from tui.config import LoadedSettings
-from tui.i18n import _
-from tui.palette import system_commands
-from tui.warmup import start_warm_up
-
 if TYPE_CHECKING:
-    from tui.demo import DemoLogin
-    from tui.session import Workspace
+    from cebox_support.tui.demo import DemoLogin
+    from cebox_support.tui.session import Workspace
 
 
 class CeboxApp(App[int]):
@@ -74,7 +73,7 @@ class CeboxApp(App[int]):
 
     def _enter(self, workspace: Workspace) -> None:
         """Install the clock, the settings and the re-login dialog; show the first screen."""
-        from tui.session import close
+        from cebox_support.tui.session import close
 
         previous, self.workspace = self.workspace, workspace
         if previous is not None and previous is not workspace:
@@ -89,7 +88,7 @@ class CeboxApp(App[int]):
             self.open_ticket_id = None
 
     async def _relogin(self, workspace: Workspace) -> bool:
-        from screens.relogin import ReloginScreen
+        from cebox_support.screens.relogin import ReloginScreen
 
         return await self.push_screen_wait(ReloginScreen(workspace)) is True
 
@@ -111,7 +110,7 @@ class CeboxApp(App[int]):
         self.run_worker(self.sign_out(), group="sign-out", exit_on_error=False)
 
     async def sign_out(self) -> None:
-        from tui.session import sign_out
+        from cebox_support.tui.session import sign_out
 
         if self.workspace is not None:
             await sign_out(self.workspace)
@@ -144,7 +143,7 @@ class CeboxApp(App[int]):
 
     async def action_quit(self) -> None:
         if self.workspace is not None:
-            from tui.session import close
+            from cebox_support.tui.session import close
 
             await close(self.workspace)
         self.exit(0)

@@ -10,10 +10,10 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tui import __version__
+from cebox_support.tui import __version__
 
 if TYPE_CHECKING:
-    from tui.config import LoadedSettings
+    from cebox_support.tui.config import LoadedSettings
 
 
 DEMO_GLPI_VERSIONS = ("10.0", "11.0")
@@ -21,7 +21,7 @@ DEMO_GLPI_VERSIONS = ("10.0", "11.0")
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
-    from tui.i18n import _
+    from cebox_support.tui.i18n import _
 
     parser = argparse.ArgumentParser(
         prog="cebox-support",
@@ -55,7 +55,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     p = sub.add_parser("demo-server", help=_("run the embedded GLPI-compatible helpdesk"))
     p.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
-    from tui.commands import add_subcommands
+    from cebox_support.tui.commands import add_subcommands
 
     add_subcommands(sub)
     return parser
@@ -63,7 +63,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from tui.i18n import argparse_translated, detect_language, set_language
+    from cebox_support.tui.i18n import argparse_translated, detect_language, set_language
 
     lang = None
     if "--lang" in argv:
@@ -71,11 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang = argv[i + 1] if i + 1 < len(argv) else None
     if argv[:1] == ["demo-server"]:
         set_language(detect_language(lang))
-        from tui.helpdesk.runner import serve_forever
+        from cebox_support.tui.helpdesk.runner import serve_forever
 
         with argparse_translated():
             return serve_forever(argv[1:])
-    from tui.config import load_settings
+    from cebox_support.tui.config import load_settings
 
     loaded = load_settings()
     set_language(detect_language(lang, loaded.settings.language))
@@ -83,17 +83,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     with argparse_translated():
         args = _parse(argv)
     if args.command:
-        from tui.commands import run_command
+        from cebox_support.tui.commands import run_command
 
         return run_command(args, loaded)
-    from tui.commands.console import run_console
+    from cebox_support.tui.commands.console import run_console
 
     return run_console(args, loaded)
 
 
 def warn_about_config(loaded: LoadedSettings) -> None:
     """Every entry point (console and commands) says what is wrong in config.toml."""
-    from tui.i18n import _
+    from cebox_support.tui.i18n import _
 
     for problem in loaded.problems:
         print(f"cebox-support: {problem}", file=sys.stderr)
@@ -109,7 +109,7 @@ def warn_about_config(loaded: LoadedSettings) -> None:
 def _parse(argv: list[str]) -> argparse.Namespace:
     if argv[:1] == ["status"]:
         # tmux runs it every few seconds: only its own parser.
-        from tui.commands.status import build_parser as status_parser
+        from cebox_support.tui.commands.status import build_parser as status_parser
 
         args = status_parser().parse_args(argv[1:])
         args.command, args.demo = "status", False

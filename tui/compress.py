@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.api import GlpiError, RefusedFile
-from tui.i18n import _
+from cebox_support.tui.api import GlpiError, RefusedFile
+from cebox_support.tui.i18n import _
 
 if TYPE_CHECKING:
-    from tui.api import GlpiClient, UploadOutcome
-    from tui.session import Workspace
+    from cebox_support.tui.api import GlpiClient, UploadOutcome
+    from cebox_support.tui.session import Workspace
 
 
 def gzip_copy(path: Path, folder: Path | None = None) -> Path:

@@ -121,7 +121,7 @@ class Profile:
         if not values["url"].strip():
             raise ConfigError((*loc, "url"), "must not be empty")
         values["url"] = values["url"].strip()
-        from tui.api.urls import BadServerUrl, check_server_url
+        from cebox_support.tui.api.urls import BadServerUrl, check_server_url
 
         try:
             check_server_url(values["url"])

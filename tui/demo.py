@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.config import Profile
+from cebox_support.tui.config import Profile
 
 if TYPE_CHECKING:
-    from tui.helpdesk.runner import RunningHelpdesk
+    from cebox_support.tui.helpdesk.runner import RunningHelpdesk
 
 
 @dataclass

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tui.config import file_safe, state_dir
-from tui.i18n import _
+from cebox_support.tui.config import file_safe, state_dir
+from cebox_support.tui.i18n import _
 
 RETRY_SECONDS = 5.0
 """How soon a screen tries again after a failed draft save."""

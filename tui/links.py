@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from tui.i18n import _
+from cebox_support.tui.i18n import _
 
 _NUMBER = re.compile(r"#?\s*(\d{1,10})")
 _DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.config import Profile
-    from tui.forms import FormDefinition
+    from cebox_support.tui.config import Profile
+    from cebox_support.tui.forms import FormDefinition
 
 # Documentation addresses: `connect` on a UDP socket only asks the routing table which
 # source address it would use; no packet leaves the machine.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from tui.session import Workspace
+    from cebox_support.tui.session import Workspace
 
 
 @dataclass

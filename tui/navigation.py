@@ -9,17 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from cebox_support.tui import messages as m
+from cebox_support.tui.config import LoadedSettings, Settings
+from cebox_support.tui.i18n import _
 from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
 
-from tui import messages as m
-from tui.config import LoadedSettings, Settings
-from tui.i18n import _
-
 if TYPE_CHECKING:
-    from tui.demo import DemoLogin
-    from tui.session import Workspace
+    from cebox_support.tui.demo import DemoLogin
+    from cebox_support.tui.session import Workspace
 
 REQUESTS = (m.OpenTicket, m.NewTicket, m.ChangePassword, m.SwitchProfile, m.ShowError)
 
@@ -27,25 +26,25 @@ REQUESTS = (m.OpenTicket, m.NewTicket, m.ChangePassword, m.SwitchProfile, m.Show
 def screen_for(request: Message, workspace: Workspace | None, settings: Settings) -> Screen[Any]:
     """The screen to push for `request` (screens are imported when first needed)."""
     if isinstance(request, m.ShowError):
-        from screens.error import ErrorScreen
+        from cebox_support.screens.error import ErrorScreen
 
         return ErrorScreen(request.title or _("Error"), request.error)
     if isinstance(request, m.SwitchProfile):
-        from screens.login import LoginScreen
+        from cebox_support.screens.login import LoginScreen
 
         return LoginScreen(
             settings, profile_name=request.profile_name, auto_resume=request.auto_resume
         )
     assert workspace is not None, request
     if isinstance(request, m.OpenTicket):
-        from screens.ticket import TicketScreen
+        from cebox_support.screens.ticket import TicketScreen
 
         return TicketScreen(workspace, request.ticket_id)
     if isinstance(request, m.NewTicket):
-        from screens.forms import FormsScreen
+        from cebox_support.screens.forms import FormsScreen
 
         return FormsScreen(workspace, open_form=request.form_id)
-    from screens.password import PasswordScreen
+    from cebox_support.screens.password import PasswordScreen
 
     assert isinstance(request, m.ChangePassword), request
     return PasswordScreen(workspace, forced=False)
@@ -56,7 +55,7 @@ def login_screen(
 ) -> Screen[Any]:
     """At start and after signing out: the login, resuming the profile's cached session
     (with `--demo`, it offers the demo server and account)."""
-    from screens.login import LoginScreen
+    from cebox_support.screens.login import LoginScreen
 
     return LoginScreen(settings, profile_name=profile_name, demo=demo)
 
@@ -76,7 +75,7 @@ def safe_crash_report(app: App[Any]) -> None:
 
 def tell_dashboards(stack: list[Screen[Any]], fact: m.TicketChanged | m.TicketCreated) -> None:
     """Facts from a ticket screen reach the dashboard below it (messages only bubble up)."""
-    from screens.dashboard import DashboardScreen
+    from cebox_support.screens.dashboard import DashboardScreen
 
     for screen in stack:
         if isinstance(screen, DashboardScreen):
@@ -87,15 +86,15 @@ def tell_dashboards(stack: list[Screen[Any]], fact: m.TicketChanged | m.TicketCr
 
 def help_for(screen: Screen[Any]) -> Screen[Any] | None:
     """The keys and how-to of `screen`; None when help is already shown."""
-    from screens.help import HelpScreen
+    from cebox_support.screens.help import HelpScreen
 
     return None if isinstance(screen, HelpScreen) else HelpScreen(screen)
 
 
 def first_screen(workspace: Workspace) -> Screen[Any]:
     """After signing in: the dashboard, or the new password GLPI demands first."""
-    from screens.dashboard import DashboardScreen
-    from screens.password import PasswordScreen
+    from cebox_support.screens.dashboard import DashboardScreen
+    from cebox_support.screens.password import PasswordScreen
 
     if workspace.me.password_expired:
         return PasswordScreen(workspace, forced=True)
@@ -104,7 +103,7 @@ def first_screen(workspace: Workspace) -> Screen[Any]:
 
 async def demo_sign_in(app: App[Any], demo: DemoLogin) -> None:
     """`--demo`: sign in as the demo customer, then tell the app as the login screen does."""
-    from tui.session import sign_in_demo
+    from cebox_support.tui.session import sign_in_demo
 
     try:
         app.post_message(m.SignedIn(await sign_in_demo(demo)))
@@ -114,7 +113,7 @@ async def demo_sign_in(app: App[Any], demo: DemoLogin) -> None:
 
 def failure_text(error: BaseException) -> m.ShowError:
     """A worker's unexpected failure, told to the user (the GLPI errors in their words)."""
-    from tui.api import GlpiError
+    from cebox_support.tui.api import GlpiError
 
     if isinstance(error, GlpiError):
         return m.ShowError(str(error))
@@ -134,7 +133,7 @@ def startup_notices(loaded: LoadedSettings) -> Iterator[tuple[str, str | None]]:
 def apply_look(app: App[Any], loaded: LoadedSettings) -> None:
     """Textual's own words in the user's language, the configured theme (an unknown one
     is a start-up problem) and keymap."""
-    from tui.textual_words import localize_textual
+    from cebox_support.tui.textual_words import localize_textual
 
     localize_textual()
     settings = loaded.settings
@@ -161,7 +160,7 @@ def remember_theme(loaded: LoadedSettings, theme: str) -> str | None:
 
     Returns why it was not saved when config.toml is broken (it is never overwritten)."""
     if loaded.settings.theme != theme:
-        from tui.config import ConfigNotSaved, save_settings
+        from cebox_support.tui.config import ConfigNotSaved, save_settings
 
         loaded.settings.theme = theme
         try:

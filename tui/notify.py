@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from tui.i18n import _
+from cebox_support.tui.i18n import _
 
 MODES = ("bell", "osc", "off")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f;]")

@@ -19,12 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.config import file_safe, state_dir
-from tui.i18n import _
+from cebox_support.tui.config import file_safe, state_dir
+from cebox_support.tui.i18n import _
 
 if TYPE_CHECKING:
-    from tui.api import GlpiError, TicketDetail, TicketSummary
-    from tui.session import Workspace
+    from cebox_support.tui.api import GlpiError, TicketDetail, TicketSummary
+    from cebox_support.tui.session import Workspace
 
 MAX_TICKETS = 100
 
@@ -36,7 +36,7 @@ def offline_dir(profile: str, root: Path | None = None) -> Path:
 def unreachable(exc: GlpiError) -> bool:
     """The server cannot be reached (no answer, refused, or a gateway saying so): the
     case for showing the last copy. A server that answers with a refusal is not."""
-    from tui.api import ServerError, Timeout, Unreachable
+    from cebox_support.tui.api import ServerError, Timeout, Unreachable
 
     if isinstance(exc, Unreachable | Timeout):
         return True
@@ -105,9 +105,8 @@ class OfflineCopies:
         )
 
     def load_list(self, status: str) -> ListCopy | None:
+        from cebox_support.tui.api import TicketSummary
         from pydantic import ValidationError
-
-        from tui.api import TicketSummary
 
         data = self._read(f"list-{file_safe(status)}.json")
         if data is None:
@@ -126,9 +125,8 @@ class OfflineCopies:
         self._prune(keep=name)
 
     def load_ticket(self, ticket_id: int) -> TicketCopy | None:
+        from cebox_support.tui.api import TicketDetail
         from pydantic import ValidationError
-
-        from tui.api import TicketDetail
 
         data = self._read(f"ticket-{int(ticket_id)}.json")
         if data is None:
@@ -167,7 +165,7 @@ def copies_for(workspace: Workspace) -> OfflineCopies:
 
 def forget_profile(profile: str) -> None:
     """`logout`: this profile's copies and status counts go."""
-    from tui.statusline import delete_cache
+    from cebox_support.tui.statusline import delete_cache
 
     shutil.rmtree(offline_dir(profile), ignore_errors=True)
     delete_cache(profile)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from cebox_support.tui.i18n import _
+from cebox_support.tui.messages import ChangePassword, NewTicket, SignOut, SwitchProfile
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui.i18n import _
-from tui.messages import ChangePassword, NewTicket, SignOut, SwitchProfile
-
 if TYPE_CHECKING:
-    from tui.session import Workspace
+    from cebox_support.tui.session import Workspace
 
 
 def system_commands(
@@ -58,7 +57,7 @@ def _all_commands(
             lambda: app.post_message(ChangePassword()),
         )
         if workspace is not None:
-            from screens.help import glpi_version_label, profile_details
+            from cebox_support.screens.help import glpi_version_label, profile_details
 
             # What support asks first: which profile, which server, which GLPI.
             yield SystemCommand(

@@ -11,15 +11,15 @@ import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 
-from tui.api.models import (
+from cebox_support.tui.api.models import (
     ActorRole,
     TicketDetail,
     TicketSummary,
     TimelineItem,
     TimelineKind,
 )
-from tui.api.text import clean_line, clean_terminal
-from tui.i18n import _
+from cebox_support.tui.api.text import clean_line, clean_terminal
+from cebox_support.tui.i18n import _
 
 WIDTH = 80
 

@@ -16,12 +16,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.api import GlpiError, RefusedFile, ServerError, Timeout, Unreachable
-from tui.i18n import _
-from tui.submission import CLOCK_SKEW
+from cebox_support.tui.api import GlpiError, RefusedFile, ServerError, Timeout, Unreachable
+from cebox_support.tui.i18n import _
+from cebox_support.tui.submission import CLOCK_SKEW
 
 if TYPE_CHECKING:
-    from tui.session import Workspace
+    from cebox_support.tui.session import Workspace
 
 
 class ReplyState(StrEnum):

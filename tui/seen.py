@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from tui.config import file_safe, state_dir
+from cebox_support.tui.config import file_safe, state_dir
 
 
 def seen_path(profile: str, root: Path | None = None) -> Path:

@@ -17,11 +17,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from tui.api import GlpiClient, GlpiError, Me, ServerConfig, SessionExpired, TicketDetail
-from tui.config import Profile, Settings
-from tui.drafts import Drafts
-from tui.seen import SeenTickets
-from tui.tokens import (
+from cebox_support.tui.api import (
+    GlpiClient,
+    GlpiError,
+    Me,
+    ServerConfig,
+    SessionExpired,
+    TicketDetail,
+)
+from cebox_support.tui.config import Profile, Settings
+from cebox_support.tui.drafts import Drafts
+from cebox_support.tui.seen import SeenTickets
+from cebox_support.tui.tokens import (
     InsecureTokenFile,
     delete_secret,
     read_secret,
@@ -32,7 +39,7 @@ from tui.tokens import (
 )
 
 if TYPE_CHECKING:
-    from tui.demo import DemoLogin
+    from cebox_support.tui.demo import DemoLogin
 
 T = TypeVar("T")
 ReloginHook = Callable[[], Awaitable[bool]]
@@ -280,7 +287,7 @@ async def _resume(
 
 async def sign_out(workspace: Workspace, *, forget_user_token: bool = False) -> None:
     """killSession and delete the cached session token, and the profile's offline copies."""
-    from tui.offline import forget_profile
+    from cebox_support.tui.offline import forget_profile
 
     workspace.relogin_hook = None  # a call still in flight fails, it does not ask again
     delete_secret(session_token_path(workspace.profile_name))

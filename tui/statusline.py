@@ -3,7 +3,7 @@
 tmux runs `cebox-support status` every `status-interval` seconds from every session,
 so the answer comes from a cache file (json, 0600) and the server is asked at most
 once per period across all callers: the one caller that wins a `fcntl` lock on the
-cache marks the attempt and starts a detached refresher (`python -m tui.statusline
+cache marks the attempt and starts a detached refresher (`python -m cebox_support.tui.statusline
 PROFILE`), which writes the counts back when the server answers. A caller whose copy
 is too old waits for that refresher a fraction of a second, then prints the last copy
 marked stale: the status line never stalls on a slow or unreachable server.
@@ -27,8 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tui.config import Profile, file_safe, state_dir
-from tui.i18n import _
+from cebox_support.tui.config import Profile, file_safe, state_dir
+from cebox_support.tui.i18n import _
 
 ANSWER_WITHIN = 0.3
 """Whole-process budget (seconds) of a `status` call whose copy is too old."""
@@ -152,7 +152,7 @@ def claim_refresh(path: Path, max_age: float, now: float) -> bool:
 def spawn_refresher(profile: str) -> None:
     """A detached process: it outlives this call, and tmux does not wait for its output."""
     subprocess.Popen(
-        [sys.executable, "-m", "tui.statusline", profile],
+        [sys.executable, "-m", "cebox_support.tui.statusline", profile],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -224,7 +224,7 @@ class StatusCounts:
 def counts(cache: StatusCache, profile: str, max_age: float, now: float) -> StatusCounts:
     """Counts as of now: "updated" is checked against when I last looked, so opening a
     ticket clears it at once, without waiting for the next refresh."""
-    from tui.seen import seen_path
+    from cebox_support.tui.seen import seen_path
 
     try:
         seen = json.loads(seen_path(profile).read_bytes())
@@ -304,8 +304,8 @@ async def fetch(name: str, profile: Profile) -> tuple[int, int, dict[str, float]
     with the session check: its dates need the server's time zone, learned from it."""
     import asyncio
 
-    from tui.api import TicketFilter
-    from tui.session import close, resume
+    from cebox_support.tui.api import TicketFilter
+    from cebox_support.tui.session import close, resume
 
     workspace = await resume(name, profile)
     if workspace is None:
@@ -327,8 +327,8 @@ def refresh(name: str, profile: Profile) -> StatusCache:
     """Ask the server and write the outcome into the cache (counts or the failure)."""
     import asyncio
 
-    from tui.api import GlpiError, Timeout, Unreachable
-    from tui.tokens import InsecureTokenFile
+    from cebox_support.tui.api import GlpiError, Timeout, Unreachable
+    from cebox_support.tui.tokens import InsecureTokenFile
 
     path = cache_path(name)
     result: tuple[int, int, dict[str, float]] | None = None
@@ -360,7 +360,7 @@ def refresh(name: str, profile: Profile) -> StatusCache:
 
 
 def _refresher_main(argv: list[str]) -> int:
-    from tui.config import load_settings
+    from cebox_support.tui.config import load_settings
 
     if len(argv) != 1:
         return 2

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from tui.api import GlpiClient, GlpiError
-from tui.forms import TicketDraft
-from tui.i18n import _
+from cebox_support.tui.api import GlpiClient, GlpiError
+from cebox_support.tui.forms import TicketDraft
+from cebox_support.tui.i18n import _
 
 Progress = Callable[[int, int, str], None]
 """Called with (steps done, total steps, what is being sent) before and after each step."""

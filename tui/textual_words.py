@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.i18n import _
+from cebox_support.tui.i18n import _
 
 
 def catalogue() -> tuple[str, ...]:

@@ -12,8 +12,8 @@ import os
 import stat
 from pathlib import Path
 
-from tui.config import data_dir, file_safe, state_dir
-from tui.i18n import _
+from cebox_support.tui.config import data_dir, file_safe, state_dir
+from cebox_support.tui.i18n import _
 
 
 class InsecureTokenFile(Exception):

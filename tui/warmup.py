@@ -8,16 +8,16 @@ import importlib
 import threading
 
 WARM_UP = (
-    "tui.session",
-    "tui.api.client",
+    "cebox_support.tui.session",
+    "cebox_support.tui.api.client",
     "httpcore",
     "anyio._backends._asyncio",
     "anyio.streams.tls",
     "truststore",
-    "screens.dashboard",
-    "screens.ticket",
-    "tui.api.text:converter",
-    "screens.forms",
+    "cebox_support.screens.dashboard",
+    "cebox_support.screens.ticket",
+    "cebox_support.tui.api.text:converter",
+    "cebox_support.screens.forms",
 )
 """Loaded in order: what signing in needs first, then what opening a ticket or a form
 needs ("module:function" also calls it)."""

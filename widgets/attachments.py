@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from cebox_support.tui.forms import Attachment, AttachmentError, check_attachment, human_size
+from cebox_support.tui.i18n import _
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,9 +20,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
-
-from tui.forms import Attachment, AttachmentError, check_attachment, human_size
-from tui.i18n import _
 
 
 class AttachmentList(Vertical):
@@ -157,7 +156,7 @@ class AttachmentList(Vertical):
     @on(Button.Pressed, ".attachments-browse")
     def _browse(self, event: Button.Pressed) -> None:
         event.stop()
-        from widgets.file_picker import file_picker
+        from cebox_support.widgets.file_picker import file_picker
 
         start = self._files[-1].path.parent if self._files else Path.home()
         self.app.push_screen(file_picker(start, _("Attach a file")), self._picked)

@@ -12,10 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cebox_support.tui.i18n import _, pgettext
 from textual import on
 from textual.widgets import Input
-
-from tui.i18n import _, pgettext
 
 
 @cache

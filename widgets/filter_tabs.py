@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cebox_support.tui.api.models import TicketFilter
 from rich.cells import cell_len
 from textual.message import Message
 from textual.widgets import Tab, Tabs
-
-from tui.api.models import TicketFilter
 
 FILTERS = list(TicketFilter)
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cebox_support.tui.forms import FieldKind, FormField
+from cebox_support.tui.i18n import _
+from cebox_support.widgets.attachments import AttachmentList
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
-
-from tui.forms import FieldKind, FormField
-from tui.i18n import _
-from widgets.attachments import AttachmentList
 
 Answer = str | list[str]
 
@@ -156,7 +155,7 @@ class MultilineField(FieldWidget):
             self.query_one(TextArea).load_text(value)
 
     def action_external_editor(self) -> None:
-        from tui.editor import edit_text
+        from cebox_support.tui.editor import edit_text
 
         area = self.query_one(TextArea)
         configured = getattr(getattr(self.app, "settings", None), "editor", "") or ""

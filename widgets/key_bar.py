@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from cebox_support.tui.i18n import _
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-
-from tui.i18n import _
 
 
 class _Key(NamedTuple):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from cebox_support.tui.api.models import PasswordPolicy
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label
-
-from tui.api.models import PasswordPolicy
 
 
 class PasswordChecklist(Vertical):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from cebox_support.tui.api import ActorRole, TicketDetail, TicketStatus
+from cebox_support.tui.i18n import _
+from cebox_support.tui.render_text import exact_date
+from cebox_support.widgets.timeline import format_when
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
-
-from tui.api import ActorRole, TicketDetail, TicketStatus
-from tui.i18n import _
-from tui.render_text import exact_date
-from widgets.timeline import format_when
 
 
 def _names(detail: TicketDetail, role: ActorRole, me_id: int | None) -> str:

@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from cebox_support.tui.api.models import Priority, TicketPage, TicketStatus, TicketSummary
+from cebox_support.tui.i18n import _
+from cebox_support.tui.render_text import relative_time
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
-
-from tui.api.models import Priority, TicketPage, TicketStatus, TicketSummary
-from tui.i18n import _
-from tui.render_text import relative_time
 
 PAGE = 100
 """Rows per server request."""

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from cebox_support.tui.api import SolutionStatus, TimelineItem, TimelineKind
+from cebox_support.tui.api.text import is_heading_rule
+from cebox_support.tui.forms import human_size
+from cebox_support.tui.i18n import _
+from cebox_support.tui.render_text import format_when, kind_label
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import LoadingIndicator, Static
-
-from tui.api import SolutionStatus, TimelineItem, TimelineKind
-from tui.api.text import is_heading_rule
-from tui.forms import human_size
-from tui.i18n import _
-from tui.render_text import format_when, kind_label
 
 __all__ = ["Timeline", "TimelineEntry", "format_when", "kind_label", "styled_text"]
 

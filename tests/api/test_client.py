@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import _start
-from tui.api import (
+from cebox_support.tui.api import (
     AuthError,
     GlpiClient,
     InvalidRequest,
@@ -22,6 +20,8 @@ from tui.api import (
     TicketStatus,
     TimelineKind,
 )
+
+from tests.conftest import _start
 
 
 @pytest.fixture(scope="module", params=["10.0", "11.0"])
@@ -152,7 +152,7 @@ async def test_a_number_finds_that_ticket(helpdesk: Any) -> None:
 
 
 async def test_create_sets_me_as_requester_and_escapes(fresh_helpdesk: Any) -> None:
-    from tui.api.text import text_to_html
+    from cebox_support.tui.api.text import text_to_html
 
     client = await logged(fresh_helpdesk)
     body = text_to_html("VDI <down> & [bold]out[/bold]\nligne 2")
@@ -314,7 +314,7 @@ async def test_password_change_via_web_form_for_self_service(fresh_helpdesk: Any
 
 
 async def test_password_change_wrong_current(fresh_helpdesk: Any) -> None:
-    from tui.api import PasswordChangeError
+    from cebox_support.tui.api import PasswordChangeError
 
     client = await logged(fresh_helpdesk)
     with pytest.raises(PasswordChangeError):
@@ -352,7 +352,7 @@ async def test_search_titles_are_unescaped(fresh_helpdesk: Any) -> None:
 
 
 async def test_api_disabled_is_named(fresh_helpdesk: Any) -> None:
-    from tui.api import ApiDisabled
+    from cebox_support.tui.api import ApiDisabled
 
     fresh_helpdesk.store.api_enabled = False
     async with GlpiClient(fresh_helpdesk.api_url) as client:
@@ -361,7 +361,7 @@ async def test_api_disabled_is_named(fresh_helpdesk: Any) -> None:
 
 
 async def test_app_token_required_and_wrong(fresh_helpdesk: Any) -> None:
-    from tui.api import AppTokenError
+    from cebox_support.tui.api import AppTokenError
 
     fresh_helpdesk.store.app_token = "the-app-token"
     async with GlpiClient(fresh_helpdesk.api_url) as client:

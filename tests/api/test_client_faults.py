@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
-from tui.api import GlpiClient, NotGlpi, ServerError, Timeout, TlsError, Unreachable
-from tui.api.client import normalize_api_url, safe_filename
+from cebox_support.tui.api import GlpiClient, NotGlpi, ServerError, Timeout, TlsError, Unreachable
+from cebox_support.tui.api.client import normalize_api_url, safe_filename
 
 
 def client_with(handler, **kwargs) -> GlpiClient:  # type: ignore[no-untyped-def]
@@ -54,7 +53,9 @@ async def test_writes_are_never_retried_and_timeouts_are_uncertain() -> None:
 
     async with client_with(handler) as client:
         client._session_token = "x" * 26
-        client.me = __import__("tui.api", fromlist=["Me"]).Me(id=3, login="u", name="u")
+        client.me = __import__("cebox_support.tui.api", fromlist=["Me"]).Me(
+            id=3, login="u", name="u"
+        )
         with pytest.raises(Timeout) as err:
             await client.create_ticket(name="t", content_html="<p>x</p>", ticket_type=1)
     assert err.value.uncertain and calls == ["POST"]

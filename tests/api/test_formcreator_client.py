@@ -8,17 +8,16 @@ from typing import Any
 
 import httpx
 import pytest
-
-from tui.api import GlpiClient, InvalidRequest
-from tui.api.formcreator import (
+from cebox_support.tui.api import GlpiClient, InvalidRequest
+from cebox_support.tui.api.formcreator import (
     _CACHE,
     cached_form,
     load_catalogue,
     load_form,
     submit_form,
 )
-from tui.forms.schema import FieldKind
-from tui.forms.server import (
+from cebox_support.tui.forms.schema import FieldKind
+from cebox_support.tui.forms.server import (
     ServerForm,
     answer_input,
     to_definition,
@@ -280,7 +279,7 @@ async def test_without_the_portal_list_the_rest_list_is_used(
     client = await logged(fc_helpdesk)
     forms = await load_catalogue(client)
     assert forms is not None and len(forms) == 2
-    monkeypatch.setattr("tui.api.formcreator.portal_form_ids", unreadable)
+    monkeypatch.setattr("cebox_support.tui.api.formcreator.portal_form_ids", unreadable)
     forms = await load_catalogue(client)
     assert forms is not None
     assert "Demande d'intervention sur site" in [f.name for f in forms]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cebox_support.tui.api import GlpiClient, TicketFilter
+from cebox_support.tui.helpdesk.hostile import seed_hostile
+
 from tests.api.test_text import inert
-from tui.api import GlpiClient, TicketFilter
-from tui.helpdesk.hostile import seed_hostile
 
 
 async def test_hostile_corpus_is_inert(fresh_helpdesk: Any, tmp_path: Path) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+from cebox_support.tui.api import GlpiClient
+from cebox_support.tui.api.models import Ticket, TicketDetail, TicketStatus
+from cebox_support.tui.render_text import exact_time, relative_time, ticket_detail
+from cebox_support.widgets.timeline import format_when
 from hypothesis import given
 from hypothesis import strategies as st
-
-from tui.api import GlpiClient
-from tui.api.models import Ticket, TicketDetail, TicketStatus
-from tui.render_text import exact_time, relative_time, ticket_detail
-from widgets.timeline import format_when
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 GLPI_DATES = st.one_of(

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from cebox_support.tui.api import GlpiClient, GlpiError, TicketFilter
+from cebox_support.tui.render_text import relative_time, ticket_detail, ticket_list
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.fakeserver import FakeServer, Reply, Request
-from tui.api import GlpiClient, GlpiError, TicketFilter
-from tui.render_text import relative_time, ticket_detail, ticket_list
 
 ODD_NUMBERS = ["1e400", "-1e400", "NaN", "Infinity", "9" * 5000, "-0", "1.5", "2e9", "-7"]
 ODD_STRINGS = [

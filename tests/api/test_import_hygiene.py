@@ -8,7 +8,15 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["tui.api", "tui.forms", "tui.session", "tui.helpdesk.runner"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "cebox_support.tui.api",
+        "cebox_support.tui.forms",
+        "cebox_support.tui.session",
+        "cebox_support.tui.helpdesk.runner",
+    ],
+)
 def test_module_is_free_of_textual(module: str) -> None:
     code = (
         f"import sys, {module}; "

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from cebox_support.tui.api.text import clean_terminal, html_to_text, text_to_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from tui.api.text import clean_terminal, html_to_text, text_to_html
 
 CONTROL = set(range(0, 9)) | set(range(11, 32)) | {127} | set(range(0x80, 0xA0))
 BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
@@ -125,7 +124,7 @@ def test_html_parser_loads_without_css_selectors_and_leaves_them_importable() ->
 
     code = (
         "import sys, warnings; warnings.simplefilter('error');"
-        "from tui.api.text import converter, html_to_text;"
+        "from cebox_support.tui.api.text import converter, html_to_text;"
         "converter();"
         "assert 'soupsieve' not in sys.modules, 'soupsieve loaded';"
         "print(html_to_text('<h2>T</h2><ul><li>a</li></ul><table><tr><td>x</td></tr></table>'))"

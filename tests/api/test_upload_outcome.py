@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.tui.api import GlpiClient, InvalidRequest
+from cebox_support.tui.api.client import too_big
 
 from tests.fakeserver import FakeServer, Reply, Request
-from tui.api import GlpiClient, InvalidRequest
-from tui.api.client import too_big
 
 SESSION = {"glpiID": 7, "glpiname": "post-only", "glpifriendlyname": "Post Only"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from screens.too_small import TooSmallScreen
-from tui.messages import SwitchProfile
+from cebox_support.screens.too_small import TooSmallScreen
+from cebox_support.tui.messages import SwitchProfile
 
 
 async def test_too_small_window_says_so_and_recovers(make_app: Any) -> None:
@@ -42,9 +42,8 @@ async def test_palette_lists_the_screen_actions(make_app: Any) -> None:
 
 
 async def test_switch_profile_from_the_palette(make_app: Any, fresh_helpdesk: Any) -> None:
+    from cebox_support.tui.config import Profile
     from textual.widgets import Input
-
-    from tui.config import Profile
 
     app = make_app()
     app.settings.profiles["other"] = Profile(url=fresh_helpdesk.api_url, login="tech")
@@ -67,7 +66,7 @@ async def test_switch_profile_from_the_palette(make_app: Any, fresh_helpdesk: An
 
 
 async def test_ticket_change_refreshes_the_dashboard_once(make_app: Any, helpdesk: Any) -> None:
-    from tui.messages import TicketChanged
+    from cebox_support.tui.messages import TicketChanged
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

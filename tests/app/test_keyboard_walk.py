@@ -11,28 +11,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cebox_support.screens.confirm import ConfirmScreen
+from cebox_support.screens.dashboard import DashboardScreen
+from cebox_support.screens.documents import DocumentsScreen
+from cebox_support.screens.error import ErrorScreen
+from cebox_support.screens.forms import FormsScreen
+from cebox_support.screens.goto import GotoScreen
+from cebox_support.screens.help import HelpScreen
+from cebox_support.screens.login import LoginScreen
+from cebox_support.screens.new_ticket import NewTicketScreen
+from cebox_support.screens.password import PasswordScreen
+from cebox_support.screens.refuse import RefuseScreen
+from cebox_support.screens.relogin import ReloginScreen
+from cebox_support.screens.ticket import TicketScreen
+from cebox_support.tui.api import TicketFilter
+from cebox_support.tui.helpdesk.faults import FaultConfig
+from cebox_support.widgets.filter_tabs import FilterTabs
 from textual.command import CommandPalette
 from textual.widget import Widget
 from textual.widgets import Button, Input, TextArea
 from textual_fspicker import FileOpen
 
-from screens.confirm import ConfirmScreen
-from screens.dashboard import DashboardScreen
-from screens.documents import DocumentsScreen
-from screens.error import ErrorScreen
-from screens.forms import FormsScreen
-from screens.goto import GotoScreen
-from screens.help import HelpScreen
-from screens.login import LoginScreen
-from screens.new_ticket import NewTicketScreen
-from screens.password import PasswordScreen
-from screens.refuse import RefuseScreen
-from screens.relogin import ReloginScreen
-from screens.ticket import TicketScreen
 from tests.conftest import wait_for
-from tui.api import TicketFilter
-from tui.helpdesk.faults import FaultConfig
-from widgets.filter_tabs import FilterTabs
 
 SOLVED = 2
 """Seeded demo ticket with a solution awaiting approval (so `x` opens the refusal)."""

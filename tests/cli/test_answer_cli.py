@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.cli import main
+from cebox_support.tui.cli import main
 
 DOMAIN, SOLVED, CLOSED, OBSERVED = 1, 2, 3, 4
 

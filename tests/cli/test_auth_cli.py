@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.tui.api import GlpiClient, SessionExpired
+from cebox_support.tui.cli import main
+from cebox_support.tui.config import load_settings
+from cebox_support.tui.tokens import read_secret, session_token_path, user_token_path
 
 from tests.conftest import _start
 from tests.helpers import lose_password_verdict, password_works
-from tui.api import GlpiClient, SessionExpired
-from tui.cli import main
-from tui.config import load_settings
-from tui.tokens import read_secret, session_token_path, user_token_path
 
 
 @pytest.fixture(params=["10.0", "11.0"])

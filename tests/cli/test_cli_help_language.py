@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.cli import main
-from tui.i18n import argparse_messages, set_language
+from cebox_support.tui.cli import main
+from cebox_support.tui.i18n import argparse_messages, set_language
 
 
 def run(capsys: Any, *argv: str) -> tuple[int, str, str]:
@@ -26,7 +25,7 @@ def no_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "C")
-    monkeypatch.setattr("tui.i18n.locale.getlocale", lambda: (None, None))
+    monkeypatch.setattr("cebox_support.tui.i18n.locale.getlocale", lambda: (None, None))
 
 
 def test_french_help(capsys: Any) -> None:

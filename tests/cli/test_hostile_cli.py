@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.tui.cli import main
+from cebox_support.tui.config import load_settings
 
 from tests.fakeserver import FakeServer, Reply, Request
-from tui.cli import main
-from tui.config import load_settings
 
 SESSION = {"glpiID": 7, "glpiname": "post-only", "glpifriendlyname": "Post Only"}
 

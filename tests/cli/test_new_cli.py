@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.cli import main
+from cebox_support.tui.cli import main
 
 POST_ONLY = 3
 
@@ -185,7 +184,7 @@ def test_not_logged_in(config_file: Path, fresh_helpdesk: Any, capsys: Any) -> N
 
 
 def test_profile_form_override_is_used(logged_in: Any, config_file: Path, capsys: Any) -> None:
-    from tui.forms.loader import SHIPPED_DIR
+    from cebox_support.tui.forms.loader import SHIPPED_DIR
 
     folder = config_file.parent / "forms" / "127-0-0-1"
     folder.mkdir(parents=True)

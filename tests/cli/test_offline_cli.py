@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.cli import main
-from tui.offline import MAX_TICKETS, OfflineCopies, offline_dir
+from cebox_support.tui.cli import main
+from cebox_support.tui.offline import MAX_TICKETS, OfflineCopies, offline_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,9 +28,10 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def server() -> Iterator[Any]:
     """A helpdesk of these tests' own (runner API), stopped by the tests themselves."""
+    from cebox_support.tui.helpdesk.clock import Clock
+    from cebox_support.tui.helpdesk.runner import start_helpdesk
+
     from tests.conftest import FROZEN_NOW
-    from tui.helpdesk.clock import Clock
-    from tui.helpdesk.runner import start_helpdesk
 
     clock = Clock()
     clock.set(FROZEN_NOW)
@@ -41,7 +41,7 @@ def server() -> Iterator[Any]:
 
 
 def login(monkeypatch: pytest.MonkeyPatch, server: Any, capsys: Any, *extra: str) -> str:
-    from tui.config import load_settings
+    from cebox_support.tui.config import load_settings
 
     monkeypatch.setattr("sys.stdin", io.StringIO("postonly\n"))
     argv = ["login", "--server", server.api_url, "--user", "post-only", "--password-stdin"]
@@ -119,7 +119,7 @@ def test_a_copy_is_never_shown_for_another_profile(
 
 
 def ticket(n: int) -> Any:
-    from tui.api import Ticket, TicketDetail, TicketStatus
+    from cebox_support.tui.api import Ticket, TicketDetail, TicketStatus
 
     return TicketDetail(
         ticket=Ticket(id=n, name=f"T{n}", html="", text="", status=TicketStatus.NEW)

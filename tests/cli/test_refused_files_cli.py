@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.cli import main
+from cebox_support.tui.cli import main
 
 DOMAIN = 1
 
@@ -37,7 +36,7 @@ def log(tmp_path: Path) -> Path:
 
 def documents(server: Any) -> list[str]:
     async def read() -> list[str]:
-        from tui.api import GlpiClient
+        from cebox_support.tui.api import GlpiClient
 
         async with GlpiClient(server.api_url) as client:
             await client.login("post-only", "postonly")

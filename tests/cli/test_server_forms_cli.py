@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.api.formcreator import _CACHE
-from tui.cli import main
+from cebox_support.tui.api.formcreator import _CACHE
+from cebox_support.tui.cli import main
 
 INCIDENT = "Déclarer un incident ceBox"
 
@@ -153,10 +152,10 @@ def test_unknown_form_names_the_servers_forms(on_fc: Any, capsys: Any) -> None:
 def test_from_this_machine_fills_a_server_forms_address_questions(
     on_fc: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.machine import MachineFacts
+    from cebox_support.tui.machine import MachineFacts
 
     facts = MachineFacts(hostname="cebox-042", ipv4="192.0.2.42", ipv6="fd00::42")
-    monkeypatch.setattr("tui.machine.this_machine", lambda: facts)
+    monkeypatch.setattr("cebox_support.tui.machine.this_machine", lambda: facts)
     argv = [
         "new", "--form", "1", "--title", "t", "--description", "d",
         "--field", "q1=Perte de connexion", "--field", "q5=2", "--field", "q7=ACME",

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.cli import main
-from tui.statusline import (
+from cebox_support.tui.cli import main
+from cebox_support.tui.statusline import (
     StatusCache,
     StatusCounts,
     cache_path,
@@ -37,7 +36,7 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def login(monkeypatch: pytest.MonkeyPatch, server: Any, capsys: Any) -> str:
-    from tui.config import load_settings
+    from cebox_support.tui.config import load_settings
 
     monkeypatch.setattr("sys.stdin", io.StringIO("postonly\n"))
     code = main(["login", "--server", server.api_url, "--user", "post-only", "--password-stdin"])
@@ -96,7 +95,7 @@ def test_counts_in_every_format(
 def test_new_since_i_last_looked_clears_without_a_refresh(
     fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    from tui.seen import SeenTickets, seen_path
+    from cebox_support.tui.seen import SeenTickets, seen_path
 
     profile = login(monkeypatch, fresh_helpdesk, capsys)
     seen_path(profile).parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +117,7 @@ def test_concurrent_callers_make_one_refresh(
     def burst() -> list[str]:
         callers = [
             subprocess.Popen(
-                [sys.executable, "-m", "tui.cli", "status", "--format", "json"],
+                [sys.executable, "-m", "cebox_support.tui.cli", "status", "--format", "json"],
                 stdout=subprocess.PIPE,
                 env=os.environ.copy(),
                 cwd=ROOT,
@@ -211,7 +210,7 @@ def test_render(counts: StatusCounts, fmt: str, always: bool, expected: str) -> 
 
 
 def test_french_line() -> None:
-    from tui.i18n import set_language
+    from cebox_support.tui.i18n import set_language
 
     set_language("fr")
     try:

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.cli import main
+from cebox_support.tui.cli import main
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -174,7 +173,7 @@ def test_open_starts_the_console_on_the_ticket(
         calls.append(open_ticket)
         return 0
 
-    monkeypatch.setattr("tui.commands.console.run_console", fake_console)
+    monkeypatch.setattr("cebox_support.tui.commands.console.run_console", fake_console)
     link = f"{helpdesk.base_url}/front/ticket.form.php?id=4"
     assert main(["open", link]) == 0
     assert main(["open", "#2"]) == 0
@@ -206,7 +205,7 @@ def test_show_sends_the_ticket_reads_with_the_session_check(
 
 def stale_cached_session(server: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> str:
     """Log in (the session token is cached), then end that session on the server."""
-    from tui.tokens import read_secret, session_token_path
+    from cebox_support.tui.tokens import read_secret, session_token_path
 
     login(monkeypatch, server, capsys)
     stale = read_secret(session_token_path("127-0-0-1"))
@@ -218,7 +217,12 @@ def stale_cached_session(server: Any, monkeypatch: pytest.MonkeyPatch, capsys: A
 def test_show_with_a_stale_session_logs_in_again_with_the_saved_token(
     fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    from tui.tokens import read_secret, session_token_path, user_token_path, write_secret
+    from cebox_support.tui.tokens import (
+        read_secret,
+        session_token_path,
+        user_token_path,
+        write_secret,
+    )
 
     stale = stale_cached_session(fresh_helpdesk, monkeypatch, capsys)
     fresh_helpdesk.store.set_user_token("post-only", "tok-show-1")
@@ -266,8 +270,8 @@ def test_every_view_shows_a_time_in_the_users_zone(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from tui.render_text import exact_time
-    from widgets.timeline import format_when
+    from cebox_support.tui.render_text import exact_time
+    from cebox_support.widgets.timeline import format_when
 
     login(monkeypatch, helpdesk, capsys)
     monkeypatch.setenv("TZ", "America/New_York")

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.config import Profile, Settings, load_settings, save_settings
-from tui.session import InsecureTokenFile, resume, sign_in
-from tui.tokens import read_secret, session_token_path, user_token_path, write_secret
+from cebox_support.tui.config import Profile, Settings, load_settings, save_settings
+from cebox_support.tui.session import InsecureTokenFile, resume, sign_in
+from cebox_support.tui.tokens import read_secret, session_token_path, user_token_path, write_secret
 
 PASSWORDS = ("postonly", "N0uveau-mot!", "T3ch-nouveau!")
 ROOT = Path(__file__).resolve().parents[2]

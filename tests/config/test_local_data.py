@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.tui.cli import main
+from cebox_support.tui.config import ConfigNotSaved, Profile, load_settings, save_settings
+from cebox_support.tui.drafts import Drafts
+from cebox_support.tui.navigation import remember_theme
+from cebox_support.tui.tokens import InsecureTokenFile, read_secret, write_secret
 from textual.widgets import TextArea
 
 from tests.conftest import wait_for
-from tui.cli import main
-from tui.config import ConfigNotSaved, Profile, load_settings, save_settings
-from tui.drafts import Drafts
-from tui.navigation import remember_theme
-from tui.tokens import InsecureTokenFile, read_secret, write_secret
 
 COMMENTED = """\
 # Mon fichier, à garder tel quel
@@ -161,7 +161,7 @@ def test_disk_full_leaves_no_half_written_draft(
     def full(*_args: Any) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("tui.drafts.os.replace", full)
+    monkeypatch.setattr("cebox_support.tui.drafts.os.replace", full)
     assert drafts.save("k", {"text": "after"}) is False
     monkeypatch.undo()
     assert "No space left" in (drafts.take_warning() or "")
@@ -197,7 +197,7 @@ async def test_ticket_screen_keeps_typing_when_drafts_cannot_be_saved(
 ) -> None:
     from tests.screens.test_ticket import DOMAIN, build_app, opened, type_reply
 
-    monkeypatch.setattr("screens.ticket.DRAFTS_RETRY", 0.05)
+    monkeypatch.setattr("cebox_support.screens.ticket.DRAFTS_RETRY", 0.05)
     app = await build_app(helpdesk, ticket=DOMAIN)
     folder = app.workspace.drafts.folder
     shutil.rmtree(folder, ignore_errors=True)

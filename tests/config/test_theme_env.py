@@ -19,8 +19,8 @@ SCRIPT = """
 import asyncio, json, sys
 from pathlib import Path
 
-from tui.app import CeboxApp
-from tui.config import load_settings
+from cebox_support.tui.app import CeboxApp
+from cebox_support.tui.config import load_settings
 
 
 async def run(path):
@@ -86,8 +86,8 @@ def test_without_textual_theme_the_default_is_textual_dark(tmp_path: Path) -> No
 
 
 async def test_choosing_a_theme_saves_it_to_the_config(tmp_path: Path) -> None:
-    from tui.app import CeboxApp
-    from tui.config import load_settings
+    from cebox_support.tui.app import CeboxApp
+    from cebox_support.tui.config import load_settings
 
     path = tmp_path / "config.toml"
     app = CeboxApp(load_settings(path))

@@ -6,10 +6,10 @@ import gzip
 from pathlib import Path
 from typing import Any
 
-from tui.api import RefusedFile
-from tui.compress import gzip_copy, not_kept, send_compressed
-from tui.config import Profile
-from tui.session import sign_in
+from cebox_support.tui.api import RefusedFile
+from cebox_support.tui.compress import gzip_copy, not_kept, send_compressed
+from cebox_support.tui.config import Profile
+from cebox_support.tui.session import sign_in
 
 
 def test_gzip_copy_keeps_the_name_and_the_bytes(tmp_path: Path) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tui.links import LinkError, host_of, parse_ticket_ref
+from cebox_support.tui.links import LinkError, host_of, parse_ticket_ref
 
 SERVER = "https://support.example.com/glpi/apirest.php"
 

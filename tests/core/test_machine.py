@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.cli import main
-from tui.machine import MachineFacts, _kernel_ipv6, machine_answers, this_machine
+from cebox_support.tui.cli import main
+from cebox_support.tui.machine import MachineFacts, _kernel_ipv6, machine_answers, this_machine
 
 FACTS = MachineFacts(hostname="cebox-042", ipv4="10.20.0.10", ipv6="2001:db8:42::10")
 
 
 def builtin(form_id: str) -> Any:
-    from tui.forms import load_forms
+    from cebox_support.tui.forms import load_forms
 
     forms, _problems = load_forms([])
     return next(f for f in forms if f.id == form_id)
@@ -55,7 +54,7 @@ def test_builtin_incident_form_fields_by_key() -> None:
 
 
 def test_a_server_form_is_matched_by_kind_then_label() -> None:
-    from tui.forms import FormDefinition
+    from cebox_support.tui.forms import FormDefinition
 
     form = FormDefinition.model_validate(
         {
@@ -111,7 +110,7 @@ REQUIRED = [
 def test_new_from_this_machine_fills_and_says_so(
     fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    monkeypatch.setattr("tui.machine.this_machine", lambda: FACTS)
+    monkeypatch.setattr("cebox_support.tui.machine.this_machine", lambda: FACTS)
     monkeypatch.setattr("sys.stdin", io.StringIO("postonly\n"))
     argv = ["login", "--server", fresh_helpdesk.api_url, "--user", "post-only", "--password-stdin"]
     assert main(argv) == 0
@@ -143,7 +142,7 @@ def test_new_from_this_machine_fills_and_says_so(
 def test_without_the_option_nothing_is_filled(
     fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    monkeypatch.setattr("tui.machine.this_machine", lambda: FACTS)
+    monkeypatch.setattr("cebox_support.tui.machine.this_machine", lambda: FACTS)
     monkeypatch.setattr("sys.stdin", io.StringIO("postonly\n"))
     argv = ["login", "--server", fresh_helpdesk.api_url, "--user", "post-only", "--password-stdin"]
     assert main(argv) == 0
@@ -162,7 +161,7 @@ def test_qga_log_is_offered_not_attached(
     monkeypatch: pytest.MonkeyPatch,
     capsys: Any,
 ) -> None:
-    from tui.config import load_settings, save_settings
+    from cebox_support.tui.config import load_settings, save_settings
 
     monkeypatch.setattr("sys.stdin", io.StringIO("postonly\n"))
     argv = ["login", "--server", fresh_helpdesk.api_url, "--user", "post-only", "--password-stdin"]

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from tui.notify import News, effective_mode, news, passthrough, sequences, snapshot
+from cebox_support.tui.notify import News, effective_mode, news, passthrough, sequences, snapshot
 
 
 @dataclass
@@ -48,7 +47,7 @@ def test_answer_solution_and_status_change_are_news() -> None:
 def test_my_own_changes_are_not_news(tmp_path: Path) -> None:
     """A change I made marks the ticket seen (console, reply/approve commands): newer
     than the change, so is_updated says no."""
-    from tui.seen import SeenTickets
+    from cebox_support.tui.seen import SeenTickets
 
     seen = SeenTickets("p", root=tmp_path, now=lambda: at(10))
     seen.mark_seen(1)  # I replied at 09:10
@@ -98,7 +97,7 @@ def test_effective_mode(configured: str, front: bool | None, expected: str) -> N
 
 
 def test_notify_key_is_checked(tmp_path: Path) -> None:
-    from tui.config import load_settings
+    from cebox_support.tui.config import load_settings
 
     path = tmp_path / "config.toml"
     path.write_text('notify = "osc"\n')

@@ -13,13 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.tui.api import GlpiClient
+from cebox_support.tui.config import Profile
+from cebox_support.tui.helpdesk.faults import FaultConfig
+from cebox_support.tui.reply import ReplyState, send_reply
+from cebox_support.tui.session import Workspace, sign_in
 
 from tests.conftest import frozen_now
-from tui.api import GlpiClient
-from tui.config import Profile
-from tui.helpdesk.faults import FaultConfig
-from tui.reply import ReplyState, send_reply
-from tui.session import Workspace, sign_in
 
 DOMAIN = 1
 """Seeded demo ticket in progress, open to the demo customer's replies."""

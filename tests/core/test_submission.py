@@ -7,11 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.tui.api import GlpiClient, InvalidRequest, Timeout
+from cebox_support.tui.forms import Attachment, TicketDraft, check_attachment
+from cebox_support.tui.submission import SubmissionResult, submit_ticket
 
 from tests.conftest import frozen_now
-from tui.api import GlpiClient, InvalidRequest, Timeout
-from tui.forms import Attachment, TicketDraft, check_attachment
-from tui.submission import SubmissionResult, submit_ticket
 
 POST_ONLY = 3
 

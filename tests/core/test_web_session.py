@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.tui.config import Profile
+from cebox_support.tui.session import resume, sign_in, sign_out
+from cebox_support.tui.tokens import web_cookie_path
 
 from tests.conftest import _start
-from tui.config import Profile
-from tui.session import resume, sign_in, sign_out
-from tui.tokens import web_cookie_path
 
 PENDING = 6
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tui.forms import FieldKind, FormDefinition, load_forms
-from tui.forms.loader import SHIPPED_DIR
+from cebox_support.tui.forms import FieldKind, FormDefinition, load_forms
+from cebox_support.tui.forms.loader import SHIPPED_DIR
 
 MINIMAL = """
 id = "{id}"

@@ -9,10 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from tui.forms import (
+from cebox_support.tui.forms import (
     FormDefinition,
     ValidationResult,
     describe_fields,
@@ -20,6 +17,8 @@ from tui.forms import (
     render_ticket,
     validate_answers,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 NOW = datetime(2026, 11, 28, 10, 0)
 HOSTILE = '<script>alert("x")</script> & <b>bold</b> <img src=x onerror=alert(1)>'

@@ -6,8 +6,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from tui.forms import Attachment, FormDefinition, ValidationResult, load_forms, validate_answers
+from cebox_support.tui.forms import (
+    Attachment,
+    FormDefinition,
+    ValidationResult,
+    load_forms,
+    validate_answers,
+)
 
 NOW = datetime(2026, 11, 28, 10, 0)
 

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.forms import AttachmentError, check_attachment, human_size, parse_when
+from cebox_support.tui.forms import AttachmentError, check_attachment, human_size, parse_when
 
 NOW = datetime(2026, 11, 28, 10, 0, 30)
 
@@ -186,7 +185,7 @@ def test_human_size(n: int, text: str) -> None:
 
 
 def test_french_sizes_use_the_decimal_comma() -> None:
-    from tui.i18n import set_language
+    from cebox_support.tui.i18n import set_language
 
     set_language("fr")
     try:

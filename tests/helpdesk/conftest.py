@@ -6,9 +6,8 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from cebox_support.tui.helpdesk.runner import RunningHelpdesk
 from helpdesk_helpers import POST_ONLY, TECH, session_client
-
-from tui.helpdesk.runner import RunningHelpdesk
 
 
 @pytest.fixture

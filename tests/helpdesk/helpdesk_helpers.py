@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-
-from tui.helpdesk.runner import RunningHelpdesk
+from cebox_support.tui.helpdesk.runner import RunningHelpdesk
 
 POST_ONLY = ("post-only", "postonly")
 TECH = ("tech", "tech")

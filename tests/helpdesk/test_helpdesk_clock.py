@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from tui.helpdesk.runner import start_helpdesk
+from cebox_support.tui.helpdesk.runner import start_helpdesk
 
 
 def test_clock_runs_in_the_servers_zone_on_a_utc_machine(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,10 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.tui.helpdesk.faults import FaultConfig
+from cebox_support.tui.helpdesk.runner import serve_forever, start_helpdesk
 from helpdesk_helpers import error, session_client
-
-from tui.helpdesk.faults import FaultConfig
-from tui.helpdesk.runner import serve_forever, start_helpdesk
 
 
 def _outcomes(hd: Any, n: int) -> list[str]:

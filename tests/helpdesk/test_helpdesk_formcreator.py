@@ -8,9 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.tui.helpdesk.runner import RunningHelpdesk
 from helpdesk_helpers import POST_ONLY, TECH, error, session_client
-
-from tui.helpdesk.runner import RunningHelpdesk
 
 INCIDENT, REQUEST, INACTIVE, HIDDEN, RESTRICTED = 1, 2, 3, 4, 5
 # Question ids of the seeded incident form.

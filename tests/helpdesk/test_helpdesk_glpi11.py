@@ -249,8 +249,8 @@ def test_formcreator_only_on_10(glpi: Any) -> None:
 
 
 def test_demo_option_offers_every_version() -> None:
-    from tui.cli import DEMO_GLPI_VERSIONS
-    from tui.helpdesk.versions import VERSIONS
+    from cebox_support.tui.cli import DEMO_GLPI_VERSIONS
+    from cebox_support.tui.helpdesk.versions import VERSIONS
 
     assert set(DEMO_GLPI_VERSIONS) == set(VERSIONS)
     assert DEMO_GLPI_VERSIONS[0] == "10.0"

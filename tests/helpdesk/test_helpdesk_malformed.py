@@ -15,9 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.tui.helpdesk.params import INT_MAX, json_decode, php_intval, php_is_numeric
 from helpdesk_helpers import error
-
-from tui.helpdesk.params import INT_MAX, json_decode, php_intval, php_is_numeric
 
 HUGE = "9" * 30
 MB = 1024 * 1024

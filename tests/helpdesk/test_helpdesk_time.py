@@ -14,11 +14,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-
-from tui.helpdesk.clock import Clock
-from tui.helpdesk.runner import start_helpdesk
-from tui.helpdesk.server import create_app
-from tui.helpdesk.store import Store
+from cebox_support.tui.helpdesk.clock import Clock
+from cebox_support.tui.helpdesk.runner import start_helpdesk
+from cebox_support.tui.helpdesk.server import create_app
+from cebox_support.tui.helpdesk.store import Store
 
 PARIS = ZoneInfo("Europe/Paris")
 SLACK = timedelta(minutes=1)  # two clock reads around a request, not a speed limit

@@ -12,9 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.tui.helpdesk.config import DEFAULT_UPLOAD_EXTENSIONS
 from helpdesk_helpers import error
-
-from tui.helpdesk.config import DEFAULT_UPLOAD_EXTENSIONS
 
 DOMAIN = 5  # a ticket of post-only's
 

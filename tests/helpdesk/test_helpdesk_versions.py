@@ -7,10 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-
-from tui.helpdesk.clock import Clock
-from tui.helpdesk.runner import serve_forever, start_helpdesk
-from tui.helpdesk.versions import DEFAULT_VERSION, VERSIONS, GlpiVersion, glpi_version
+from cebox_support.tui.helpdesk.clock import Clock
+from cebox_support.tui.helpdesk.runner import serve_forever, start_helpdesk
+from cebox_support.tui.helpdesk.versions import DEFAULT_VERSION, VERSIONS, GlpiVersion, glpi_version
 
 
 def _config(api_url: str) -> dict[str, Any]:
@@ -56,7 +55,7 @@ def test_demo_server_refuses_an_unknown_version(capsys: pytest.CaptureFixture[st
 
 def test_demo_server_upload_options(monkeypatch: pytest.MonkeyPatch) -> None:
     """``--document-max-size`` and ``--allow-upload`` reach the served store."""
-    import tui.helpdesk.runner as runner
+    import cebox_support.tui.helpdesk.runner as runner
 
     seen: dict[str, Any] = {}
 

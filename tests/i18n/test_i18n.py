@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tui.i18n import set_language
-from tui.messages import ChangePassword, NewTicket, OpenTicket, ShowError
+from cebox_support.tui.i18n import set_language
+from cebox_support.tui.messages import ChangePassword, NewTicket, OpenTicket, ShowError
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLVED_TICKET = 2
@@ -106,7 +105,7 @@ def french() -> Any:
 
 
 def test_glpi_labels_in_french(french: None) -> None:
-    from tui.api.models import (
+    from cebox_support.tui.api.models import (
         ActorRole,
         Priority,
         SolutionStatus,
@@ -114,7 +113,7 @@ def test_glpi_labels_in_french(french: None) -> None:
         TicketStatus,
         TicketType,
     )
-    from tui.i18n import _
+    from cebox_support.tui.i18n import _
 
     assert [s.label for s in TicketStatus] == [
         "Nouveau",
@@ -140,8 +139,8 @@ def test_glpi_labels_in_french(french: None) -> None:
 
 
 def test_english_is_the_msgid() -> None:
-    from tui.api.models import TicketStatus
-    from tui.i18n import _
+    from cebox_support.tui.api.models import TicketStatus
+    from cebox_support.tui.i18n import _
 
     assert TicketStatus.SOLVED.label == "Solved"
     assert _("Sign in") == "Sign in"
@@ -282,12 +281,13 @@ def _visible(app: Any) -> dict[str, list[str]]:
 
 
 async def _render_all(lang: str, api_url: str) -> dict[str, Any]:
-    from tui.i18n import set_language as choose
+    from cebox_support.tui.i18n import set_language as choose
 
     choose(lang)
+    from cebox_support.tui.app import CeboxApp
+    from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path
+
     from tests.conftest import _sign_in_sync, frozen_now
-    from tui.app import CeboxApp
-    from tui.config import LoadedSettings, Profile, Settings, config_path
 
     profile = Profile(url=api_url, login="post-only")
     loaded = LoadedSettings(

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tui.i18n import detect_language
+from cebox_support.tui.i18n import detect_language
 
 LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
 

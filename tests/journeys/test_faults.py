@@ -22,27 +22,27 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.screens.confirm import ConfirmScreen
+from cebox_support.screens.dashboard import DashboardScreen
+from cebox_support.screens.error import ErrorScreen
+from cebox_support.screens.login import LoginScreen
+from cebox_support.screens.new_ticket import NewTicketScreen
+from cebox_support.screens.password import PasswordScreen
+from cebox_support.screens.refuse import RefuseScreen
+from cebox_support.screens.relogin import ReloginScreen
+from cebox_support.screens.ticket import TicketScreen
+from cebox_support.tui.api import GlpiClient
+from cebox_support.tui.app import CeboxApp
+from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path
+from cebox_support.tui.helpdesk.faults import FaultConfig
+from cebox_support.tui.messages import ChangePassword, NewTicket, OpenTicket
+from cebox_support.widgets.attachments import AttachmentList
+from cebox_support.widgets.form_fields import FieldWidget
+from cebox_support.widgets.ticket_table import TicketTable
 from textual.widgets import Input, Static, TextArea
 
-from screens.confirm import ConfirmScreen
-from screens.dashboard import DashboardScreen
-from screens.error import ErrorScreen
-from screens.login import LoginScreen
-from screens.new_ticket import NewTicketScreen
-from screens.password import PasswordScreen
-from screens.refuse import RefuseScreen
-from screens.relogin import ReloginScreen
-from screens.ticket import TicketScreen
 from tests.conftest import frozen_now, wait_for
 from tests.helpers import password_works
-from tui.api import GlpiClient
-from tui.app import CeboxApp
-from tui.config import LoadedSettings, Profile, Settings, config_path
-from tui.helpdesk.faults import FaultConfig
-from tui.messages import ChangePassword, NewTicket, OpenTicket
-from widgets.attachments import AttachmentList
-from widgets.form_fields import FieldWidget
-from widgets.ticket_table import TicketTable
 
 DOMAIN, SOLVED = 1, 2
 """Seeded demo tickets: one in progress, one whose solution awaits post-only's approval."""
@@ -113,19 +113,20 @@ def set_timeout(client: GlpiClient, seconds: float) -> None:
 @pytest.fixture(autouse=True)
 def quick_clients(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every client of the console: short retry pauses and a transport that can lose answers."""
-    import tui.session
 
     def make_client(profile: Profile) -> GlpiClient:
         timeout = CLIENT_TIMEOUT if SHORT_TIMEOUT["on"] else profile.timeout
         return GlpiClient(profile.url, timeout=timeout, retry_backoff=0.01, transport=LostAnswers())
 
-    monkeypatch.setattr(tui.session, "make_client", make_client)
+    import cebox_support.tui.session as session_module
+
+    monkeypatch.setattr(session_module, "make_client", make_client)
     monkeypatch.setitem(SHORT_TIMEOUT, "on", False)
 
 
 async def build_app(server: Any, *, logged_in: bool = True) -> CeboxApp:
     """post-only on `server`, in a console of its own."""
-    from tui.session import sign_in
+    from cebox_support.tui.session import sign_in
 
     profile = Profile(url=server.api_url, login="post-only", timeout=NORMAL_TIMEOUT)
     settings = Settings(profiles={"test": profile}, default_profile="test")

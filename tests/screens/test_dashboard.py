@@ -9,17 +9,17 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from cebox_support.screens.dashboard import DashboardScreen
+from cebox_support.screens.goto import GotoScreen
+from cebox_support.screens.help import HelpScreen
+from cebox_support.tui.api import TicketFilter, TicketStatus
+from cebox_support.tui.config import state_dir
+from cebox_support.widgets.filter_tabs import FilterTabs
+from cebox_support.widgets.ticket_table import PAGE, WINDOW, TicketTable
 from textual.coordinate import Coordinate
 from textual.widgets import Input, Static
 
-from screens.dashboard import DashboardScreen
-from screens.goto import GotoScreen
-from screens.help import HelpScreen
 from tests.conftest import FROZEN_NOW, wait_for
-from tui.api import TicketFilter, TicketStatus
-from tui.config import state_dir
-from widgets.filter_tabs import FilterTabs
-from widgets.ticket_table import PAGE, WINDOW, TicketTable
 
 SIZES = [(80, 24), (120, 40), (160, 48)]
 SIZE_IDS = ["80x24", "120x40", "160x48"]
@@ -254,7 +254,7 @@ def intercept(
     monkeypatch: pytest.MonkeyPatch, kind: type[Any], field: str, calls: list[Any]
 ) -> None:
     """Requests of `kind` reaching the app are recorded (their `field`) instead of routed."""
-    from tui.app import CeboxApp
+    from cebox_support.tui.app import CeboxApp
 
     post = CeboxApp.post_message
 
@@ -269,7 +269,7 @@ def intercept(
 
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    from tui.messages import OpenTicket
+    from cebox_support.tui.messages import OpenTicket
 
     calls: list[int] = []
     intercept(monkeypatch, OpenTicket, "ticket_id", calls)
@@ -338,7 +338,7 @@ async def test_goto_escape_cancels(make_app: Callable[..., Any], opened: list[in
 async def test_n_new_ticket_help_and_quit(
     make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.messages import NewTicket
+    from cebox_support.tui.messages import NewTicket
 
     forms: list[str | None] = []
     intercept(monkeypatch, NewTicket, "form_id", forms)

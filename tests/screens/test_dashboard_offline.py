@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from cebox_support.screens.dashboard import DashboardScreen
+from cebox_support.tui.offline import OfflineCopies, offline_dir
 from textual.widgets import Static
 
-from screens.dashboard import DashboardScreen
 from tests.conftest import FROZEN_NOW, _start, wait_for
-from tui.offline import OfflineCopies, offline_dir
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
@@ -45,7 +45,7 @@ async def settle(pilot: Any) -> None:
 
 
 def seed_seen(since: datetime) -> None:
-    from tui.config import state_dir
+    from cebox_support.tui.config import state_dir
 
     path = state_dir() / "seen" / "test.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +98,7 @@ async def test_a_console_started_offline_shows_the_copy(
 def test_snapshot_offline_dashboard(
     snap_compare: Any, make_app: Callable[..., Any], server: Any, size: tuple[int, int]
 ) -> None:
-    from tui.api import TicketStatus, TicketSummary
+    from cebox_support.tui.api import TicketStatus, TicketSummary
 
     seed_seen(FROZEN_NOW - timedelta(hours=24))
     rows = [
@@ -158,7 +158,7 @@ async def test_support_answer_nudges_and_my_look_does_not(
 
 
 async def opened_ticket(pilot: Any) -> Any:
-    from screens.ticket import TicketScreen
+    from cebox_support.screens.ticket import TicketScreen
 
     await wait_for(lambda: isinstance(pilot.app.screen, TicketScreen))
     await settle(pilot)
@@ -168,7 +168,7 @@ async def opened_ticket(pilot: Any) -> Any:
 async def test_a_ticket_opened_before_is_read_from_its_copy(
     server: Any, make_app: Callable[..., Any]
 ) -> None:
-    from widgets.timeline import Timeline
+    from cebox_support.widgets.timeline import Timeline
 
     app = make_app(server=server, open_ticket=1)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -190,7 +190,7 @@ def test_snapshot_offline_ticket(
 ) -> None:
     import asyncio
 
-    from tui.api import GlpiClient
+    from cebox_support.tui.api import GlpiClient
 
     async def fetch() -> None:
         async with GlpiClient(server.api_url) as client:

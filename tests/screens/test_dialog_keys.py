@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from cebox_support.screens.confirm import ConfirmScreen
+from cebox_support.screens.refuse import RefuseScreen
+from cebox_support.screens.ticket import TicketScreen
+from cebox_support.widgets.key_bar import KeyBar
 from textual.widgets import TextArea
 
-from screens.confirm import ConfirmScreen
-from screens.refuse import RefuseScreen
-from screens.ticket import TicketScreen
 from tests.conftest import wait_for
-from widgets.key_bar import KeyBar
 
 SOLVED = 2
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -62,7 +62,7 @@ async def test_dialog_key_bar(make_app: Any, key: str, dialog: type, own: list[s
 
 
 async def test_goto_dialog_key_bar(make_app: Any) -> None:
-    from screens.goto import GotoScreen
+    from cebox_support.screens.goto import GotoScreen
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.screens.documents import DocumentsScreen
+from cebox_support.tui.helpdesk.seed import RESTART_PROCEDURE
 from textual.widgets import Input, Static
 
-from screens.documents import DocumentsScreen
 from tests.conftest import _start, frozen_now, wait_for
 from tests.helpers import stub_dashboard
-from tui.helpdesk.seed import RESTART_PROCEDURE
 
 PENDING = 6
 """The demo ticket whose technician's follow-up carries procedure-redemarrage.txt."""
@@ -33,9 +33,9 @@ def glpi(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 async def build_app(server: Any, *, user_token: str | None = None) -> Any:
-    from tui.app import CeboxApp
-    from tui.config import LoadedSettings, Profile, Settings, config_path
-    from tui.session import sign_in
+    from cebox_support.tui.app import CeboxApp
+    from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path
+    from cebox_support.tui.session import sign_in
 
     profile = Profile(url=server.api_url, login="post-only")
     settings = Settings(profiles={"test": profile}, default_profile="test")
@@ -123,8 +123,8 @@ async def test_personal_token_on_11_gets_the_link(glpi: Any, tmp_path: Path) -> 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_snapshot_password_asked(snap_compare: Any, size: tuple[int, int]) -> None:
-    from tui.app import CeboxApp
-    from tui.config import LoadedSettings, Profile, Settings, config_path
+    from cebox_support.tui.app import CeboxApp
+    from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path
 
     server = _start(demo=True, glpi_version="11.0")
     try:
@@ -157,9 +157,8 @@ async def test_reply_with_a_refused_log_is_sent_once_and_names_the_file(
 ) -> None:
     """10 keeps the reply and says so inside a 201; 11 keeps it and answers a 500 page:
     either way one follow-up, and the screen names the file that was not kept."""
+    from cebox_support.widgets.attachments import AttachmentList
     from textual.widgets import TextArea
-
-    from widgets.attachments import AttachmentList
 
     log = tmp_path / "qgaAgent.log"
     log.write_text("agent log\n")

@@ -6,15 +6,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.screens.forms import FormsScreen, profile_forms_dir
+from cebox_support.screens.new_ticket import NewTicketScreen
+from cebox_support.tui.app import CeboxApp
+from cebox_support.tui.config import config_dir
+from cebox_support.tui.forms.loader import SHIPPED_DIR
+from cebox_support.tui.messages import NewTicket
 from textual.widgets import OptionList, Static
 
-from screens.forms import FormsScreen, profile_forms_dir
-from screens.new_ticket import NewTicketScreen
 from tests.helpers import StubDashboard, stub_dashboard
-from tui.app import CeboxApp
-from tui.config import config_dir
-from tui.forms.loader import SHIPPED_DIR
-from tui.messages import NewTicket
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from cebox_support.screens.help import HelpScreen
 from textual.widgets import Static
 
-from screens.help import HelpScreen
 from tests.conftest import _start, wait_for
 
 
@@ -49,7 +49,7 @@ def test_snapshot_help_with_profile(
     size: tuple[int, int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("screens.help.host_of", lambda url: "glpi.example.org")
+    monkeypatch.setattr("cebox_support.screens.help.host_of", lambda url: "glpi.example.org")
     assert snap_compare(make_app(), terminal_size=size, run_before=_help)
 
 

@@ -7,13 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from cebox_support.screens.dashboard import DashboardScreen
+from cebox_support.screens.goto import GotoScreen
+from cebox_support.screens.password import PasswordScreen
+from cebox_support.tui.api import GlpiClient
+from cebox_support.tui.messages import ChangePassword
 from textual.widgets import Button, Input, Static
-
-from screens.dashboard import DashboardScreen
-from screens.goto import GotoScreen
-from screens.password import PasswordScreen
-from tui.api import GlpiClient
-from tui.messages import ChangePassword
 
 UNEXPECTED = "Unexpected error (RuntimeError)"
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from cebox_support.screens.login import LoginScreen
+from cebox_support.tui.app import CeboxApp
+from cebox_support.tui.config import LoadedSettings, Settings, config_path
 from textual.widgets import Button, Input, Static
 
-from screens.login import LoginScreen
 from tests.helpers import stub_dashboard
-from tui.app import CeboxApp
-from tui.config import LoadedSettings, Settings, config_path
 
 PASSWORD = "S3cret-Pw!"
 APP_TOKEN = "APP-TOK-4242"
@@ -55,7 +55,7 @@ async def test_a_crash_in_the_login_worker_ends_busy_and_shows_no_secret(
         token = APP_TOKEN  # noqa: F841 - a local a crash report would print
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("tui.session.sign_in", exploding_sign_in)
+    monkeypatch.setattr("cebox_support.tui.session.sign_in", exploding_sign_in)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

@@ -14,17 +14,17 @@ import re
 from typing import Any
 
 import pytest
+from cebox_support.screens.dashboard import DashboardScreen
+from cebox_support.screens.documents import DocumentsScreen
+from cebox_support.screens.ticket import TicketScreen
+from cebox_support.tui.api.text import clean_line
+from cebox_support.tui.helpdesk.hostile import HOSTILE_TEXTS, seed_hostile
+from cebox_support.tui.messages import OpenTicket
+from cebox_support.widgets.timeline import Timeline
 from rich.console import Console
 from textual.widgets import DataTable, OptionList
 
-from screens.dashboard import DashboardScreen
-from screens.documents import DocumentsScreen
-from screens.ticket import TicketScreen
 from tests.conftest import wait_for
-from tui.api.text import clean_line
-from tui.helpdesk.hostile import HOSTILE_TEXTS, seed_hostile
-from tui.messages import OpenTicket
-from widgets.timeline import Timeline
 
 SIZE = (120, 40)
 OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")

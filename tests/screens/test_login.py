@@ -7,17 +7,17 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.screens.login import LoginScreen
+from cebox_support.screens.relogin import ReloginScreen
+from cebox_support.tui.api import GlpiClient, SessionExpired, TicketFilter
+from cebox_support.tui.app import CeboxApp
+from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path, load_settings
+from cebox_support.tui.messages import SignedIn
+from cebox_support.tui.tokens import read_secret, session_token_path, user_token_path, write_secret
 from textual.widgets import Checkbox, Input, Static
 
-from screens.login import LoginScreen
-from screens.relogin import ReloginScreen
 from tests.conftest import wait_for
 from tests.helpers import StubDashboard, stub_dashboard
-from tui.api import GlpiClient, SessionExpired, TicketFilter
-from tui.app import CeboxApp
-from tui.config import LoadedSettings, Profile, Settings, config_path, load_settings
-from tui.messages import SignedIn
-from tui.tokens import read_secret, session_token_path, user_token_path, write_secret
 
 ALL = TicketFilter.ALL
 CLOSED_PORT_URL = "http://127.0.0.1:9/apirest.php"
@@ -310,7 +310,7 @@ async def test_plain_http_to_remote_host_needs_a_second_enter(
         sent.append(profile.url)
         raise SessionExpired("stopped here")
 
-    monkeypatch.setattr("tui.session.sign_in", fake_sign_in)
+    monkeypatch.setattr("cebox_support.tui.session.sign_in", fake_sign_in)
     app = make_login_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

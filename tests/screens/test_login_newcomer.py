@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from cebox_support.screens.login import LoginScreen
+from cebox_support.tui.config import Profile, Settings, config_path
+from cebox_support.tui.messages import SignedIn
 from textual.app import App
 from textual.events import Paste
 from textual.widgets import Input, Static
 
-from screens.login import LoginScreen
 from tests.conftest import wait_for
-from tui.config import Profile, Settings, config_path
-from tui.messages import SignedIn
 
 
 class _Host(App[None]):
@@ -43,7 +43,7 @@ async def test_auto_typed_login_tab_password_enter_signs_in(helpdesk: Any) -> No
 
 
 async def test_demo_server_offered_after_sign_out_and_never_saved(helpdesk: Any) -> None:
-    from tui.demo import DemoLogin
+    from cebox_support.tui.demo import DemoLogin
 
     settings = Settings()
     demo = DemoLogin(api_url=helpdesk.api_url)
@@ -64,10 +64,10 @@ async def test_demo_server_offered_after_sign_out_and_never_saved(helpdesk: Any)
 async def test_demo_console_signs_out_to_the_demo_server(fresh_helpdesk: Any) -> None:
     """`--demo`, then "Log out": the login screen offers the demo server; signing in
     again there writes no config.toml (no default_profile on a throw-away port)."""
-    from tui.app import CeboxApp
-    from tui.config import LoadedSettings
-    from tui.demo import DemoLogin
-    from tui.messages import SignOut
+    from cebox_support.tui.app import CeboxApp
+    from cebox_support.tui.config import LoadedSettings
+    from cebox_support.tui.demo import DemoLogin
+    from cebox_support.tui.messages import SignOut
 
     loaded = LoadedSettings(Settings(), config_path())
     app = CeboxApp(loaded, demo=DemoLogin(api_url=fresh_helpdesk.api_url))

@@ -14,15 +14,15 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.screens.confirm import ConfirmScreen
+from cebox_support.screens.documents import DocumentsScreen
+from cebox_support.screens.error import ErrorScreen
+from cebox_support.screens.relogin import ReloginScreen
+from cebox_support.screens.ticket import TicketScreen
+from cebox_support.tui.helpdesk.faults import FaultConfig
 from textual.widgets import Input, TextArea
 
-from screens.confirm import ConfirmScreen
-from screens.documents import DocumentsScreen
-from screens.error import ErrorScreen
-from screens.relogin import ReloginScreen
-from screens.ticket import TicketScreen
 from tests.conftest import wait_for
-from tui.helpdesk.faults import FaultConfig
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 DOMAIN, SOLVED = 1, 2
@@ -96,15 +96,16 @@ def test_snapshot_relogin(
     monkeypatch: pytest.MonkeyPatch,
     size: tuple[int, int],
 ) -> None:
-    import tui.session
-    from tui.api import GlpiClient
+    from cebox_support.tui.api import GlpiClient
 
     def make_client(profile: Any) -> GlpiClient:
         return GlpiClient(
             profile.url, timeout=profile.timeout, transport=Rehost(fresh_helpdesk.api_url)
         )
 
-    monkeypatch.setattr(tui.session, "make_client", make_client)
+    import cebox_support.tui.session as session_module
+
+    monkeypatch.setattr(session_module, "make_client", make_client)
 
     async def run_before(pilot: Any) -> None:
         await on_ticket(pilot)

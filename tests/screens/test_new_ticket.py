@@ -6,22 +6,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.screens.confirm import ConfirmScreen
+from cebox_support.screens.forms import FormsScreen
+from cebox_support.screens.new_ticket import NewTicketScreen, draft_key
+from cebox_support.screens.relogin import ReloginScreen
+from cebox_support.tui.api import Unreachable
+from cebox_support.tui.app import CeboxApp
+from cebox_support.tui.config import config_dir
+from cebox_support.tui.forms.loader import SHIPPED_DIR
+from cebox_support.tui.messages import NewTicket, TicketCreated
+from cebox_support.widgets.attachments import AttachmentList
+from cebox_support.widgets.form_fields import FieldWidget
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Static
 
-from screens.confirm import ConfirmScreen
-from screens.forms import FormsScreen
-from screens.new_ticket import NewTicketScreen, draft_key
-from screens.relogin import ReloginScreen
 from tests.conftest import wait_for
 from tests.helpers import StubDashboard, stub_dashboard
-from tui.api import Unreachable
-from tui.app import CeboxApp
-from tui.config import config_dir
-from tui.forms.loader import SHIPPED_DIR
-from tui.messages import NewTicket, TicketCreated
-from widgets.attachments import AttachmentList
-from widgets.form_fields import FieldWidget
 
 POST_ONLY = 3
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -383,7 +383,7 @@ async def test_editor_key_edits_the_description(
         seen.append(text)
         return text + "\nwritten in vim\n"
 
-    monkeypatch.setattr("tui.editor.edit_text", fake_edit)
+    monkeypatch.setattr("cebox_support.tui.editor.edit_text", fake_edit)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_form(pilot)
         await pilot.press("tab", "tab", *"first line", "f4")

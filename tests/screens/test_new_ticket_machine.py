@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.screens.confirm import ConfirmScreen
+from cebox_support.screens.new_ticket import NewTicketScreen
+from cebox_support.tui.app import CeboxApp
+from cebox_support.tui.machine import MachineFacts
+from cebox_support.tui.messages import NewTicket
 from textual.widgets import Input
 
-from screens.confirm import ConfirmScreen
-from screens.new_ticket import NewTicketScreen
 from tests.helpers import stub_dashboard
-from tui.app import CeboxApp
-from tui.machine import MachineFacts
-from tui.messages import NewTicket
 
 FACTS = MachineFacts(hostname="cebox-042", ipv4="10.20.0.10", ipv6="2001:db8:42::10")
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -23,7 +23,7 @@ SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "12
 @pytest.fixture(autouse=True)
 def fixed_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     stub_dashboard(monkeypatch, ticket=True)
-    monkeypatch.setattr("tui.machine.this_machine", lambda: FACTS)
+    monkeypatch.setattr("cebox_support.tui.machine.this_machine", lambda: FACTS)
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cebox_support.tui.messages import OpenTicket
 from textual.widgets import Static
 
 from tests.conftest import wait_for
-from tui.messages import OpenTicket
 
 
 async def settle(pilot: Any) -> None:
@@ -37,9 +37,8 @@ async def test_slash_with_a_number_finds_that_ticket(make_app: Callable[..., Any
 
 
 async def test_palette_placeholder_in_french(make_app: Callable[..., Any]) -> None:
+    from cebox_support.tui.i18n import set_language
     from textual.command import CommandInput, CommandPalette
-
-    from tui.i18n import set_language
 
     set_language("fr")
     try:
@@ -63,7 +62,7 @@ async def test_one_moment_one_time_in_every_view(
     import time
     from zoneinfo import ZoneInfo
 
-    from tui.render_text import ticket_detail
+    from cebox_support.tui.render_text import ticket_detail
 
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
@@ -92,7 +91,7 @@ async def test_one_moment_one_time_in_every_view(
 async def test_a_notice_wraps_instead_of_being_cut(make_app: Callable[..., Any]) -> None:
     """60x20, French, a solved ticket (three buttons): "Votre réponse non envoyée a été
     restaurée." is shown whole."""
-    from tui.i18n import set_language
+    from cebox_support.tui.i18n import set_language
 
     set_language("fr")
     try:

@@ -6,17 +6,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from cebox_support.screens.login import LoginScreen
+from cebox_support.screens.password import PasswordScreen
+from cebox_support.tui.app import CeboxApp
+from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path
+from cebox_support.tui.messages import ChangePassword
+from cebox_support.tui.tokens import read_secret, session_token_path
+from cebox_support.widgets.password_checklist import PasswordChecklist
 from textual.widgets import Input, Label, Static
 
-from screens.login import LoginScreen
-from screens.password import PasswordScreen
 from tests.conftest import _start, wait_for
 from tests.helpers import StubDashboard, lose_password_verdict, password_works, stub_dashboard
-from tui.app import CeboxApp
-from tui.config import LoadedSettings, Profile, Settings, config_path
-from tui.messages import ChangePassword
-from tui.tokens import read_secret, session_token_path
-from widgets.password_checklist import PasswordChecklist
 
 NEW = "N3w-pass!"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.screens.ticket import TicketScreen
 from textual.widgets import Input, Static
 
-from screens.ticket import TicketScreen
 from tests.conftest import _start
 from tests.helpers import stub_dashboard
 from tests.screens.test_ticket import DOMAIN, build_app, opened, settle, type_reply

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from cebox_support.screens.relogin import ReloginScreen
+from cebox_support.tui.api import TicketFilter
 
-from screens.relogin import ReloginScreen
 from tests.conftest import _start, wait_for
 from tests.helpers import StubDashboard, stub_dashboard
-from tui.api import TicketFilter
 
 
 @pytest.fixture(autouse=True)

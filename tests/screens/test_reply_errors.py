@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from cebox_support.screens.ticket import TicketScreen
+from cebox_support.tui.api import GlpiClient, InvalidRequest, Unreachable
+from cebox_support.tui.helpdesk.faults import FaultConfig
+from cebox_support.tui.messages import OpenTicket
 from textual.widgets import Static, TextArea
 
-from screens.ticket import TicketScreen
 from tests.conftest import wait_for
-from tui.api import GlpiClient, InvalidRequest, Unreachable
-from tui.helpdesk.faults import FaultConfig
-from tui.messages import OpenTicket
 
 DOMAIN = 1
 """Seeded demo ticket in progress, open to the demo customer's replies."""

@@ -7,18 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.screens.confirm import ConfirmScreen
+from cebox_support.screens.forms import FormsScreen
+from cebox_support.screens.new_ticket import NewTicketScreen
+from cebox_support.tui.api.formcreator import _CACHE
+from cebox_support.tui.app import CeboxApp
+from cebox_support.tui.messages import NewTicket, TicketCreated
+from cebox_support.widgets.attachments import AttachmentList
+from cebox_support.widgets.form_fields import FieldWidget
 from textual.message import Message
 from textual.widgets import Input, OptionList, Select, SelectionList, Static, TextArea
 
-from screens.confirm import ConfirmScreen
-from screens.forms import FormsScreen
-from screens.new_ticket import NewTicketScreen
 from tests.helpers import stub_dashboard
-from tui.api.formcreator import _CACHE
-from tui.app import CeboxApp
-from tui.messages import NewTicket, TicketCreated
-from widgets.attachments import AttachmentList
-from widgets.form_fields import FieldWidget
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 POST_ONLY = 3
@@ -281,8 +281,8 @@ async def test_after_a_lost_answer_a_second_send_needs_a_yes(
 ) -> None:
     """The answers went out, the reply never came back (a fault the server cannot
     produce on demand): the ticket exists, so the console asks before sending again."""
-    import tui.api.formcreator as fc_module
-    from tui.api import Timeout
+    import cebox_support.tui.api.formcreator as fc_module
+    from cebox_support.tui.api import Timeout
 
     real = fc_module.submit_form
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from cebox_support.screens.dashboard import DashboardScreen
+from cebox_support.screens.password import PasswordScreen
+from cebox_support.screens.relogin import ReloginScreen
+from cebox_support.tui.messages import ChangePassword
 from textual.widgets import Input, Static
 
-from screens.dashboard import DashboardScreen
-from screens.password import PasswordScreen
-from screens.relogin import ReloginScreen
 from tests.conftest import wait_for
-from tui.messages import ChangePassword
 
 
 async def kill_session(app: Any, server: Any) -> None:
@@ -87,7 +87,7 @@ async def test_escape_stops_waiting_for_a_password_change_and_the_retry_checks_f
     next Enter first checks whether the new password already works."""
     import asyncio
 
-    from tui.api import GlpiClient
+    from cebox_support.tui.api import GlpiClient
 
     real_change = GlpiClient.change_password
     never = asyncio.Event()
@@ -132,11 +132,10 @@ async def test_leaving_a_ticket_while_its_reply_is_in_flight_keeps_a_maybe_sent_
     "maybe sent", so the next send looks on the server before sending."""
     import asyncio
 
+    from cebox_support.screens.ticket import TicketScreen
+    from cebox_support.tui.api import GlpiClient
+    from cebox_support.tui.messages import OpenTicket
     from textual.widgets import TextArea
-
-    from screens.ticket import TicketScreen
-    from tui.api import GlpiClient
-    from tui.messages import OpenTicket
 
     real_send = GlpiClient.send_followup
     never = asyncio.Event()

@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.screens.dashboard import DashboardScreen
+from cebox_support.screens.ticket import TicketScreen
+from cebox_support.tui.app import CeboxApp
+from cebox_support.tui.config import config_path, load_settings
 from rich.color import Color, ColorSystem, ColorType
 from textual.strip import Strip
 
-from screens.dashboard import DashboardScreen
-from screens.ticket import TicketScreen
 from tests.conftest import frozen_now, wait_for
-from tui.app import CeboxApp
-from tui.config import config_path, load_settings
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]

@@ -11,20 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cebox_support.screens.confirm import ConfirmScreen
+from cebox_support.screens.documents import DocumentsScreen
+from cebox_support.screens.refuse import RefuseScreen
+from cebox_support.screens.ticket import TicketScreen
+from cebox_support.tui.api import Timeout
+from cebox_support.tui.helpdesk.seed import LOG_GZ, LOG_NAME
+from cebox_support.tui.messages import OpenTicket
+from cebox_support.widgets.attachments import AttachmentList
+from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.timeline import Timeline, TimelineEntry
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from screens.confirm import ConfirmScreen
-from screens.documents import DocumentsScreen
-from screens.refuse import RefuseScreen
-from screens.ticket import TicketScreen
 from tests.conftest import FROZEN_NOW, _start, frozen_now, wait_for
 from tests.helpers import stub_dashboard
-from tui.api import Timeout
-from tui.helpdesk.seed import LOG_GZ, LOG_NAME
-from tui.messages import OpenTicket
-from widgets.attachments import AttachmentList
-from widgets.key_bar import KeyBar
-from widgets.timeline import Timeline, TimelineEntry
 
 DOMAIN, SOLVED, CLOSED, OBSERVED = 1, 2, 3, 4
 """Seeded demo tickets (tui/helpdesk/seed.py): in progress, solved, closed, observer only."""
@@ -90,9 +90,9 @@ async def build_app(
     server: Any, *, ticket: int, login: str = "post-only", password: str = "postonly"
 ) -> Any:
     """Like `make_app`, but signing in on the test's own loop (async tests)."""
-    from tui.app import CeboxApp
-    from tui.config import LoadedSettings, Profile, Settings, config_path
-    from tui.session import sign_in
+    from cebox_support.tui.app import CeboxApp
+    from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path
+    from cebox_support.tui.session import sign_in
 
     profile = Profile(url=server.api_url, login=login)
     settings = Settings(profiles={"test": profile}, default_profile="test")
@@ -213,7 +213,7 @@ async def test_reopening_shows_the_cached_ticket_and_marks_it_seen(helpdesk: Any
 
 
 async def test_hostile_text_is_shown_literally(fresh_helpdesk: Any) -> None:
-    from tui.helpdesk.hostile import seed_hostile
+    from cebox_support.tui.helpdesk.hostile import seed_hostile
 
     ticket = seed_hostile(fresh_helpdesk.store)[0]
     async with (await build_app(fresh_helpdesk, ticket=ticket)).run_test() as pilot:
@@ -505,7 +505,7 @@ async def test_approval_ignored_by_glpi_is_shown(fresh_helpdesk: Any) -> None:
         await opened(pilot)
         await pilot.press("a", "y")
         await settle(pilot)
-        from screens.error import ErrorScreen
+        from cebox_support.screens.error import ErrorScreen
 
         assert isinstance(pilot.app.screen, ErrorScreen)
         assert "requester" in pilot.app.screen.message
@@ -521,7 +521,7 @@ async def test_editor_fills_the_reply_and_saves_the_draft(
         seen.append(text)
         return text + " complété dans l'éditeur\n"
 
-    monkeypatch.setattr("screens.ticket.edit_text", fake_edit)
+    monkeypatch.setattr("cebox_support.screens.ticket.edit_text", fake_edit)
     app = await build_app(fresh_helpdesk, ticket=DOMAIN)
     async with app.run_test() as pilot:
         screen = await opened(pilot)

@@ -10,18 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cebox_support.screens.documents import DocumentsScreen
+from cebox_support.screens.ticket import TicketScreen
+from cebox_support.tui.helpdesk.faults import FaultConfig
+from cebox_support.tui.i18n import set_language
+from cebox_support.tui.messages import NewTicket
+from cebox_support.widgets.timeline import Timeline
 from textual.notifications import Notification
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerCancelled
 
-from screens.documents import DocumentsScreen
-from screens.ticket import TicketScreen
 from tests.conftest import wait_for
 from tests.screens.test_new_ticket import attach, fill_incident, form_screen
-from tui.helpdesk.faults import FaultConfig
-from tui.i18n import set_language
-from tui.messages import NewTicket
-from widgets.timeline import Timeline
 
 DOMAIN, SOLVED = 1, 2
 """Seeded demo tickets: in progress (requester post-only), solved awaiting approval."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cebox_support.tui.i18n import set_language
+from cebox_support.widgets.file_picker import file_picker
 from textual.app import App
 from textual.widgets import Button
 
 from tests.conftest import wait_for
-from tui.i18n import set_language
-from widgets.file_picker import file_picker
 
 
 class _Host(App[None]):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from cebox_support.tui.api.models import TicketFilter
+from cebox_support.tui.i18n import set_language
+from cebox_support.widgets.filter_tabs import FilterTabs
 from textual.app import App, ComposeResult
 from textual.widgets import Tab
-
-from tui.api.models import TicketFilter
-from tui.i18n import set_language
-from widgets.filter_tabs import FilterTabs
 
 COUNTS = {
     TicketFilter.OPEN: 4,

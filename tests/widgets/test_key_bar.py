@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from cebox_support.widgets.key_bar import KeyBar
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-
-from widgets.key_bar import KeyBar
 
 
 class _Shell(App[None]):
@@ -105,7 +104,7 @@ async def test_f1_always_shown_and_the_last_keys_dropped_whole() -> None:
 
 
 async def test_textual_own_key_descriptions_are_translated() -> None:
-    from tui.i18n import set_language
+    from cebox_support.tui.i18n import set_language
 
     class _Select(App[None]):
         BINDINGS = [Binding("escape", "dismiss", "Dismiss menu", id="s.dismiss")]

@@ -3,11 +3,10 @@ following fields, and a final newline submits."""
 
 from __future__ import annotations
 
+from cebox_support.widgets.tab_input import TabInput
 from textual import on
 from textual.app import App, ComposeResult
 from textual.widgets import Input
-
-from widgets.tab_input import TabInput
 
 
 class _Form(App[None]):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui.api.text import html_to_text
-from widgets.timeline import styled_text
+from cebox_support.tui.api.text import html_to_text
+from cebox_support.widgets.timeline import styled_text
 
 
 def test_headings_are_bold_lines_and_tables_keep_their_columns() -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from cebox_support.widgets.title_bar import TitleBar
 from textual.app import App, ComposeResult
 from textual.widgets import Header
 from textual.widgets._header import HeaderTitle
-
-from widgets.title_bar import TitleBar
 
 
 class _Shell(App[None]):

@@ -61,11 +61,11 @@ _WHERE = {
 }
 
 if TYPE_CHECKING:
-    from tui.api.client import (
+    from cebox_support.tui.api.client import (
         GlpiClient,
         safe_filename,
     )
-    from tui.api.errors import (
+    from cebox_support.tui.api.errors import (
         ApiDisabled,
         AppTokenError,
         AuthError,
@@ -82,7 +82,7 @@ if TYPE_CHECKING:
         TlsError,
         Unreachable,
     )
-    from tui.api.models import (
+    from cebox_support.tui.api.models import (
         Actor,
         ActorRole,
         Document,
@@ -106,7 +106,7 @@ if TYPE_CHECKING:
         TimelineKind,
         UploadOutcome,
     )
-    from tui.api.urls import (
+    from cebox_support.tui.api.urls import (
         normalize_api_url,
     )
 
@@ -114,8 +114,8 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
-        raise AttributeError(f"module 'tui.api' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"tui.api.{module}"), name)
+        raise AttributeError(f"module 'cebox_support.tui.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"cebox_support.tui.api.{module}"), name)
     globals()[name] = value
     return value
 

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import httpx
-
-from tui import __version__
-from tui.api import errors as E
-from tui.api.models import (
+from cebox_support.tui import __version__
+from cebox_support.tui.api import errors as E
+from cebox_support.tui.api.models import (
     Actor,
     ActorRole,
     Document,
@@ -45,9 +44,15 @@ from tui.api.models import (
     TicketType,
     UploadOutcome,
 )
-from tui.api.text import clean_line, clean_terminal, decode_glpi, html_to_text, text_to_html
-from tui.api.urls import normalize_api_url, web_root, without_credentials
-from tui.i18n import _
+from cebox_support.tui.api.text import (
+    clean_line,
+    clean_terminal,
+    decode_glpi,
+    html_to_text,
+    text_to_html,
+)
+from cebox_support.tui.api.urls import normalize_api_url, web_root, without_credentials
+from cebox_support.tui.i18n import _
 
 SORT_FIELDS = {
     "id": 2,
@@ -1195,7 +1200,7 @@ class GlpiClient:
                 # 200 can mean "nothing changed" on GLPI: prove it with the new password.
                 if await self._password_works(me.login, new):
                     return
-        from tui.api.web import WebSession
+        from cebox_support.tui.api.web import WebSession
 
         await WebSession(self).change_password(login=me.login, current=current, new=new)
         if me.password_expired:
@@ -1328,7 +1333,7 @@ class GlpiClient:
     async def _web_download(
         self, document: Document, ticket_id: int, password: str | None
     ) -> httpx.Response:
-        from tui.api.web import WebSession, flavour
+        from cebox_support.tui.api.web import WebSession, flavour
 
         if (
             self.personal_token
@@ -1360,7 +1365,7 @@ class GlpiClient:
         """Sign out of GLPI's web side too (at sign-out): the kept cookie is dropped."""
         if not self.web_cookie:
             return
-        from tui.api.web import WebSession
+        from cebox_support.tui.api.web import WebSession
 
         await WebSession(self, self.web_cookie).logout()
         self.web_cookie = None

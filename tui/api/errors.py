@@ -7,7 +7,7 @@ server's own (untrusted, cleaned) message.
 
 from __future__ import annotations
 
-from tui.i18n import _
+from cebox_support.tui.i18n import _
 
 
 class GlpiError(Exception):

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.api import errors as E
-from tui.api.client import GlpiClient, _int
-from tui.api.text import clean_line, clean_terminal, html_to_text
-from tui.forms.server import (
+from cebox_support.tui.api import errors as E
+from cebox_support.tui.api.client import GlpiClient, _int
+from cebox_support.tui.api.text import clean_line, clean_terminal, html_to_text
+from cebox_support.tui.forms.server import (
     Condition,
     FormSummary,
     ServerForm,
@@ -29,8 +29,8 @@ from tui.forms.server import (
     answer_input,
     translate_php_regex,
 )
-from tui.forms.values import Attachment
-from tui.i18n import _
+from cebox_support.tui.forms.values import Attachment
+from cebox_support.tui.i18n import _
 
 PAGE = 1000
 NO_PLUGIN = "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM"
@@ -96,8 +96,7 @@ async def portal_form_ids(client: GlpiClient) -> set[int] | None:
     read from its web list with the REST token as the web session (GLPI 10); None when
     that list cannot be read (then the REST list of active, visible forms is used)."""
     import httpx
-
-    from tui.api.web import WebSession
+    from cebox_support.tui.api.web import WebSession
 
     web = WebSession(client)
     if not web.style.token_is_cookie or not client.session_token:

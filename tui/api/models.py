@@ -6,9 +6,8 @@ import string
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
+from cebox_support.tui.i18n import _
 from pydantic import BaseModel, ConfigDict, Field
-
-from tui.i18n import _
 
 
 class TicketStatus(IntEnum):

@@ -114,7 +114,7 @@ def converter() -> tuple[Any, Any]:
         def convert_img(self, el: Any, text: str, parent_tags: Any = None, **kw: Any) -> str:
             name = el.attrs.get("alt") or el.attrs.get("title") or el.attrs.get("src", "")
             name = name.rsplit("/", 1)[-1].split("?", 1)[0] or "image"
-            from tui.i18n import _
+            from cebox_support.tui.i18n import _
 
             return _("[image: {name}]").format(name=name)
 

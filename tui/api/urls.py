@@ -22,7 +22,7 @@ def check_server_url(url: str) -> str:
     raises BadServerUrl otherwise. Credentials inside it are refused, never used: httpx
     would send them as Basic auth, and the config, `show` and copied links would show them.
     """
-    from tui.i18n import _
+    from cebox_support.tui.i18n import _
 
     url = url.strip()
     if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.I):

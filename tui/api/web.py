@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
-
-from tui.api import errors as E
-from tui.i18n import _
+from cebox_support.tui.api import errors as E
+from cebox_support.tui.i18n import _
 
 if TYPE_CHECKING:
-    from tui.api.client import GlpiClient
+    from cebox_support.tui.api.client import GlpiClient
 
 SUCCESS = "Your password has been successfully updated."
 BAD_CSRF = "The action you have requested is not allowed."

@@ -6,14 +6,14 @@ import argparse
 import importlib
 from typing import Any
 
-from tui.config import LoadedSettings
+from cebox_support.tui.config import LoadedSettings
 
 MODULES = ("auth", "tickets", "new", "forms", "answer", "status")
 
 
 def add_subcommands(sub: Any) -> None:
     for name in MODULES:
-        importlib.import_module(f"tui.commands.{name}").register(sub)
+        importlib.import_module(f"cebox_support.tui.commands.{name}").register(sub)
 
 
 def run_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:

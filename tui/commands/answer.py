@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.config import LoadedSettings
-from tui.i18n import _
-from tui.session import Workspace
+from cebox_support.tui.config import LoadedSettings
+from cebox_support.tui.i18n import _
+from cebox_support.tui.session import Workspace
 
 if TYPE_CHECKING:
-    from tui.api import RefusedFile
+    from cebox_support.tui.api import RefusedFile
 
 from .common import EXIT_NOT_FOUND, CommandError, fail, not_found, run
 
@@ -83,9 +83,9 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return fail(_("Write a message before sending."))
 
     async def action(workspace: Workspace) -> int:
-        from tui.api import NotFound, PermissionDenied
-        from tui.forms import AttachmentError, check_attachment
-        from tui.reply import ReplyState, send_reply
+        from cebox_support.tui.api import NotFound, PermissionDenied
+        from cebox_support.tui.forms import AttachmentError, check_attachment
+        from cebox_support.tui.reply import ReplyState, send_reply
 
         config = await workspace.server_config()
         paths: list[Path] = []
@@ -129,7 +129,7 @@ async def _report_reply(
     """Say what the server kept: a 201 is no proof that a file arrived. Files it refused
     are named with the reason, sent again compressed with --compress-refused, and make
     the exit status 1."""
-    from tui.compress import not_kept, send_compressed
+    from cebox_support.tui.compress import not_kept, send_compressed
 
     sent = list(kept)
     compressed: list[str] = []
@@ -169,7 +169,7 @@ async def _report_reply(
 
 async def _explain_refused_reply(workspace: Workspace, ticket_id: int) -> None:
     """A refused reply: the ticket does not exist for me, or is closed (else: GLPI's reason)."""
-    from tui.api import NotFound, PermissionDenied, TicketStatus
+    from cebox_support.tui.api import NotFound, PermissionDenied, TicketStatus
 
     try:
         ticket = await workspace.client.get_ticket_head(ticket_id)
@@ -187,7 +187,7 @@ async def _explain_refused_reply(workspace: Workspace, ticket_id: int) -> None:
 
 async def _must_await_approval(workspace: Workspace, ticket_id: int) -> None:
     """Answering a solution that is not pending would only add a stray follow-up."""
-    from tui.api import NotFound, PermissionDenied
+    from cebox_support.tui.api import NotFound, PermissionDenied
 
     try:
         detail = await workspace.client.get_ticket(ticket_id)

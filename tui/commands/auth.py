@@ -13,9 +13,9 @@ import getpass
 import sys
 from typing import Any
 
-from tui.api import GlpiClient, GlpiError
-from tui.api.urls import BadServerUrl, check_server_url
-from tui.config import (
+from cebox_support.tui.api import GlpiClient, GlpiError
+from cebox_support.tui.api.urls import BadServerUrl, check_server_url
+from cebox_support.tui.config import (
     ConfigNotSaved,
     LoadedSettings,
     Profile,
@@ -23,8 +23,13 @@ from tui.config import (
     save_settings,
     unsafe_to_save,
 )
-from tui.i18n import _
-from tui.tokens import InsecureTokenFile, delete_secret, read_secret, session_token_path
+from cebox_support.tui.i18n import _
+from cebox_support.tui.tokens import (
+    InsecureTokenFile,
+    delete_secret,
+    read_secret,
+    session_token_path,
+)
 
 from .common import CommandError, fail, pick_profile
 
@@ -126,13 +131,13 @@ def _login_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[st
 
 
 def _api_url(url: str) -> str:
-    from tui.api import normalize_api_url
+    from cebox_support.tui.api import normalize_api_url
 
     return normalize_api_url(url)
 
 
 def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from tui.session import sign_in, sign_out
+    from cebox_support.tui.session import sign_in, sign_out
 
     if blocking := unsafe_to_save(loaded.problems):
         # Refused before any password is asked: saving the profile would overwrite the file.
@@ -215,9 +220,9 @@ def _remember(
 
 
 def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from tui.offline import forget_profile
-    from tui.session import make_client
-    from tui.tokens import user_token_path, web_cookie_path
+    from cebox_support.tui.offline import forget_profile
+    from cebox_support.tui.session import make_client
+    from cebox_support.tui.tokens import user_token_path, web_cookie_path
 
     try:
         name, profile = pick_profile(args, loaded)
@@ -256,7 +261,7 @@ def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
 async def _change_password(client: GlpiClient, current: str, new: str) -> None:
     """Change it; when the answer is lost, the new password working proves it changed."""
-    from tui.api import ServerError, Timeout, Unreachable
+    from cebox_support.tui.api import ServerError, Timeout, Unreachable
 
     try:
         await client.change_password(current, new)
@@ -270,7 +275,7 @@ async def _change_password(client: GlpiClient, current: str, new: str) -> None:
 
 
 def passwd_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from tui.session import close, resume, sign_in
+    from cebox_support.tui.session import close, resume, sign_in
 
     try:
         name, profile = pick_profile(args, loaded)

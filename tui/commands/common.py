@@ -7,14 +7,14 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, TypeVar
 
-from tui.api.errors import GlpiError
-from tui.config import LoadedSettings, Profile
-from tui.i18n import _
-from tui.tokens import InsecureTokenFile
+from cebox_support.tui.api.errors import GlpiError
+from cebox_support.tui.config import LoadedSettings, Profile
+from cebox_support.tui.i18n import _
+from cebox_support.tui.tokens import InsecureTokenFile
 
 if TYPE_CHECKING:
-    from tui.api import GlpiClient
-    from tui.session import Workspace
+    from cebox_support.tui.api import GlpiClient
+    from cebox_support.tui.session import Workspace
 
 T = TypeVar("T")
 
@@ -36,7 +36,7 @@ class CommandError(Exception):
 
 
 def fail(message: str, code: int = 1) -> int:
-    from tui.api.text import clean_line
+    from cebox_support.tui.api.text import clean_line
 
     print(f"cebox-support: {clean_line(message)}", file=sys.stderr)
     return code
@@ -59,7 +59,7 @@ def pick_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[str,
 
 
 async def logged_in(args: argparse.Namespace, loaded: LoadedSettings) -> Workspace:
-    from tui.session import resume
+    from cebox_support.tui.session import resume
 
     name, profile = pick_profile(args, loaded)
     try:
@@ -89,7 +89,7 @@ def run(
     offline: Offline | None = None,
 ) -> int:
     """Resume the session, run `action`, keep the session cached; errors → one line."""
-    from tui.session import close
+    from cebox_support.tui.session import close
 
     async def main() -> int:
         workspace = await logged_in(args, loaded)
@@ -110,8 +110,8 @@ def run_read(
 ) -> int:
     """`run` for a command that starts with one read: with a cached session the read
     goes out together with the session check (one round trip instead of two)."""
-    from tui.api import SessionExpired
-    from tui.session import close, resume_and_read
+    from cebox_support.tui.api import SessionExpired
+    from cebox_support.tui.session import close, resume_and_read
 
     async def main() -> int:
         name, profile = pick_profile(args, loaded)
@@ -141,7 +141,7 @@ def _run(main: Callable[[], Coroutine[object, object, int]], offline: Offline | 
         return fail(str(exc), exc.code)
     except GlpiError as exc:
         if offline is not None:
-            from tui.offline import unreachable
+            from cebox_support.tui.offline import unreachable
 
             code = offline() if unreachable(exc) else None
             if code is not None:

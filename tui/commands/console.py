@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from tui.config import LoadedSettings
+from cebox_support.tui.config import LoadedSettings
 
 
 def run_console(
     args: argparse.Namespace, loaded: LoadedSettings, open_ticket: int | None = None
 ) -> int:
-    from tui.app import CeboxApp
-    from tui.demo import DemoLogin
+    from cebox_support.tui.app import CeboxApp
+    from cebox_support.tui.demo import DemoLogin
 
     demo = None
     helpdesk = None
     if args.demo:
-        from tui.helpdesk.runner import start_helpdesk
+        from cebox_support.tui.helpdesk.runner import start_helpdesk
 
         helpdesk = start_helpdesk(demo=True, glpi_version=args.glpi_version)
         demo = DemoLogin(api_url=helpdesk.api_url, helpdesk=helpdesk)

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tui.config import LoadedSettings, config_dir
-from tui.i18n import _, language
-from tui.session import Workspace
+from cebox_support.tui.config import LoadedSettings, config_dir
+from cebox_support.tui.i18n import _, language
+from cebox_support.tui.session import Workspace
 
 from .common import run
 
@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
 
 
 def builtin_forms(workspace: Workspace) -> list[dict[str, Any]]:
-    from tui.forms import load_forms
+    from cebox_support.tui.forms import load_forms
 
     profile = workspace.profile
     folder = (
@@ -45,7 +45,7 @@ def builtin_forms(workspace: Workspace) -> list[dict[str, Any]]:
 
 def forms_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     async def action(workspace: Workspace) -> int:
-        from tui.api.formcreator import load_catalogue
+        from cebox_support.tui.api.formcreator import load_catalogue
 
         catalogue = await load_catalogue(workspace.client)
         if catalogue is None:
@@ -56,7 +56,7 @@ def forms_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         if args.json:
             print(json.dumps({"source": source, "forms": forms}, ensure_ascii=False))
             return 0
-        from tui.api.text import clean_line
+        from cebox_support.tui.api.text import clean_line
 
         print(
             _("Forms of the server:")

@@ -13,14 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.config import LoadedSettings, config_dir
-from tui.i18n import _, language
-from tui.session import Workspace
+from cebox_support.tui.config import LoadedSettings, config_dir
+from cebox_support.tui.i18n import _, language
+from cebox_support.tui.session import Workspace
 
 from .common import CommandError, fail, pick_profile, run
 
 if TYPE_CHECKING:  # the forms package (pydantic models) loads only for `new`
-    from tui.forms import FormDefinition, ValidationResult
+    from cebox_support.tui.forms import FormDefinition, ValidationResult
 
 EXIT_INVALID = 2
 
@@ -83,7 +83,7 @@ def _forms_dirs(args: argparse.Namespace, loaded: LoadedSettings) -> list[Path]:
 
 
 def _find_form(args: argparse.Namespace, loaded: LoadedSettings) -> FormDefinition:
-    from tui.forms import load_forms
+    from cebox_support.tui.forms import load_forms
 
     forms, problems = load_forms(_forms_dirs(args, loaded))
     for problem in problems:
@@ -104,7 +104,7 @@ class UnknownForm(CommandError):
 
 
 def _print_fields(form: FormDefinition, as_json: bool) -> None:
-    from tui.forms import FieldKind, describe_fields
+    from cebox_support.tui.forms import FieldKind, describe_fields
 
     described = describe_fields(form, language())
     if as_json:
@@ -123,7 +123,7 @@ def _print_fields(form: FormDefinition, as_json: bool) -> None:
 
 def _answers(form: FormDefinition, args: argparse.Namespace) -> dict[str, str | list[str]]:
     """Map the options onto the form's fields; unknown names are reported all at once."""
-    from tui.forms import FieldKind
+    from cebox_support.tui.forms import FieldKind
 
     answers: dict[str, str | list[str]] = {}
     problems: list[str] = []
@@ -179,7 +179,7 @@ def _answers(form: FormDefinition, args: argparse.Namespace) -> dict[str, str | 
 
 def _fail(message: str, code: int) -> int:
     """`fail` for messages of several lines (one per offending field)."""
-    from tui.api.text import clean_line
+    from cebox_support.tui.api.text import clean_line
 
     first, *rest = message.split("\n")
     for line in rest:
@@ -200,7 +200,7 @@ def _check(form: FormDefinition, result: ValidationResult) -> None:
 
 def _fill_from_this_machine(form: FormDefinition, answers: dict[str, str | list[str]]) -> None:
     """Fields the user left out take this machine's facts; each one said on stderr."""
-    from tui.machine import machine_answers, this_machine
+    from cebox_support.tui.machine import machine_answers, this_machine
 
     for name, value in machine_answers(form, this_machine()).items():
         if name in answers:
@@ -220,8 +220,8 @@ def _offer_qga_log(
     answers: dict[str, str | list[str]],
 ) -> None:
     """A qgaAgent.log in the profile's `qga_log` folder is offered, never attached unasked."""
-    from tui.forms import FieldKind
-    from tui.machine import qga_log
+    from cebox_support.tui.forms import FieldKind
+    from cebox_support.tui.machine import qga_log
 
     documents = next((f for f in form.fields if f.kind is FieldKind.DOCUMENTS), None)
     try:
@@ -241,7 +241,7 @@ def _offer_qga_log(
 
 
 def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from tui.forms import render_ticket, validate_answers
+    from cebox_support.tui.forms import render_ticket, validate_answers
 
     try:
         try:
@@ -267,7 +267,7 @@ def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return _fail(str(exc), exc.code)
 
     async def action(workspace: Workspace) -> int:
-        from tui.submission import submit_ticket
+        from cebox_support.tui.submission import submit_ticket
 
         limit = (await workspace.server_config()).max_upload_bytes
         result = validate_answers(

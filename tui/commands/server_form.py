@@ -10,22 +10,22 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.config import LoadedSettings
-from tui.i18n import _
-from tui.session import Workspace
+from cebox_support.tui.config import LoadedSettings
+from cebox_support.tui.i18n import _
+from cebox_support.tui.session import Workspace
 
 from .common import CommandError, fail, run
 
 if TYPE_CHECKING:
-    from tui.forms.server import ServerForm
+    from cebox_support.tui.forms.server import ServerForm
 
 EXIT_INVALID = 2
 TITLE_LABELS = ("titre", "title")
 
 
 def _print_fields(form: ServerForm, as_json: bool) -> None:
-    from tui.api.text import clean_line
-    from tui.forms.server import describe_questions
+    from cebox_support.tui.api.text import clean_line
+    from cebox_support.tui.forms.server import describe_questions
 
     described = describe_questions(form)
     if as_json:
@@ -114,7 +114,7 @@ def _answers(form: ServerForm, args: argparse.Namespace) -> dict[str, str | list
 
 
 def _invalid(lines: list[str]) -> int:
-    from tui.api.text import clean_line
+    from cebox_support.tui.api.text import clean_line
 
     first, *rest = lines
     print(
@@ -126,8 +126,8 @@ def _invalid(lines: list[str]) -> int:
 
 def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unknown: str) -> int:
     async def action(workspace: Workspace) -> int:
-        from tui.api.formcreator import load_catalogue, load_form, submit_form
-        from tui.forms.server import validate_server_answers
+        from cebox_support.tui.api.formcreator import load_catalogue, load_form, submit_form
+        from cebox_support.tui.forms.server import validate_server_answers
 
         client = workspace.client
         catalogue = await load_catalogue(client)
@@ -150,7 +150,7 @@ def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unkno
         except CommandError as exc:
             return _invalid(str(exc).split("\n"))
         if getattr(args, "from_this_machine", False):
-            from tui.forms.server import to_definition
+            from cebox_support.tui.forms.server import to_definition
 
             from .new import _fill_from_this_machine
 

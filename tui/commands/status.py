@@ -10,8 +10,8 @@ import sys
 import time
 from typing import Any
 
-from tui.config import LoadedSettings
-from tui.i18n import _
+from cebox_support.tui.config import LoadedSettings
+from cebox_support.tui.i18n import _
 
 from .common import CommandError, fail, pick_profile
 
@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def status_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from tui.statusline import answer, counts, render
+    from cebox_support.tui.statusline import answer, counts, render
 
     if args.max_age < 0:
         return fail(_("--max-age must not be negative."), 2)

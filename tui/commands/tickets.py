@@ -12,14 +12,14 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tui.api.urls import normalize_api_url, web_root
-from tui.config import LoadedSettings
-from tui.i18n import _
-from tui.session import Workspace
+from cebox_support.tui.api.urls import normalize_api_url, web_root
+from cebox_support.tui.config import LoadedSettings
+from cebox_support.tui.i18n import _
+from cebox_support.tui.session import Workspace
 
 if TYPE_CHECKING:
-    from tui.api import GlpiClient, TicketDetail, TicketFilter, TicketSummary
-    from tui.offline import OfflineCopies
+    from cebox_support.tui.api import GlpiClient, TicketDetail, TicketFilter, TicketSummary
+    from cebox_support.tui.offline import OfflineCopies
 
 from .common import EXIT_USAGE, CommandError, fail, not_found, pick_profile, run, run_read
 
@@ -59,7 +59,7 @@ def _now() -> datetime:
 
 
 def _ticket_id(text: str, server_url: str | None) -> int:
-    from tui.links import LinkError, parse_ticket_ref
+    from cebox_support.tui.links import LinkError, parse_ticket_ref
 
     try:
         return parse_ticket_ref(text, server_url)
@@ -72,7 +72,7 @@ def _write(text: str) -> None:
 
 
 def _copies(args: argparse.Namespace, loaded: LoadedSettings) -> OfflineCopies:
-    from tui.offline import OfflineCopies
+    from cebox_support.tui.offline import OfflineCopies
 
     name, profile = pick_profile(args, loaded)
     return OfflineCopies(name, normalize_api_url(profile.url))
@@ -80,13 +80,13 @@ def _copies(args: argparse.Namespace, loaded: LoadedSettings) -> OfflineCopies:
 
 def _offline_notice(fetched_at: float) -> None:
     """On stderr, so stdout stays the same text or JSON as online."""
-    from tui.offline import copy_label
+    from cebox_support.tui.offline import copy_label
 
     print(f"cebox-support: {copy_label(fetched_at)}", file=sys.stderr)
 
 
 def list_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from tui.api import TicketFilter
+    from cebox_support.tui.api import TicketFilter
 
     if args.limit < 1:
         return fail(_("--limit must be at least 1."))
@@ -124,7 +124,7 @@ def _print_list(
     total: int,
     fetched_at: float | None,
 ) -> int:
-    from tui.render_text import ticket_list
+    from cebox_support.tui.render_text import ticket_list
 
     if args.json:
         payload = {
@@ -148,7 +148,7 @@ def _print_list(
 
 def _freshness(fetched_at: float | None) -> dict[str, Any]:
     """--json: "stale" and the fetch time of a copy shown while the server is unreachable."""
-    from tui.offline import iso
+    from cebox_support.tui.offline import iso
 
     if fetched_at is None:
         return {"stale": False}
@@ -156,7 +156,7 @@ def _freshness(fetched_at: float | None) -> dict[str, Any]:
 
 
 def show_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from tui.api import NotFound, PermissionDenied
+    from cebox_support.tui.api import NotFound, PermissionDenied
 
     try:
         api_url = normalize_api_url(pick_profile(args, loaded)[1].url)
@@ -199,7 +199,7 @@ def _print_ticket(
     fetched_at: float | None,
     autoclose_days: int,
 ) -> None:
-    from tui.render_text import ticket_detail
+    from cebox_support.tui.render_text import ticket_detail
 
     if args.json:
         pending = detail.pending_solution is not None
@@ -225,6 +225,6 @@ def open_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         ticket_id = _ticket_id(args.ticket, server_url)
     except CommandError as exc:
         return fail(str(exc), exc.code)
-    from tui.commands.console import run_console
+    from cebox_support.tui.commands.console import run_console
 
     return run_console(args, loaded, open_ticket=ticket_id)

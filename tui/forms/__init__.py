@@ -3,11 +3,17 @@
 Pure Python + pydantic; never imports textual or rich.
 """
 
-from tui.forms.loader import FormFileError, load_forms
-from tui.forms.render import TicketDraft, describe_fields, render_ticket
-from tui.forms.schema import Choice, FieldKind, FormDefinition, FormField, LocalText
-from tui.forms.validate import ValidationResult, validate_answers
-from tui.forms.values import Attachment, AttachmentError, check_attachment, human_size, parse_when
+from cebox_support.tui.forms.loader import FormFileError, load_forms
+from cebox_support.tui.forms.render import TicketDraft, describe_fields, render_ticket
+from cebox_support.tui.forms.schema import Choice, FieldKind, FormDefinition, FormField, LocalText
+from cebox_support.tui.forms.validate import ValidationResult, validate_answers
+from cebox_support.tui.forms.values import (
+    Attachment,
+    AttachmentError,
+    check_attachment,
+    human_size,
+    parse_when,
+)
 
 __all__ = [
     "Attachment",

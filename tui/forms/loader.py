@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cebox_support.tui.forms.schema import FormDefinition
+from cebox_support.tui.i18n import _
 from pydantic import ValidationError
-
-from tui.forms.schema import FormDefinition
-from tui.i18n import _
 
 SHIPPED_DIR = Path(__file__).parent
 _TOML_LINE_RE = re.compile(r"at line (\d+)")

@@ -13,9 +13,9 @@ import html
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tui.forms.schema import FieldKind, FormDefinition, FormField, LocalText
-from tui.forms.validate import ValidationResult
-from tui.forms.values import Attachment, human_size
+from cebox_support.tui.forms.schema import FieldKind, FormDefinition, FormField, LocalText
+from cebox_support.tui.forms.validate import ValidationResult
+from cebox_support.tui.forms.values import Attachment, human_size
 
 _GENERAL = LocalText(fr="Informations", en="Information")
 

@@ -16,11 +16,10 @@ import warnings
 from collections.abc import Mapping
 from datetime import datetime
 
+from cebox_support.tui.forms.schema import Choice, FieldKind, FormDefinition, FormField, LocalText
+from cebox_support.tui.forms.validate import ValidationResult, _validate_one
+from cebox_support.tui.i18n import _
 from pydantic import BaseModel, Field
-
-from tui.forms.schema import Choice, FieldKind, FormDefinition, FormField, LocalText
-from tui.forms.validate import ValidationResult, _validate_one
-from tui.i18n import _
 
 # Question types a terminal can take, and the field kind that shows them.
 KINDS: dict[str, FieldKind] = {

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tui.forms.schema import FieldKind, FormDefinition, FormField
-from tui.forms.values import Attachment, AttachmentError, check_attachment, parse_when
-from tui.i18n import _
+from cebox_support.tui.forms.schema import FieldKind, FormDefinition, FormField
+from cebox_support.tui.forms.values import Attachment, AttachmentError, check_attachment, parse_when
+from cebox_support.tui.i18n import _
 
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _LABEL_RE = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")

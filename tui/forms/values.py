@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from tui.i18n import _, pgettext
+from cebox_support.tui.i18n import _, pgettext
 
 _TIME = (
     r"(?P<h>\d{1,2})"
