@@ -16,11 +16,12 @@ from cebox_support.tui.api import GlpiError, TicketFilter, TicketPage, TicketSum
 from cebox_support.tui.i18n import _
 from cebox_support.tui.messages import NewTicket, OpenTicket, TicketChanged, TicketCreated
 from cebox_support.tui.notify import News, Snapshot, news, snapshot
-from cebox_support.tui.offline import copies_for, copy_label, unreachable
+from cebox_support.tui.offline import copies_for, unreachable
 from cebox_support.tui.render_text import exact_time
 from cebox_support.tui.session import Workspace, background
 from cebox_support.widgets.filter_tabs import FILTERS, FilterTabs
 from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.offline_banner import OfflineBanner
 from cebox_support.widgets.ticket_table import PAGE, SORT_KEYS, TicketTable, sort_label
 from cebox_support.widgets.title_bar import TitleBar
 from rich.text import Text
@@ -127,7 +128,7 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static("", id="offline-banner", markup=False)
+        yield OfflineBanner()
         yield FilterTabs(self.filter, id="filters")
         yield Input(
             placeholder=_("/ Search titles and descriptions"),
@@ -146,7 +147,6 @@ class DashboardScreen(Screen[None]):
         self.title = "cebox-support"
         self.sub_title = f"{self.workspace.profile_name} — {me.name or me.login}"
         self.query_one("#empty", Static).display = False
-        self.query_one("#offline-banner", Static).display = False
         self.table.focus()
         seconds = self.workspace.settings.refresh_seconds
         if seconds > 0:
@@ -274,10 +274,7 @@ class DashboardScreen(Screen[None]):
         return True
 
     def _set_offline(self, fetched_at: float | None) -> None:
-        banner = self.query_one("#offline-banner", Static)
-        banner.display = fetched_at is not None
-        if fetched_at is not None:
-            banner.update(copy_label(fetched_at) + " · " + _("what you write stays a draft"))
+        self.query_one(OfflineBanner).show_copy(fetched_at)
 
     def _notice_news(self, rows: list[TicketSummary]) -> None:
         """Support answered, solved or moved one of my tickets since the last refresh."""

@@ -32,12 +32,13 @@ from cebox_support.tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
 from cebox_support.tui.editor import edit_text
 from cebox_support.tui.i18n import _, ngettext
 from cebox_support.tui.messages import ShowError, TicketChanged
-from cebox_support.tui.offline import copies_for, copy_label, unreachable
+from cebox_support.tui.offline import copies_for, unreachable
 from cebox_support.tui.reply import send_reply
 from cebox_support.tui.session import Workspace, background
 from cebox_support.tui.submission import CLOCK_SKEW
 from cebox_support.widgets.attachments import AttachmentList
 from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.offline_banner import OfflineBanner
 from cebox_support.widgets.ticket_header import TicketHeader
 from cebox_support.widgets.timeline import Timeline
 from cebox_support.widgets.title_bar import TitleBar
@@ -155,7 +156,7 @@ class TicketScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static("", id="offline-banner", markup=False)
+        yield OfflineBanner()
         yield TicketHeader(self.ticket_id, id="ticket-header")
         yield Timeline(id="timeline")
         with Vertical(id="reply"):
@@ -176,7 +177,6 @@ class TicketScreen(Screen[None]):
         self.sub_title = _("Ticket #{id}").format(id=self.ticket_id)
         self.query_one("#reply", Vertical).display = False
         self.query_one("#reply-notice", Static).display = False
-        self.query_one("#offline-banner", Static).display = False
         self.query_one("#timeline", Timeline).focus()
         self._restore_draft()
         self.call_after_refresh(self._restore_attachments)
@@ -262,10 +262,7 @@ class TicketScreen(Screen[None]):
         return True
 
     def _set_offline(self, fetched_at: float | None) -> None:
-        banner = self.query_one("#offline-banner", Static)
-        banner.display = fetched_at is not None
-        if fetched_at is not None:
-            banner.update(copy_label(fetched_at) + " · " + _("what you write stays a draft"))
+        self.query_one(OfflineBanner).show_copy(fetched_at)
 
     async def _show(self, detail: TicketDetail) -> None:
         self.detail = detail

@@ -122,11 +122,12 @@ def test_unknown_ticket_exits_with_not_found(logged_in: Any, capsys: Any) -> Non
     one_error_line(capsys)
 
 
-def test_no_profile_is_an_error(
+def test_no_profile_is_not_logged_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
+    """No profile at all is the README's "not logged in" (3), like a profile without session."""
     monkeypatch.setenv("CEBOX_SUPPORT_CONFIG", str(tmp_path / "none.toml"))
-    assert main(["approve", "2"]) == 1
+    assert main(["approve", "2"]) == 3
     assert "login --server" in one_error_line(capsys)
 
 

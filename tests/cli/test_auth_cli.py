@@ -140,7 +140,7 @@ def test_logout_kills_session_and_deletes_token(
 
 
 def test_logout_without_profile_fails(config_file: Path, capsys: Any) -> None:
-    assert main(["logout"]) != 0
+    assert main(["logout"]) == 3
     assert "login --server" in capsys.readouterr().err
 
 

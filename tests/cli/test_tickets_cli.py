@@ -124,7 +124,7 @@ def test_show_errors_and_exit_codes(
     helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     code, _out, err = run(capsys, "show", "1")
-    assert code == 1 and err.count("\n") == 1  # no profile yet
+    assert code == 3 and err.count("\n") == 1  # no profile yet: not logged in
     login(monkeypatch, helpdesk, capsys)
     for ref in ("9999", "7"):  # missing; exists but not mine
         code, out, err = run(capsys, "show", ref)

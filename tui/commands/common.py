@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from cebox_support.tui.api.errors import GlpiError
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 EXIT_USAGE = 2
+EXIT_NOT_LOGGED_IN = 3
 EXIT_NOT_FOUND = 4
 
 
@@ -42,6 +44,24 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
+def description_text(args: argparse.Namespace, problems: list[str]) -> str | None:
+    """`--description`, or the text of `--description-file` (`-` is stdin); a file that
+    cannot be read adds a problem instead of ending the command."""
+    if not args.description_file:
+        return args.description
+    try:
+        if args.description_file == "-":
+            return sys.stdin.read()
+        return Path(args.description_file).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(
+            _("--description-file: cannot read {path} ({reason})").format(
+                path=args.description_file, reason=getattr(exc, "strerror", None) or exc
+            )
+        )
+        return args.description
+
+
 def pick_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[str, Profile]:
     settings = loaded.settings
     name = getattr(args, "profile", None) or settings.default_profile
@@ -49,7 +69,10 @@ def pick_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[str,
         name = next(iter(settings.profiles))
     if not name or name not in settings.profiles:
         if not settings.profiles:
-            raise CommandError(_("No server profile yet: run `cebox-support login --server URL`."))
+            raise CommandError(
+                _("No server profile yet: run `cebox-support login --server URL`."),
+                code=EXIT_NOT_LOGGED_IN,
+            )
         raise CommandError(
             _("Unknown profile {name}; known: {names}.").format(
                 name=name or "-", names=", ".join(sorted(settings.profiles))
@@ -72,7 +95,8 @@ async def logged_in(args: argparse.Namespace, loaded: LoadedSettings) -> Workspa
 def _present(workspace: Workspace | None, name: str) -> Workspace:
     if workspace is None:
         raise CommandError(
-            _("Not logged in to {name}: run `cebox-support login`.").format(name=name), code=3
+            _("Not logged in to {name}: run `cebox-support login`.").format(name=name),
+            code=EXIT_NOT_LOGGED_IN,
         )
     return workspace
 

@@ -17,7 +17,7 @@ from cebox_support.tui.config import LoadedSettings, config_dir
 from cebox_support.tui.i18n import _, language
 from cebox_support.tui.session import Workspace
 
-from .common import CommandError, fail, pick_profile, run
+from .common import CommandError, description_text, fail, pick_profile, run
 
 if TYPE_CHECKING:  # the forms package (pydantic models) loads only for `new`
     from cebox_support.tui.forms import FormDefinition, ValidationResult
@@ -131,19 +131,7 @@ def _answers(form: FormDefinition, args: argparse.Namespace) -> dict[str, str | 
     description = form.role_field("description")
     if args.title is not None and title is not None:
         answers[title.name] = args.title
-    desc_text: str | None = args.description
-    if args.description_file:
-        try:
-            if args.description_file == "-":
-                desc_text = sys.stdin.read()
-            else:
-                desc_text = Path(args.description_file).expanduser().read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(
-                _("--description-file: cannot read {path} ({reason})").format(
-                    path=args.description_file, reason=getattr(exc, "strerror", None) or exc
-                )
-            )
+    desc_text = description_text(args, problems)
     if desc_text is not None:
         if description is None:
             problems.append(_("--description: this form has no description field"))

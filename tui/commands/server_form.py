@@ -7,14 +7,13 @@ import argparse
 import json
 import sys
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cebox_support.tui.config import LoadedSettings
 from cebox_support.tui.i18n import _
 from cebox_support.tui.session import Workspace
 
-from .common import CommandError, fail, run
+from .common import CommandError, description_text, fail, run
 
 if TYPE_CHECKING:
     from cebox_support.tui.forms.server import ServerForm
@@ -69,19 +68,7 @@ def _answers(form: ServerForm, args: argparse.Namespace) -> dict[str, str | list
             problems.append(_("--title: this form has no title question; use --field"))
         else:
             answers[title.key] = args.title
-    text: str | None = args.description
-    if args.description_file:
-        try:
-            if args.description_file == "-":
-                text = sys.stdin.read()
-            else:
-                text = Path(args.description_file).expanduser().read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(
-                _("--description-file: cannot read {path} ({reason})").format(
-                    path=args.description_file, reason=getattr(exc, "strerror", None) or exc
-                )
-            )
+    text = description_text(args, problems)
     if text is not None:
         if description is None:
             problems.append(_("--description: this form has no description field"))
