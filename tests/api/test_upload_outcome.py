@@ -80,6 +80,21 @@ async def test_a_linked_upload_400_file_not_found_is_a_refusal(log: Path) -> Non
             await client.login("post-only", "postonly")
             outcome = await client.upload_document_outcome(1, log)
     assert outcome.kept == [] and outcome.refused[0].name == "qgaAgent.log"
+    assert outcome.refused[0].kind == "type" and outcome.refused[0].compressible
+
+
+async def test_a_linked_upload_refused_by_the_helpdesk_is_named_for_its_type(
+    fresh_helpdesk: Any, log: Path
+) -> None:
+    """Over real HTTP: GLPI's linked 400 gives no reason; a .log is named as refused for
+    its type (what a default GLPI refuses), so the .gz copy can be offered."""
+    async with GlpiClient(fresh_helpdesk.api_url) as client:
+        await client.login("post-only", "postonly")
+        outcome = await client.upload_document_outcome(1, log)
+    assert outcome.kept == [] and outcome.item_id is None
+    assert [(r.name, r.reason_text) for r in outcome.refused] == [
+        ("qgaAgent.log", "type .log refused")
+    ]
 
 
 async def test_an_accepted_file_is_kept(fresh_helpdesk: Any, tmp_path: Path) -> None:

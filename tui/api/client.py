@@ -22,6 +22,7 @@ from typing import Any, ParamSpec, TypeVar
 import httpx
 from cebox_support.tui import __version__
 from cebox_support.tui.api import errors as E
+from cebox_support.tui.api.filetypes import refused_for_type
 from cebox_support.tui.api.models import (
     Actor,
     ActorRole,
@@ -1077,8 +1078,11 @@ class GlpiClient:
             # 400 ["ERROR_GLPI_ADD", "File X not found."]: GLPI dropped the file (type or
             # size) before linking it; it does not say which.
             if error.code == "ERROR_GLPI_ADD" and "not found" in (error.detail or "").lower():
+                # The size was checked before sending; a type a default GLPI refuses is
+                # the likely reason, and the one the user can act on (a .gz copy).
+                kind = "type" if refused_for_type(name) else "other"
                 reason = error.detail or ""
-                return UploadOutcome(refused=[RefusedFile(name=name, reason=reason)])
+                return UploadOutcome(refused=[RefusedFile(name=name, reason=reason, kind=kind)])
             raise
         body = self._json(response)
         doc_id = _int(body.get("id")) if isinstance(body, dict) else None

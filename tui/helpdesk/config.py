@@ -6,86 +6,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from cebox_support.tui.api.filetypes import DEFAULT_UPLOAD_EXTENSIONS
+
 from .base import StoreBase
 
-#: The document types a fresh GLPI 10.0.12 marks "uploadable" (Setup > Dropdowns >
-#: Document types): ``.log``, ``.7z``, ``.json``, ``.evtx`` and ``.webp`` are not among them.
-DEFAULT_UPLOAD_EXTENSIONS = tuple(
-    [
-        "ai",
-        "aiff",
-        "asf",
-        "avi",
-        "bmp",
-        "bz2",
-        "c",
-        "csv",
-        "deb",
-        "djvu",
-        "doc",
-        "docx",
-        "dvi",
-        "eps",
-        "gif",
-        "gz",
-        "h",
-        "html",
-        "jpeg",
-        "jpg",
-        "mid",
-        "mng",
-        "mov",
-        "mp3",
-        "mpg",
-        "odb",
-        "odc",
-        "odf",
-        "odg",
-        "odi",
-        "odm",
-        "odp",
-        "ods",
-        "odt",
-        "ogg",
-        "otg",
-        "oth",
-        "otp",
-        "ots",
-        "ott",
-        "pas",
-        "pdf",
-        "png",
-        "ppt",
-        "pptx",
-        "ps",
-        "psd",
-        "qt",
-        "ra",
-        "ram",
-        "rm",
-        "rpm",
-        "rtf",
-        "sdd",
-        "sdw",
-        "sit",
-        "svg",
-        "swf",
-        "sxc",
-        "sxi",
-        "sxw",
-        "tex",
-        "tgz",
-        "tif",
-        "txt",
-        "wav",
-        "wmv",
-        "xcf",
-        "xls",
-        "xlsx",
-        "xml",
-        "zip",
-    ]
-)
 #: GLPI's default ``document_max_size`` (MB).
 DEFAULT_DOCUMENT_MAX_SIZE_MB = 2
 #: PHP's default ``post_max_size`` (MB).
