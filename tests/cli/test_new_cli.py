@@ -210,3 +210,27 @@ def test_a_choice_can_be_given_by_its_label(logged_in: Any, capsys: Any) -> None
         assert main(new(*argv)) == 0, capsys.readouterr().err
         ticket_id = int(capsys.readouterr().out.strip())
         assert "intégration au domaine" in store.ticket(ticket_id)["content"], label
+
+
+def test_a_refused_log_is_named_then_sent_compressed(
+    logged_in: Any, tmp_path: Path, capsys: Any
+) -> None:
+    """A default GLPI refuses .log: without the option the file is named and the exit is 1;
+    with --compress-refused the ticket gets qgaAgent.log.gz once and the exit is 0."""
+    log = tmp_path / "qgaAgent.log"
+    log.write_text("join failed\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(new(*REQUIRED, "--attach", str(log), "--json")) == 1
+    refused = json.loads(capsys.readouterr().out)
+    assert refused["documents"] == [] and refused["compressed"] == []
+    assert [f["file"] for f in refused["failed"]] == [str(log)]
+    assert "type .log refused" in refused["failed"][0]["error"]
+    assert logged_in.store.documents(refused["id"]) == []
+
+    assert main(new(*REQUIRED, "--attach", str(log), "--compress-refused", "--json")) == 0
+    out, err = capsys.readouterr()
+    sent = json.loads(out)
+    assert sent["compressed"] == ["qgaAgent.log.gz"] and sent["failed"] == []
+    assert "qgaAgent.log.gz" in err
+    names = [d["filename"] for d in logged_in.store.documents(sent["id"])]
+    assert names == ["qgaAgent.log.gz"]

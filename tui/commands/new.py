@@ -21,6 +21,7 @@ from .common import CommandError, description_text, fail, pick_profile, run
 
 if TYPE_CHECKING:  # the forms package (pydantic models) loads only for `new`
     from cebox_support.tui.forms import FormDefinition, ValidationResult
+    from cebox_support.tui.submission import SubmissionResult
 
 EXIT_INVALID = 2
 
@@ -62,6 +63,14 @@ def register(sub: Any) -> None:
         default=[],
         metavar="PATH",
         help=_("attach a file (repeatable)"),
+    )
+    p.add_argument(
+        "--compress-refused",
+        action="store_true",
+        help=_(
+            "send a compressed copy (.gz) of each file the server refuses for its type "
+            "(GLPI refuses .log by default)"
+        ),
     )
     p.add_argument(
         "--from-this-machine",
@@ -273,30 +282,59 @@ def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             if outcome.maybe_created_since is not None:
                 message += " " + _("Check the ticket list before running the command again.")
             return fail(message)
+        failed = [(f.path, f.name, f.error.message) for f in outcome.failed]
+        compressed: list[str] = []
+        if args.compress_refused and failed:
+            failed, compressed = await _send_compressed(workspace, outcome.ticket_id, outcome)
         if args.json:
             print(
                 json.dumps(
                     {
                         "id": outcome.ticket_id,
                         "url": workspace.client.ticket_url(outcome.ticket_id),
-                        "documents": [p.name for p in outcome.uploaded],
-                        "failed": [
-                            {"file": str(f.path), "error": f.error.message} for f in outcome.failed
-                        ],
+                        "documents": [p.name for p in outcome.uploaded] + compressed,
+                        "compressed": compressed,
+                        "failed": [{"file": str(path), "error": why} for path, _n, why in failed],
                     },
                     ensure_ascii=False,
                 )
             )
         else:
             print(outcome.ticket_id)
-        for failure in outcome.failed:
+        for name in compressed:
+            print(
+                "cebox-support: "
+                + _("{name} sent in place of the refused file.").format(name=name),
+                file=sys.stderr,
+            )
+        for _path, name, why in failed:
             print(
                 "cebox-support: "
                 + _("ticket {id}: {name} was not sent: {reason}").format(
-                    id=outcome.ticket_id, name=failure.name, reason=failure.error.message
+                    id=outcome.ticket_id, name=name, reason=why
                 ),
                 file=sys.stderr,
             )
-        return 1 if outcome.failed else 0
+        return 1 if failed else 0
 
     return run(args, loaded, action)
+
+
+async def _send_compressed(
+    workspace: Workspace, ticket_id: int, outcome: SubmissionResult
+) -> tuple[list[tuple[Path, str, str]], list[str]]:
+    """A .gz copy of each document refused for its type, linked to the new ticket: what
+    is still not on the server (path, name, why), and the names of the copies kept."""
+    from cebox_support.tui.api import RefusedFile
+    from cebox_support.tui.api.filetypes import refused_for_type
+    from cebox_support.tui.compress import send_compressed
+
+    refused = [
+        RefusedFile(name=f.name, reason=f.error.message, kind="type")
+        for f in outcome.failed
+        if f.error.code == "UPLOAD_REFUSED" and refused_for_type(f.name)
+    ]
+    resend = await send_compressed(workspace, ticket_id, refused, [f.path for f in outcome.failed])
+    arrived = {name.removesuffix(".gz") for name in resend.sent}
+    failed = [(f.path, f.name, f.error.message) for f in outcome.failed if f.name not in arrived]
+    return failed, resend.sent
