@@ -12,7 +12,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from cebox_support.tui.api import GlpiError, TicketFilter, TicketPage, TicketSummary
+from cebox_support.tui.api.errors import GlpiError
+from cebox_support.tui.api.models import TicketFilter, TicketPage, TicketSummary
 from cebox_support.tui.i18n import _
 from cebox_support.tui.messages import NewTicket, OpenTicket, TicketChanged, TicketCreated
 from cebox_support.tui.notify import News, Snapshot, news, snapshot
@@ -34,7 +35,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
-    from cebox_support.tui.api import GlpiClient
+    from cebox_support.tui.api.client import GlpiClient
 
 SEARCH_DELAY = 0.35
 """Seconds of quiet typing before the search is sent."""

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cebox_support.tui.api import AuthError, Document, GlpiError
-from cebox_support.tui.api.errors import NeedsBrowser, WebLoginRequired
+from cebox_support.tui.api.errors import AuthError, GlpiError, NeedsBrowser, WebLoginRequired
+from cebox_support.tui.api.models import Document
 from cebox_support.tui.config import downloads_dir
 from cebox_support.tui.forms import human_size
 from cebox_support.tui.i18n import _, pgettext

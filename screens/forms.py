@@ -122,7 +122,7 @@ class FormsScreen(Screen[None]):
     @work(group="forms-catalogue", exclusive=True, exit_on_error=False)
     async def load_server_forms(self) -> None:
         """Ask the server for its forms (also when they are known: they may have changed)."""
-        from cebox_support.tui.api import GlpiError
+        from cebox_support.tui.api.errors import GlpiError
         from cebox_support.tui.api.formcreator import load_catalogue
 
         early, self._early_catalogue = self._early_catalogue, None
@@ -252,7 +252,7 @@ class FormsScreen(Screen[None]):
 
     @work(group="forms-open", exclusive=True, exit_on_error=False)
     async def fetch_form(self, summary: FormSummary) -> None:
-        from cebox_support.tui.api import GlpiError
+        from cebox_support.tui.api.errors import GlpiError
         from cebox_support.tui.api.formcreator import load_form
 
         self.query_one("#forms-source", Static).update(
@@ -271,7 +271,7 @@ class FormsScreen(Screen[None]):
     @work(group="forms-revalidate", exclusive=True, exit_on_error=False)
     async def revalidate_form(self, summary: FormSummary) -> None:
         """The next opening gets what the server has now (the open form stays as it is)."""
-        from cebox_support.tui.api import GlpiError
+        from cebox_support.tui.api.errors import GlpiError
         from cebox_support.tui.api.formcreator import load_form
 
         with contextlib.suppress(GlpiError):

@@ -6,7 +6,7 @@ a sentence rather than a blank ticket screen.
 
 from __future__ import annotations
 
-from cebox_support.tui.api import GlpiError, NotFound, PermissionDenied
+from cebox_support.tui.api.errors import GlpiError, NotFound, PermissionDenied
 from cebox_support.tui.i18n import _, pgettext
 from cebox_support.tui.links import LinkError, parse_ticket_ref
 from cebox_support.tui.session import Workspace

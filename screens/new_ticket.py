@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cebox_support.tui.api import SessionExpired
+from cebox_support.tui.api.errors import SessionExpired
 from cebox_support.tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
 from cebox_support.tui.forms import FieldKind, FormDefinition, render_ticket, validate_answers
 from cebox_support.tui.forms.render import TicketDraft

@@ -6,8 +6,13 @@ is caught before sending; what GLPI still refuses is shown in its own words.
 
 from __future__ import annotations
 
-from cebox_support.tui.api import GlpiError, ServerError, Timeout, Unreachable
-from cebox_support.tui.api.errors import CurrentPasswordWrong
+from cebox_support.tui.api.errors import (
+    CurrentPasswordWrong,
+    GlpiError,
+    ServerError,
+    Timeout,
+    Unreachable,
+)
 from cebox_support.tui.i18n import _
 from cebox_support.tui.messages import SignedIn, SignOut
 from cebox_support.tui.session import Workspace, save_session

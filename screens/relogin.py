@@ -6,7 +6,8 @@ nothing typed underneath is lost.
 
 from __future__ import annotations
 
-from cebox_support.tui.api import GlpiError, Me
+from cebox_support.tui.api.errors import GlpiError
+from cebox_support.tui.api.models import Me
 from cebox_support.tui.i18n import _
 from cebox_support.tui.session import InsecureTokenFile, Workspace, save_session
 from cebox_support.tui.tokens import read_secret, user_token_path

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from cebox_support.screens.confirm import ConfirmScreen
-from cebox_support.tui.api import (
+from cebox_support.tui.api.errors import GlpiError
+from cebox_support.tui.api.models import (
     ActorRole,
     Followup,
-    GlpiError,
     RefusedFile,
     TicketDetail,
     TicketStatus,

@@ -15,7 +15,8 @@ from textual.widgets import Label
 
 async def password_works(server: Any, login: str, password: str) -> bool:
     """Whether `password` opens a session for `login` now (a fresh initSession)."""
-    from cebox_support.tui.api import AuthError, GlpiClient
+    from cebox_support.tui.api.client import GlpiClient
+    from cebox_support.tui.api.errors import AuthError
 
     client = GlpiClient(server.api_url)
     try:
@@ -77,7 +78,7 @@ class LoseTheVerdict(httpx.AsyncBaseTransport):
 
 def lose_password_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every console client from now on loses the answer of the first password change."""
-    from cebox_support.tui.api import GlpiClient
+    from cebox_support.tui.api.client import GlpiClient
     from cebox_support.tui.config import Profile
 
     state = {"armed": True}

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cebox_support.tui.api import GlpiError, RefusedFile
+from cebox_support.tui.api.errors import GlpiError
+from cebox_support.tui.api.models import RefusedFile
 from cebox_support.tui.i18n import _
 
 if TYPE_CHECKING:
-    from cebox_support.tui.api import GlpiClient, UploadOutcome
+    from cebox_support.tui.api.client import GlpiClient
+    from cebox_support.tui.api.models import UploadOutcome
     from cebox_support.tui.session import Workspace
 
 

@@ -113,7 +113,7 @@ async def demo_sign_in(app: App[Any], demo: DemoLogin) -> None:
 
 def failure_text(error: BaseException) -> m.ShowError:
     """A worker's unexpected failure, told to the user (the GLPI errors in their words)."""
-    from cebox_support.tui.api import GlpiError
+    from cebox_support.tui.api.errors import GlpiError
 
     if isinstance(error, GlpiError):
         return m.ShowError(str(error))

@@ -23,7 +23,8 @@ from cebox_support.tui.config import file_safe, state_dir
 from cebox_support.tui.i18n import _
 
 if TYPE_CHECKING:
-    from cebox_support.tui.api import GlpiError, TicketDetail, TicketSummary
+    from cebox_support.tui.api.errors import GlpiError
+    from cebox_support.tui.api.models import TicketDetail, TicketSummary
     from cebox_support.tui.session import Workspace
 
 MAX_TICKETS = 100
@@ -36,7 +37,7 @@ def offline_dir(profile: str, root: Path | None = None) -> Path:
 def unreachable(exc: GlpiError) -> bool:
     """The server cannot be reached (no answer, refused, or a gateway saying so): the
     case for showing the last copy. A server that answers with a refusal is not."""
-    from cebox_support.tui.api import ServerError, Timeout, Unreachable
+    from cebox_support.tui.api.errors import ServerError, Timeout, Unreachable
 
     if isinstance(exc, Unreachable | Timeout):
         return True
@@ -105,7 +106,7 @@ class OfflineCopies:
         )
 
     def load_list(self, status: str) -> ListCopy | None:
-        from cebox_support.tui.api import TicketSummary
+        from cebox_support.tui.api.models import TicketSummary
         from pydantic import ValidationError
 
         data = self._read(f"list-{file_safe(status)}.json")
@@ -125,7 +126,7 @@ class OfflineCopies:
         self._prune(keep=name)
 
     def load_ticket(self, ticket_id: int) -> TicketCopy | None:
-        from cebox_support.tui.api import TicketDetail
+        from cebox_support.tui.api.models import TicketDetail
         from pydantic import ValidationError
 
         data = self._read(f"ticket-{int(ticket_id)}.json")

@@ -16,7 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cebox_support.tui.api import GlpiError, RefusedFile, ServerError, Timeout, Unreachable
+from cebox_support.tui.api.errors import GlpiError, ServerError, Timeout, Unreachable
+from cebox_support.tui.api.models import RefusedFile
 from cebox_support.tui.i18n import _
 from cebox_support.tui.submission import CLOCK_SKEW
 

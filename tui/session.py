@@ -17,14 +17,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from cebox_support.tui.api import (
-    GlpiClient,
-    GlpiError,
-    Me,
-    ServerConfig,
-    SessionExpired,
-    TicketDetail,
-)
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import GlpiError, SessionExpired
+from cebox_support.tui.api.models import Me, ServerConfig, TicketDetail
 from cebox_support.tui.config import Profile, Settings
 from cebox_support.tui.drafts import Drafts
 from cebox_support.tui.seen import SeenTickets

@@ -304,7 +304,7 @@ async def fetch(name: str, profile: Profile) -> tuple[int, int, dict[str, float]
     with the session check: its dates need the server's time zone, learned from it."""
     import asyncio
 
-    from cebox_support.tui.api import TicketFilter
+    from cebox_support.tui.api.models import TicketFilter
     from cebox_support.tui.session import close, resume
 
     workspace = await resume(name, profile)
@@ -327,7 +327,7 @@ def refresh(name: str, profile: Profile) -> StatusCache:
     """Ask the server and write the outcome into the cache (counts or the failure)."""
     import asyncio
 
-    from cebox_support.tui.api import GlpiError, Timeout, Unreachable
+    from cebox_support.tui.api.errors import GlpiError, Timeout, Unreachable
     from cebox_support.tui.tokens import InsecureTokenFile
 
     path = cache_path(name)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from cebox_support.tui.api import GlpiClient, GlpiError
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.forms import TicketDraft
 from cebox_support.tui.i18n import _
 

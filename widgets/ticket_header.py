@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cebox_support.tui.api import ActorRole, TicketDetail, TicketStatus
+from cebox_support.tui.api.models import ActorRole, TicketDetail, TicketStatus
 from cebox_support.tui.i18n import _
 from cebox_support.tui.render_text import exact_date
 from cebox_support.widgets.timeline import format_when

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from cebox_support.tui.api import SolutionStatus, TimelineItem, TimelineKind
+from cebox_support.tui.api.models import SolutionStatus, TimelineItem, TimelineKind
 from cebox_support.tui.api.text import is_heading_rule
 from cebox_support.tui.forms import human_size
 from cebox_support.tui.i18n import _

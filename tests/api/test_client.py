@@ -8,18 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cebox_support.tui.api import (
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import (
     AuthError,
-    GlpiClient,
     InvalidRequest,
     NotFound,
     PermissionDenied,
     SessionExpired,
-    SolutionStatus,
-    TicketFilter,
-    TicketStatus,
-    TimelineKind,
 )
+from cebox_support.tui.api.models import SolutionStatus, TicketFilter, TicketStatus, TimelineKind
 
 from tests.conftest import _start
 
@@ -314,7 +311,7 @@ async def test_password_change_via_web_form_for_self_service(fresh_helpdesk: Any
 
 
 async def test_password_change_wrong_current(fresh_helpdesk: Any) -> None:
-    from cebox_support.tui.api import PasswordChangeError
+    from cebox_support.tui.api.errors import PasswordChangeError
 
     client = await logged(fresh_helpdesk)
     with pytest.raises(PasswordChangeError):
@@ -352,7 +349,7 @@ async def test_search_titles_are_unescaped(fresh_helpdesk: Any) -> None:
 
 
 async def test_api_disabled_is_named(fresh_helpdesk: Any) -> None:
-    from cebox_support.tui.api import ApiDisabled
+    from cebox_support.tui.api.errors import ApiDisabled
 
     fresh_helpdesk.store.api_enabled = False
     async with GlpiClient(fresh_helpdesk.api_url) as client:
@@ -361,7 +358,7 @@ async def test_api_disabled_is_named(fresh_helpdesk: Any) -> None:
 
 
 async def test_app_token_required_and_wrong(fresh_helpdesk: Any) -> None:
-    from cebox_support.tui.api import AppTokenError
+    from cebox_support.tui.api.errors import AppTokenError
 
     fresh_helpdesk.store.app_token = "the-app-token"
     async with GlpiClient(fresh_helpdesk.api_url) as client:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from cebox_support.tui.api import GlpiClient, NotGlpi, ServerError, Timeout, TlsError, Unreachable
-from cebox_support.tui.api.client import normalize_api_url, safe_filename
+from cebox_support.tui.api.client import GlpiClient, normalize_api_url, safe_filename
+from cebox_support.tui.api.errors import NotGlpi, ServerError, Timeout, TlsError, Unreachable
 
 
 def client_with(handler, **kwargs) -> GlpiClient:  # type: ignore[no-untyped-def]
@@ -53,7 +53,7 @@ async def test_writes_are_never_retried_and_timeouts_are_uncertain() -> None:
 
     async with client_with(handler) as client:
         client._session_token = "x" * 26
-        client.me = __import__("cebox_support.tui.api", fromlist=["Me"]).Me(
+        client.me = __import__("cebox_support.tui.api.models", fromlist=["Me"]).Me(
             id=3, login="u", name="u"
         )
         with pytest.raises(Timeout) as err:

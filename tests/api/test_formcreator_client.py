@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from cebox_support.tui.api import GlpiClient, InvalidRequest
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import InvalidRequest
 from cebox_support.tui.api.formcreator import (
     _CACHE,
     cached_form,

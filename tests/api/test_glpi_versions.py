@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-from cebox_support.tui.api import GlpiClient, ServerError, SessionExpired
-from cebox_support.tui.api.errors import NeedsBrowser, WebLoginRequired
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import NeedsBrowser, ServerError, SessionExpired, WebLoginRequired
 
 from tests.conftest import _start
 
@@ -100,7 +100,7 @@ async def test_download_on_10_is_the_rest_one(helpdesk: Any, tmp_path: Path) -> 
 async def test_personal_token_on_11_is_sent_to_the_browser(tmp_path: Path) -> None:
     client = GlpiClient("http://glpi.test", transport=httpx.MockTransport(lambda r: None))  # type: ignore[arg-type,return-value]
     client.glpi_major, client.personal_token = 11, True
-    from cebox_support.tui.api import Document
+    from cebox_support.tui.api.models import Document
 
     with pytest.raises(NeedsBrowser) as needs:
         await client.fetch_document(Document(id=3, filename="a.txt"), tmp_path, ticket_id=7)

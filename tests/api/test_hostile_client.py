@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cebox_support.tui.api import GlpiClient, TicketFilter
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.models import TicketFilter
 from cebox_support.tui.helpdesk.hostile import seed_hostile
 
 from tests.api.test_text import inert

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from cebox_support.tui.api import GlpiClient
+from cebox_support.tui.api.client import GlpiClient
 from cebox_support.tui.api.models import Ticket, TicketDetail, TicketStatus
 from cebox_support.tui.render_text import exact_time, relative_time, ticket_detail
 from cebox_support.widgets.timeline import format_when

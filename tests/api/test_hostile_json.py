@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from cebox_support.tui.api import GlpiClient, GlpiError, TicketFilter
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import GlpiError
+from cebox_support.tui.api.models import TicketFilter
 from cebox_support.tui.render_text import relative_time, ticket_detail, ticket_list
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cebox_support.tui.api import GlpiClient, GlpiError, TicketFilter
 from cebox_support.tui.api import errors as E
-from cebox_support.tui.api.client import MAX_PAGES, download_name, safe_filename
-from cebox_support.tui.api.models import Document
+from cebox_support.tui.api.client import MAX_PAGES, GlpiClient, download_name, safe_filename
+from cebox_support.tui.api.errors import GlpiError
+from cebox_support.tui.api.models import Document, TicketFilter
 from cebox_support.tui.api.text import clean_line, clean_terminal
 
 from tests.fakeserver import FakeServer, Reply, Request

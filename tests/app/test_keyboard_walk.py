@@ -24,7 +24,7 @@ from cebox_support.screens.password import PasswordScreen
 from cebox_support.screens.refuse import RefuseScreen
 from cebox_support.screens.relogin import ReloginScreen
 from cebox_support.screens.ticket import TicketScreen
-from cebox_support.tui.api import TicketFilter
+from cebox_support.tui.api.models import TicketFilter
 from cebox_support.tui.helpdesk.faults import FaultConfig
 from cebox_support.widgets.filter_tabs import FilterTabs
 from textual.command import CommandPalette

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cebox_support.tui.api import GlpiClient, SessionExpired
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import SessionExpired
 from cebox_support.tui.cli import main
 from cebox_support.tui.config import load_settings
 from cebox_support.tui.tokens import read_secret, session_token_path, user_token_path

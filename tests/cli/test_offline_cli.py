@@ -119,7 +119,7 @@ def test_a_copy_is_never_shown_for_another_profile(
 
 
 def ticket(n: int) -> Any:
-    from cebox_support.tui.api import Ticket, TicketDetail, TicketStatus
+    from cebox_support.tui.api.models import Ticket, TicketDetail, TicketStatus
 
     return TicketDetail(
         ticket=Ticket(id=n, name=f"T{n}", html="", text="", status=TicketStatus.NEW)

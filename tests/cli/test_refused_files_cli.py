@@ -36,7 +36,7 @@ def log(tmp_path: Path) -> Path:
 
 def documents(server: Any) -> list[str]:
     async def read() -> list[str]:
-        from cebox_support.tui.api import GlpiClient
+        from cebox_support.tui.api.client import GlpiClient
 
         async with GlpiClient(server.api_url) as client:
             await client.login("post-only", "postonly")

@@ -6,7 +6,7 @@ import gzip
 from pathlib import Path
 from typing import Any
 
-from cebox_support.tui.api import RefusedFile
+from cebox_support.tui.api.models import RefusedFile
 from cebox_support.tui.compress import gzip_copy, not_kept, send_compressed
 from cebox_support.tui.config import Profile
 from cebox_support.tui.session import sign_in

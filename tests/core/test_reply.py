@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cebox_support.tui.api import GlpiClient
+from cebox_support.tui.api.client import GlpiClient
 from cebox_support.tui.config import Profile
 from cebox_support.tui.helpdesk.faults import FaultConfig
 from cebox_support.tui.reply import ReplyState, send_reply

@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from cebox_support.tui.api import GlpiClient, InvalidRequest, Timeout
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import InvalidRequest, Timeout
 from cebox_support.tui.forms import Attachment, TicketDraft, check_attachment
 from cebox_support.tui.submission import SubmissionResult, submit_ticket
 

@@ -31,7 +31,7 @@ from cebox_support.screens.password import PasswordScreen
 from cebox_support.screens.refuse import RefuseScreen
 from cebox_support.screens.relogin import ReloginScreen
 from cebox_support.screens.ticket import TicketScreen
-from cebox_support.tui.api import GlpiClient
+from cebox_support.tui.api.client import GlpiClient
 from cebox_support.tui.app import CeboxApp
 from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path
 from cebox_support.tui.helpdesk.faults import FaultConfig

@@ -12,7 +12,7 @@ import pytest
 from cebox_support.screens.dashboard import DashboardScreen
 from cebox_support.screens.goto import GotoScreen
 from cebox_support.screens.help import HelpScreen
-from cebox_support.tui.api import TicketFilter, TicketStatus
+from cebox_support.tui.api.models import TicketFilter, TicketStatus
 from cebox_support.tui.config import state_dir
 from cebox_support.widgets.filter_tabs import FilterTabs
 from cebox_support.widgets.ticket_table import PAGE, WINDOW, TicketTable

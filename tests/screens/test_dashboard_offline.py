@@ -98,7 +98,7 @@ async def test_a_console_started_offline_shows_the_copy(
 def test_snapshot_offline_dashboard(
     snap_compare: Any, make_app: Callable[..., Any], server: Any, size: tuple[int, int]
 ) -> None:
-    from cebox_support.tui.api import TicketStatus, TicketSummary
+    from cebox_support.tui.api.models import TicketStatus, TicketSummary
 
     seed_seen(FROZEN_NOW - timedelta(hours=24))
     rows = [
@@ -190,7 +190,7 @@ def test_snapshot_offline_ticket(
 ) -> None:
     import asyncio
 
-    from cebox_support.tui.api import GlpiClient
+    from cebox_support.tui.api.client import GlpiClient
 
     async def fetch() -> None:
         async with GlpiClient(server.api_url) as client:

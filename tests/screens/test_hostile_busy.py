@@ -10,7 +10,7 @@ import pytest
 from cebox_support.screens.dashboard import DashboardScreen
 from cebox_support.screens.goto import GotoScreen
 from cebox_support.screens.password import PasswordScreen
-from cebox_support.tui.api import GlpiClient
+from cebox_support.tui.api.client import GlpiClient
 from cebox_support.tui.messages import ChangePassword
 from textual.widgets import Button, Input, Static
 

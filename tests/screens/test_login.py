@@ -9,7 +9,9 @@ import httpx
 import pytest
 from cebox_support.screens.login import LoginScreen
 from cebox_support.screens.relogin import ReloginScreen
-from cebox_support.tui.api import GlpiClient, SessionExpired, TicketFilter
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import SessionExpired
+from cebox_support.tui.api.models import TicketFilter
 from cebox_support.tui.app import CeboxApp
 from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path, load_settings
 from cebox_support.tui.messages import SignedIn

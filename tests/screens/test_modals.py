@@ -96,7 +96,7 @@ def test_snapshot_relogin(
     monkeypatch: pytest.MonkeyPatch,
     size: tuple[int, int],
 ) -> None:
-    from cebox_support.tui.api import GlpiClient
+    from cebox_support.tui.api.client import GlpiClient
 
     def make_client(profile: Any) -> GlpiClient:
         return GlpiClient(

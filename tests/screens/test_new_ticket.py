@@ -10,7 +10,7 @@ from cebox_support.screens.confirm import ConfirmScreen
 from cebox_support.screens.forms import FormsScreen
 from cebox_support.screens.new_ticket import NewTicketScreen, draft_key
 from cebox_support.screens.relogin import ReloginScreen
-from cebox_support.tui.api import Unreachable
+from cebox_support.tui.api.errors import Unreachable
 from cebox_support.tui.app import CeboxApp
 from cebox_support.tui.config import config_dir
 from cebox_support.tui.forms.loader import SHIPPED_DIR

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from cebox_support.screens.relogin import ReloginScreen
-from cebox_support.tui.api import TicketFilter
+from cebox_support.tui.api.models import TicketFilter
 
 from tests.conftest import _start, wait_for
 from tests.helpers import StubDashboard, stub_dashboard

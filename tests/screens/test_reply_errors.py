@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from cebox_support.screens.ticket import TicketScreen
-from cebox_support.tui.api import GlpiClient, InvalidRequest, Unreachable
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import InvalidRequest, Unreachable
 from cebox_support.tui.helpdesk.faults import FaultConfig
 from cebox_support.tui.messages import OpenTicket
 from textual.widgets import Static, TextArea

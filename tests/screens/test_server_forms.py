@@ -282,7 +282,7 @@ async def test_after_a_lost_answer_a_second_send_needs_a_yes(
     """The answers went out, the reply never came back (a fault the server cannot
     produce on demand): the ticket exists, so the console asks before sending again."""
     import cebox_support.tui.api.formcreator as fc_module
-    from cebox_support.tui.api import Timeout
+    from cebox_support.tui.api.errors import Timeout
 
     real = fc_module.submit_form
 

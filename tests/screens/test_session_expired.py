@@ -87,7 +87,7 @@ async def test_escape_stops_waiting_for_a_password_change_and_the_retry_checks_f
     next Enter first checks whether the new password already works."""
     import asyncio
 
-    from cebox_support.tui.api import GlpiClient
+    from cebox_support.tui.api.client import GlpiClient
 
     real_change = GlpiClient.change_password
     never = asyncio.Event()
@@ -133,7 +133,7 @@ async def test_leaving_a_ticket_while_its_reply_is_in_flight_keeps_a_maybe_sent_
     import asyncio
 
     from cebox_support.screens.ticket import TicketScreen
-    from cebox_support.tui.api import GlpiClient
+    from cebox_support.tui.api.client import GlpiClient
     from cebox_support.tui.messages import OpenTicket
     from textual.widgets import TextArea
 

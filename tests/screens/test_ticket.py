@@ -15,7 +15,7 @@ from cebox_support.screens.confirm import ConfirmScreen
 from cebox_support.screens.documents import DocumentsScreen
 from cebox_support.screens.refuse import RefuseScreen
 from cebox_support.screens.ticket import TicketScreen
-from cebox_support.tui.api import Timeout
+from cebox_support.tui.api.errors import Timeout
 from cebox_support.tui.helpdesk.seed import LOG_GZ, LOG_NAME
 from cebox_support.tui.messages import OpenTicket
 from cebox_support.widgets.attachments import AttachmentList

@@ -17,7 +17,7 @@ from cebox_support.tui.i18n import _
 from cebox_support.tui.session import Workspace
 
 if TYPE_CHECKING:
-    from cebox_support.tui.api import RefusedFile
+    from cebox_support.tui.api.models import RefusedFile
 
 from .common import EXIT_NOT_FOUND, CommandError, fail, not_found, run
 
@@ -83,7 +83,7 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return fail(_("Write a message before sending."))
 
     async def action(workspace: Workspace) -> int:
-        from cebox_support.tui.api import NotFound, PermissionDenied
+        from cebox_support.tui.api.errors import NotFound, PermissionDenied
         from cebox_support.tui.forms import AttachmentError, check_attachment
         from cebox_support.tui.reply import ReplyState, send_reply
 
@@ -169,7 +169,8 @@ async def _report_reply(
 
 async def _explain_refused_reply(workspace: Workspace, ticket_id: int) -> None:
     """A refused reply: the ticket does not exist for me, or is closed (else: GLPI's reason)."""
-    from cebox_support.tui.api import NotFound, PermissionDenied, TicketStatus
+    from cebox_support.tui.api.errors import NotFound, PermissionDenied
+    from cebox_support.tui.api.models import TicketStatus
 
     try:
         ticket = await workspace.client.get_ticket_head(ticket_id)
@@ -187,7 +188,7 @@ async def _explain_refused_reply(workspace: Workspace, ticket_id: int) -> None:
 
 async def _must_await_approval(workspace: Workspace, ticket_id: int) -> None:
     """Answering a solution that is not pending would only add a stray follow-up."""
-    from cebox_support.tui.api import NotFound, PermissionDenied
+    from cebox_support.tui.api.errors import NotFound, PermissionDenied
 
     try:
         detail = await workspace.client.get_ticket(ticket_id)

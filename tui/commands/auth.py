@@ -13,7 +13,8 @@ import getpass
 import sys
 from typing import Any
 
-from cebox_support.tui.api import GlpiClient, GlpiError
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.api.urls import BadServerUrl, check_server_url
 from cebox_support.tui.config import (
     ConfigNotSaved,
@@ -131,7 +132,7 @@ def _login_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[st
 
 
 def _api_url(url: str) -> str:
-    from cebox_support.tui.api import normalize_api_url
+    from cebox_support.tui.api.urls import normalize_api_url
 
     return normalize_api_url(url)
 
@@ -261,7 +262,7 @@ def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
 async def _change_password(client: GlpiClient, current: str, new: str) -> None:
     """Change it; when the answer is lost, the new password working proves it changed."""
-    from cebox_support.tui.api import ServerError, Timeout, Unreachable
+    from cebox_support.tui.api.errors import ServerError, Timeout, Unreachable
 
     try:
         await client.change_password(current, new)

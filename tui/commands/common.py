@@ -14,7 +14,7 @@ from cebox_support.tui.i18n import _
 from cebox_support.tui.tokens import InsecureTokenFile
 
 if TYPE_CHECKING:
-    from cebox_support.tui.api import GlpiClient
+    from cebox_support.tui.api.client import GlpiClient
     from cebox_support.tui.session import Workspace
 
 T = TypeVar("T")
@@ -134,7 +134,7 @@ def run_read(
 ) -> int:
     """`run` for a command that starts with one read: with a cached session the read
     goes out together with the session check (one round trip instead of two)."""
-    from cebox_support.tui.api import SessionExpired
+    from cebox_support.tui.api.errors import SessionExpired
     from cebox_support.tui.session import close, resume_and_read
 
     async def main() -> int:

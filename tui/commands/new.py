@@ -325,8 +325,8 @@ async def _send_compressed(
 ) -> tuple[list[tuple[Path, str, str]], list[str]]:
     """A .gz copy of each document refused for its type, linked to the new ticket: what
     is still not on the server (path, name, why), and the names of the copies kept."""
-    from cebox_support.tui.api import RefusedFile
     from cebox_support.tui.api.filetypes import refused_for_type
+    from cebox_support.tui.api.models import RefusedFile
     from cebox_support.tui.compress import send_compressed
 
     refused = [

@@ -18,7 +18,8 @@ from cebox_support.tui.i18n import _
 from cebox_support.tui.session import Workspace
 
 if TYPE_CHECKING:
-    from cebox_support.tui.api import GlpiClient, TicketDetail, TicketFilter, TicketSummary
+    from cebox_support.tui.api.client import GlpiClient
+    from cebox_support.tui.api.models import TicketDetail, TicketFilter, TicketSummary
     from cebox_support.tui.offline import OfflineCopies
 
 from .common import EXIT_USAGE, CommandError, fail, not_found, pick_profile, run, run_read
@@ -86,7 +87,7 @@ def _offline_notice(fetched_at: float) -> None:
 
 
 def list_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from cebox_support.tui.api import TicketFilter
+    from cebox_support.tui.api.models import TicketFilter
 
     if args.limit < 1:
         return fail(_("--limit must be at least 1."))
@@ -156,7 +157,7 @@ def _freshness(fetched_at: float | None) -> dict[str, Any]:
 
 
 def show_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from cebox_support.tui.api import NotFound, PermissionDenied
+    from cebox_support.tui.api.errors import NotFound, PermissionDenied
 
     try:
         api_url = normalize_api_url(pick_profile(args, loaded)[1].url)
