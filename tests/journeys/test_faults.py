@@ -1,5 +1,6 @@
-"""The main journeys under injected faults: nothing crashes, every failure says so, what the
-user typed or chose is still there to send again, and the server keeps exactly one copy.
+"""The main journeys under injected faults, on GLPI 10.0 and 11.0: nothing crashes, every
+failure says so, what the user typed or chose is still there to send again, and the server
+keeps exactly one copy.
 
 Faults come from the embedded helpdesk (`timeout`, `500`, `reset`, `expired-session`, on
 every API request but `initSession`; the login row faults `initSession` itself, the
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from cebox_support.widgets.form_fields import FieldWidget
 from cebox_support.widgets.ticket_table import TicketTable
 from textual.widgets import Input, Static, TextArea
 
-from tests.conftest import frozen_now, wait_for
+from tests.conftest import _start, frozen_now, wait_for
 from tests.helpers import password_works
 
 DOMAIN, SOLVED = 1, 2
@@ -621,6 +622,14 @@ MATRIX = [
     for journey, (_, kinds) in JOURNEYS.items()
     for kind in kinds
 ]
+
+
+@pytest.fixture(params=["10.0", "11.0"])
+def fresh_helpdesk(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Each row against a helpdesk of its own, playing GLPI 10.0 and then 11.0."""
+    running = _start(demo=True, formcreator=False, glpi_version=request.param)
+    yield running
+    running.stop()
 
 
 @pytest.mark.parametrize(("journey", "kind"), MATRIX)
