@@ -211,7 +211,9 @@ class DashboardScreen(Screen[None]):
                 self._counted = True
                 self._load_counts()
         if not text and (sort, descending) == ("date_mod", True):
-            copies_for(self.workspace).save_list(filter.value, page.rows, page.total)
+            copies = copies_for(self.workspace)
+            copies.save_list(filter.value, page.rows, page.total)
+            copies.save_me(self.workspace.me)
         self._apply(page, token)
 
     @work(group="ticket-counts", exclusive=True, exit_on_error=False)

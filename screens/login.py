@@ -37,6 +37,7 @@ from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from cebox_support.tui.demo import DemoLogin
+    from cebox_support.tui.session import Workspace
 
 
 def is_loopback(url: str) -> bool:
@@ -399,10 +400,22 @@ class LoginScreen(Screen[None]):
             self.set_busy(False)
             self.show_message(str(problem))
             return
-        except GlpiError:
-            workspace = None
+        except GlpiError as error:
+            workspace = await self._offline(name, profile, error)
         self.set_busy(False)
         if workspace is None:
             self.show_message("")
             return
         self.post_message(SignedIn(workspace))
+
+    async def _offline(self, name: str, profile: Profile, error: GlpiError) -> Workspace | None:
+        """An unreachable server opens the console on the last copies, when there are some."""
+        from cebox_support.tui.offline import unreachable
+        from cebox_support.tui.session import resume_offline
+
+        if not unreachable(error):
+            return None
+        try:
+            return await resume_offline(name, profile)
+        except (GlpiError, InsecureTokenFile):
+            return None

@@ -24,7 +24,7 @@ from cebox_support.tui.i18n import _
 
 if TYPE_CHECKING:
     from cebox_support.tui.api.errors import GlpiError
-    from cebox_support.tui.api.models import TicketDetail, TicketSummary
+    from cebox_support.tui.api.models import Me, TicketDetail, TicketSummary
     from cebox_support.tui.session import Workspace
 
 MAX_TICKETS = 100
@@ -96,6 +96,25 @@ class OfflineCopies:
         if not isinstance(data.get("fetched_at"), int | float):
             return None
         return data
+
+    # -- who I am ---------------------------------------------------------------------
+
+    def save_me(self, me: Me) -> None:
+        """Who the copies belong to: the console can then start on them while the
+        server cannot be reached (it needs a name for the header and my id)."""
+        self._write("me.json", {"me": me.model_dump(mode="json")})
+
+    def load_me(self) -> Me | None:
+        from cebox_support.tui.api.models import Me
+        from pydantic import ValidationError
+
+        data = self._read("me.json")
+        if data is None:
+            return None
+        try:
+            return Me.model_validate(data.get("me"))
+        except ValidationError:
+            return None
 
     # -- lists ------------------------------------------------------------------------
 

@@ -240,6 +240,24 @@ async def resume(profile_name: str, profile: Profile) -> Workspace | None:
     return await _resume(profile_name, profile, make_client(profile), token)
 
 
+async def resume_offline(profile_name: str, profile: Profile) -> Workspace | None:
+    """The server cannot be reached: a workspace on the cached session token and the
+    identity kept with the offline copies, so the console opens on those copies (marked)
+    and its writes stay drafts until the link returns. None without both."""
+    from cebox_support.tui.offline import OfflineCopies
+
+    token = read_secret(session_token_path(profile_name))
+    if not token:
+        return None
+    client = make_client(profile)
+    me = OfflineCopies(profile_name, client.api_url).load_me()
+    if me is None:
+        await client.close()
+        return None
+    client.use_session_token(token)
+    return Workspace(profile_name, profile, client, me)
+
+
 async def resume_and_read(
     profile_name: str, profile: Profile, read: Callable[[GlpiClient], Awaitable[T]]
 ) -> tuple[Workspace | None, asyncio.Future[T] | None]:

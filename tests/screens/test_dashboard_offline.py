@@ -94,6 +94,29 @@ async def test_a_console_started_offline_shows_the_copy(
         assert "draft" in str(banner(later).render())
 
 
+async def test_a_console_opened_while_the_server_is_down_starts_on_the_copy(
+    server: Any, make_app: Callable[..., Any]
+) -> None:
+    """No sign-in is possible, but a cached session and the copies (with who I am) open
+    the console on the last list, marked, instead of a login form that can only fail."""
+    from cebox_support.tui.session import save_session
+
+    app = make_app(server=server)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        online = [t.id for t in dashboard(app).table.loaded]
+        app.workspace.keep_session = True  # what a real sign-in leaves: the 0600 token file
+        save_session(app.workspace)
+    server.stop()
+    later = make_app(server=server, logged_in=False)  # a new console, server down
+    async with later.run_test() as pilot:
+        await wait_for(lambda: isinstance(later.screen, DashboardScreen))
+        await settle(pilot)
+        assert [t.id for t in dashboard(later).table.loaded] == online
+        assert banner(later).display is True
+        assert later.workspace.me.login == "post-only"
+
+
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_snapshot_offline_dashboard(
     snap_compare: Any, make_app: Callable[..., Any], server: Any, size: tuple[int, int]
