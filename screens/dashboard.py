@@ -20,6 +20,7 @@ from cebox_support.tui.notify import News, Snapshot, news, snapshot
 from cebox_support.tui.offline import copies_for, unreachable
 from cebox_support.tui.render_text import exact_time
 from cebox_support.tui.session import Workspace, background
+from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.filter_tabs import FILTERS, FilterTabs
 from cebox_support.widgets.key_bar import KeyBar
 from cebox_support.widgets.offline_banner import OfflineBanner
@@ -32,7 +33,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 if TYPE_CHECKING:
     from cebox_support.tui.api.client import GlpiClient
@@ -351,13 +352,10 @@ class DashboardScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly never leaves "Loading…" on screen."""
-        if event.state is not WorkerState.ERROR:
+        message = worker_failure(event)
+        if message is None:
             return
-        self._set_status(
-            error=_("Unexpected error ({error}); nothing you typed is lost, try again.").format(
-                error=type(event.worker.error).__name__
-            )
-        )
+        self._set_status(error=message)
 
     def _set_status(self, *, loading: bool = False, error: str | None = None) -> None:
         line = self.query_one("#status-line", Static)

@@ -20,6 +20,7 @@ from cebox_support.tui.api.models import Document
 from cebox_support.tui.config import downloads_dir
 from cebox_support.tui.forms import human_size
 from cebox_support.tui.i18n import _, pgettext
+from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.timeline import format_when
 from rich.text import Text
 from textual import on, work
@@ -29,7 +30,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 if TYPE_CHECKING:
     from cebox_support.tui.session import Workspace
@@ -120,12 +121,11 @@ class DocumentsScreen(ModalScreen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly never leaves this screen busy or silent
         (the message names the error's kind only: its text could hold what was typed)."""
-        if event.state is not WorkerState.ERROR:
+        message = worker_failure(event)
+        if message is None:
             return
         self.say(
-            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
-                error=type(event.worker.error).__name__
-            ),
+            message,
             error=True,
         )
 

@@ -10,6 +10,7 @@ from cebox_support.tui.api.errors import GlpiError, NotFound, PermissionDenied
 from cebox_support.tui.i18n import _, pgettext
 from cebox_support.tui.links import LinkError, parse_ticket_ref
 from cebox_support.tui.session import Workspace
+from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.key_bar import KeyBar
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 
 class GotoScreen(ModalScreen[int | None]):
@@ -65,14 +66,11 @@ class GotoScreen(ModalScreen[int | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly never leaves this screen busy or silent
         (the message names the error's kind only: its text could hold what was typed)."""
-        if event.state is not WorkerState.ERROR:
+        message = worker_failure(event)
+        if message is None:
             return
         self._busy(False)
-        self._show_error(
-            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
-                error=type(event.worker.error).__name__
-            )
-        )
+        self._show_error(message)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#goto-error", Static).update(message)

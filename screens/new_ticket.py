@@ -21,6 +21,7 @@ from cebox_support.tui.i18n import _, language, ngettext
 from cebox_support.tui.messages import TicketCreated
 from cebox_support.tui.session import Workspace
 from cebox_support.tui.submission import SubmissionResult, submit_ticket
+from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.attachments import AttachmentList
 from cebox_support.widgets.form_fields import Answer, DocumentsField, FieldWidget, field_widget
 from cebox_support.widgets.key_bar import KeyBar
@@ -41,7 +42,7 @@ from textual.widgets import (
     Static,
     TextArea,
 )
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 SAVE_DELAY = 0.6
 
@@ -282,12 +283,11 @@ class NewTicketScreen(Screen[int | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly never leaves this screen busy or silent
         (the message names the error's kind only: its text could hold what was typed)."""
-        if event.state is not WorkerState.ERROR:
+        message = worker_failure(event)
+        if message is None:
             return
         self._show_status(
-            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
-                error=type(event.worker.error).__name__
-            ),
+            message,
             error=True,
         )
 

@@ -16,6 +16,7 @@ from cebox_support.tui.api.errors import (
 from cebox_support.tui.i18n import _
 from cebox_support.tui.messages import SignedIn, SignOut
 from cebox_support.tui.session import Workspace, save_session
+from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.key_bar import KeyBar
 from cebox_support.widgets.password_checklist import PasswordChecklist
 from cebox_support.widgets.title_bar import TitleBar
@@ -25,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 
 class PasswordScreen(Screen[None]):
@@ -113,15 +114,12 @@ class PasswordScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly never leaves this screen busy or silent
         (the message names the error's kind only: its text could hold what was typed)."""
-        if event.state is not WorkerState.ERROR:
+        message = worker_failure(event)
+        if message is None:
             return
         if self.busy:
             self.set_busy(False)
-        self.show_message(
-            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
-                error=type(event.worker.error).__name__
-            )
-        )
+        self.show_message(message)
 
     def show_message(self, text: str, *, error: bool = True) -> None:
         message = self.query_one("#password-message", Static)

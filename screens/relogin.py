@@ -11,13 +11,14 @@ from cebox_support.tui.api.models import Me
 from cebox_support.tui.i18n import _
 from cebox_support.tui.session import InsecureTokenFile, Workspace, save_session
 from cebox_support.tui.tokens import read_secret, user_token_path
+from cebox_support.tui.worker_errors import worker_failure
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 
 class ReloginScreen(ModalScreen[bool]):
@@ -74,14 +75,11 @@ class ReloginScreen(ModalScreen[bool]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly never leaves this screen busy or silent
         (the message names the error's kind only: its text could hold what was typed)."""
-        if event.state is not WorkerState.ERROR:
+        message = worker_failure(event)
+        if message is None:
             return
         self.set_busy(False)
-        self.show_message(
-            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
-                error=type(event.worker.error).__name__
-            )
-        )
+        self.show_message(message)
 
     def show_message(self, text: str) -> None:
         message = self.query_one("#relogin-message", Static)

@@ -36,6 +36,7 @@ from cebox_support.tui.offline import copies_for, unreachable
 from cebox_support.tui.reply import send_reply
 from cebox_support.tui.session import Workspace, background
 from cebox_support.tui.submission import CLOCK_SKEW
+from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.attachments import AttachmentList
 from cebox_support.widgets.key_bar import KeyBar
 from cebox_support.widgets.offline_banner import OfflineBanner
@@ -49,7 +50,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Static, TextArea
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 DRAFT_DELAY = 0.4
 """Seconds of quiet typing before the reply draft is written to disk."""
@@ -467,12 +468,11 @@ class TicketScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly never leaves this screen busy or silent
         (the message names the error's kind only: its text could hold what was typed)."""
-        if event.state is not WorkerState.ERROR:
+        message = worker_failure(event)
+        if message is None:
             return
         self._say(
-            _("Unexpected error ({error}); nothing you typed is lost, try again.").format(
-                error=type(event.worker.error).__name__
-            ),
+            message,
             error=True,
         )
 
