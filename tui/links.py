@@ -6,11 +6,13 @@ Pure Python so the console's "go to" box and `cebox-support show/open` agree.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
+from cebox_support.tui.api.urls import normalize_api_url, web_root
 from cebox_support.tui.i18n import _
 
-_NUMBER = re.compile(r"#?\s*(\d{1,10})")
+_NUMBER = re.compile(r"#?\s*([0-9]{1,10})")
+_SIGNED = re.compile(r"#?\s*[-+]\s*[0-9]+")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -27,9 +29,8 @@ def parse_ticket_ref(text: str, server_url: str | None = None) -> int:
     raw = text.strip().strip("<>\"'").strip()
     if not raw:
         raise LinkError(_("Type a ticket number or paste a ticket link."))
-    number = _NUMBER.fullmatch(raw)
-    if number:
-        return _positive(number.group(1), raw)
+    if _NUMBER.fullmatch(raw) or _SIGNED.fullmatch(raw) or raw.lstrip("#").strip().isdigit():
+        return parse_ticket_number(raw)
     if "://" not in raw and ("/" in raw or "?" in raw):
         raw = "https://" + raw
     parts = urlsplit(raw)
@@ -45,15 +46,26 @@ def parse_ticket_ref(text: str, server_url: str | None = None) -> int:
     return ticket_id
 
 
+def parse_ticket_number(text: str) -> int:
+    """A ticket number alone: ASCII digits (`١` is not ticket 1), an optional `#`, ≥ 1."""
+    raw = text.strip()
+    number = _NUMBER.fullmatch(raw)
+    if number:
+        return _positive(number.group(1), raw)
+    if _SIGNED.fullmatch(raw):
+        raise LinkError(_("There is no ticket {n}.").format(n=_short(raw)))
+    raise LinkError(_("“{text}” is not a ticket number.").format(text=_short(text)))
+
+
 def _id_from_url(path: str, query: str) -> int | None:
     params = parse_qs(query)
     if path.rstrip("/").lower().endswith("/front/ticket.form.php"):
         values = params.get("id") or []
-        if values and values[0].strip().isdigit():
+        if values and re.fullmatch(r"[0-9]+", values[0].strip()):
             return _positive(values[0].strip(), values[0])
         return None
     for value in params.get("redirect", []):
-        match = re.fullmatch(r"ticket_(\d{1,10})(?:_.*)?", value.strip(), re.IGNORECASE)
+        match = re.fullmatch(r"ticket_([0-9]{1,10})(?:_.*)?", value.strip(), re.IGNORECASE)
         if match:
             return _positive(match.group(1), value)
     return None
@@ -69,21 +81,46 @@ def _positive(digits: str, shown: str) -> int:
 def host_of(url: str) -> str:
     """`host[:port]` as a person would name the server (default ports left out)."""
     parts = urlsplit(url if "://" in url else "https://" + url)
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
+    host = (parts.hostname or "").lower().rstrip(".")
+    port = _port(parts)
     if port and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
         return f"{host}:{port}"
     return host
 
 
+def _port(parts: SplitResult) -> int | None:
+    try:
+        return parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        return None
+
+
+_TICKET_PAGES = ("/front/ticket.form.php", "/index.php")
+
+
+def _site(url: str) -> tuple[str, str, int | None, str]:
+    """What makes one GLPI: scheme, host (a trailing dot is the same host), port and
+    the folder GLPI is installed in (`/clientA` is not `/clientB`)."""
+    parts = urlsplit(url if "://" in url else "https://" + url)
+    path = parts.path
+    for page in _TICKET_PAGES:
+        if path.lower().endswith(page):
+            path = path[: -len(page)]
+    host = (parts.hostname or "").lower().rstrip(".")
+    return parts.scheme.lower(), host, _port(parts), path.rstrip("/")
+
+
+def _shown(url: str) -> str:
+    scheme, _host, _p, path = _site(url)
+    return f"{scheme}://{host_of(url)}{path}"
+
+
 def _check_same_server(link: str, server_url: str) -> None:
-    if host_of(link) != host_of(server_url):
+    server = web_root(normalize_api_url(server_url))
+    if _site(link) != _site(server):
         raise LinkError(
             _("This link is for {link_host}, but you are connected to {server_host}.").format(
-                link_host=host_of(link), server_host=host_of(server_url)
+                link_host=_shown(link), server_host=_shown(server)
             )
         )
 

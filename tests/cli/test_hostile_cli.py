@@ -116,3 +116,34 @@ def test_an_answer_not_understood_is_one_line_and_exit_1(
         assert main(["show", "1"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "url", ["http://support.example.com/glpi", "http://10.1.2.3", "support.example.com:80"]
+)
+def test_plain_http_to_the_network_is_warned_before_the_secret_is_read(
+    url: str, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Issue 24 item 15, as the console's login form warns. The empty password ends the
+    command before any traffic leaves."""
+    if not url.startswith("http"):
+        url = "http://" + url
+    assert login(monkeypatch, url, "\n") == 1
+    err = capsys.readouterr().err
+    assert "WARNING" in err and "plain http" in err and url in err
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://support.example.com",
+        "http://127.0.0.1:9/glpi",
+        "http://[::1]:9",
+        "http://localhost:9",
+    ],
+)
+def test_https_and_loopback_are_not_warned(
+    url: str, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    assert login(monkeypatch, url, "\n") == 1
+    assert "plain http" not in capsys.readouterr().err

@@ -50,6 +50,13 @@ def clean_terminal(text: str) -> str:
     return text if text.isascii() else text.translate(_FORMAT)
 
 
+def strip_controls(text: str) -> str:
+    """Escape sequences and C0/C1 controls out, newline and tab kept: for machine output
+    (--json) that `jq -r` would hand to a terminal, where the text must otherwise stay."""
+    text = text.replace("\r\n", "\n")
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def clean_line(text: str) -> str:
     """One line of server text (titles, names, file names)."""
     return " ".join(clean_terminal(text).split())

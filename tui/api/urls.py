@@ -90,3 +90,18 @@ def normalize_api_url(url: str) -> str:
 
 def web_root(api_url: str) -> str:
     return api_url[: -len("/apirest.php")] if api_url.endswith("/apirest.php") else api_url
+
+
+def travels_in_clear(url: str) -> bool:
+    """Plain http to anything but this machine: a password or token sent there can be
+    read on the way. Loopback (the demo, an SSH tunnel) is not the network."""
+    api_url = normalize_api_url(url)
+    if not api_url.lower().startswith("http://"):
+        return False
+    host = (urlsplit(api_url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return True

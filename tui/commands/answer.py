@@ -7,7 +7,6 @@ reply whose send was uncertain is looked up on the server rather than sent twice
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,12 +18,21 @@ from cebox_support.tui.session import Workspace
 if TYPE_CHECKING:
     from cebox_support.tui.api.models import RefusedFile
 
-from .common import EXIT_NOT_FOUND, CommandError, fail, not_found, run
+from .common import (
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    CommandError,
+    fail,
+    not_found,
+    print_json,
+    run,
+    ticket_number,
+)
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("reply", help=_("add a follow-up to a ticket"))
-    p.add_argument("ticket", type=int, metavar="N", help=_("ticket number"))
+    p.add_argument("ticket", type=ticket_number, metavar="N", help=_("ticket number"))
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("-m", "--message", help=_("the reply's text"))
     source.add_argument("--file", help=_("read the reply's text from a file ('-' for stdin)"))
@@ -48,12 +56,12 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=reply_command)
 
     p = sub.add_parser("approve", help=_("approve a ticket's solution (the ticket is closed)"))
-    p.add_argument("ticket", type=int, metavar="N", help=_("ticket number"))
+    p.add_argument("ticket", type=ticket_number, metavar="N", help=_("ticket number"))
     p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
     p.set_defaults(handler=approve_command)
 
     p = sub.add_parser("refuse", help=_("refuse a ticket's solution (the ticket is reopened)"))
-    p.add_argument("ticket", type=int, metavar="N", help=_("ticket number"))
+    p.add_argument("ticket", type=ticket_number, metavar="N", help=_("ticket number"))
     p.add_argument("--reason", required=True, help=_("why the solution does not work"))
     p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
     p.set_defaults(handler=refuse_command)
@@ -138,17 +146,15 @@ async def _report_reply(
         resend = await send_compressed(workspace, args.ticket, refused, paths)
         compressed, failed = resend.sent, resend.failed
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "ticket": args.ticket,
-                    "followup": followup_id,
-                    "sent": sent,
-                    "compressed": compressed,
-                    "failed": [{"file": f.name, "reason": f.reason} for f in failed],
-                },
-                ensure_ascii=False,
-            )
+        print_json(
+            {
+                "ticket": args.ticket,
+                "followup": followup_id,
+                "sent": sent,
+                "compressed": compressed,
+                "failed": [{"file": f.name, "reason": f.reason} for f in failed],
+            },
+            ensure_ascii=False,
         )
     else:
         print(
@@ -215,7 +221,7 @@ def approve_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
 def refuse_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     if not args.reason.strip():
-        return fail(_("Give a reason: GLPI does not accept a refusal without one."))
+        return fail(_("Give a reason: GLPI does not accept a refusal without one."), EXIT_USAGE)
 
     async def action(workspace: Workspace) -> int:
         await _must_await_approval(workspace, args.ticket)

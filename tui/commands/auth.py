@@ -15,7 +15,7 @@ from typing import Any
 
 from cebox_support.tui.api.client import GlpiClient
 from cebox_support.tui.api.errors import GlpiError
-from cebox_support.tui.api.urls import BadServerUrl, check_server_url
+from cebox_support.tui.api.urls import BadServerUrl, check_server_url, travels_in_clear
 from cebox_support.tui.config import (
     ConfigNotSaved,
     LoadedSettings,
@@ -152,6 +152,15 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             args.app_token = _read_line().strip()
         name, profile = _login_profile(args, loaded)
         token_mode = profile.use_user_token
+        if travels_in_clear(profile.url):
+            print(
+                "cebox-support: "
+                + _(
+                    "WARNING: {url} is plain http: your password or token would travel "
+                    "unencrypted. Use https:// unless this is a tunnel you trust."
+                ).format(url=profile.url),
+                file=sys.stderr,
+            )
         if not token_mode and not profile.login:
             raise CommandError(_("Give your login with --user LOGIN."))
         if args.token_stdin or args.password_stdin:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.config import LoadedSettings, Profile
@@ -35,6 +35,36 @@ class CommandError(Exception):
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
         self.code = code
+
+
+def print_json(payload: object, **dumps: Any) -> None:
+    """The one way a command prints --json: no string in it, key or value, carries a
+    terminal control from the server (`jq -r` would send it to the terminal)."""
+    import json
+
+    from cebox_support.tui.api.text import strip_controls
+
+    print(json.dumps(_without_controls(payload, strip_controls), **dumps))
+
+
+def _without_controls(value: Any, strip: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return strip(value)
+    if isinstance(value, dict):
+        return {_without_controls(k, strip): _without_controls(v, strip) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_controls(v, strip) for v in value]
+    return value
+
+
+def ticket_number(text: str) -> int:
+    """argparse type of a ticket number: ASCII digits (an optional `#`), at least 1."""
+    from cebox_support.tui.links import LinkError, parse_ticket_number
+
+    try:
+        return parse_ticket_number(text)
+    except LinkError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def fail(message: str, code: int = 1) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from cebox_support.tui.config import LoadedSettings, config_dir
 from cebox_support.tui.i18n import _, language
 from cebox_support.tui.session import Workspace
 
-from .common import run
+from .common import print_json, run
 
 
 def register(sub: Any) -> None:
@@ -54,7 +53,7 @@ def forms_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             source = "server"
             forms = [f.model_dump() for f in catalogue]
         if args.json:
-            print(json.dumps({"source": source, "forms": forms}, ensure_ascii=False))
+            print_json({"source": source, "forms": forms}, ensure_ascii=False)
             return 0
         from cebox_support.tui.api.text import clean_line
 

@@ -7,7 +7,6 @@ or invalid field exits with status 2 and names every offending field at once.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from cebox_support.tui.config import LoadedSettings, config_dir
 from cebox_support.tui.i18n import _, language
 from cebox_support.tui.session import Workspace
 
-from .common import CommandError, description_text, fail, pick_profile, run
+from .common import CommandError, description_text, fail, pick_profile, print_json, run
 
 if TYPE_CHECKING:  # the forms package (pydantic models) loads only for `new`
     from cebox_support.tui.forms import FormDefinition, ValidationResult
@@ -117,7 +116,7 @@ def _print_fields(form: FormDefinition, as_json: bool) -> None:
 
     described = describe_fields(form, language())
     if as_json:
-        print(json.dumps({"form": form.id, "fields": described}, ensure_ascii=False, indent=2))
+        print_json({"form": form.id, "fields": described}, ensure_ascii=False, indent=2)
         return
     for f in described:
         if f["kind"] == FieldKind.NOTE.value:
@@ -287,17 +286,15 @@ def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         if args.compress_refused and failed:
             failed, compressed = await _send_compressed(workspace, outcome.ticket_id, outcome)
         if args.json:
-            print(
-                json.dumps(
-                    {
-                        "id": outcome.ticket_id,
-                        "url": workspace.client.ticket_url(outcome.ticket_id),
-                        "documents": [p.name for p in outcome.uploaded] + compressed,
-                        "compressed": compressed,
-                        "failed": [{"file": str(path), "error": why} for path, _n, why in failed],
-                    },
-                    ensure_ascii=False,
-                )
+            print_json(
+                {
+                    "id": outcome.ticket_id,
+                    "url": workspace.client.ticket_url(outcome.ticket_id),
+                    "documents": [p.name for p in outcome.uploaded] + compressed,
+                    "compressed": compressed,
+                    "failed": [{"file": str(path), "error": why} for path, _n, why in failed],
+                },
+                ensure_ascii=False,
             )
         else:
             print(outcome.ticket_id)

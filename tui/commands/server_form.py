@@ -4,7 +4,6 @@ exit codes as the built-in forms; every problem listed at once (exit 2)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from cebox_support.tui.config import LoadedSettings
 from cebox_support.tui.i18n import _
 from cebox_support.tui.session import Workspace
 
-from .common import CommandError, description_text, fail, run
+from .common import CommandError, description_text, fail, print_json, run
 
 if TYPE_CHECKING:
     from cebox_support.tui.forms.server import ServerForm
@@ -28,12 +27,10 @@ def _print_fields(form: ServerForm, as_json: bool) -> None:
 
     described = describe_questions(form)
     if as_json:
-        print(
-            json.dumps(
-                {"form": form.id, "name": form.name, "source": "server", "fields": described},
-                ensure_ascii=False,
-                indent=2,
-            )
+        print_json(
+            {"form": form.id, "name": form.name, "source": "server", "fields": described},
+            ensure_ascii=False,
+            indent=2,
         )
         return
     for f in described:
@@ -165,19 +162,17 @@ def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unkno
                 message += " " + _("Check the ticket list before running the command again.")
             return fail(message)
         if args.json:
-            print(
-                json.dumps(
-                    {
-                        "id": outcome.ticket_id,
-                        "url": client.ticket_url(outcome.ticket_id),
-                        "documents": [p.name for p in outcome.uploaded],
-                        "failed": [
-                            {"file": str(path), "error": error.message}
-                            for path, error in outcome.failed
-                        ],
-                    },
-                    ensure_ascii=False,
-                )
+            print_json(
+                {
+                    "id": outcome.ticket_id,
+                    "url": client.ticket_url(outcome.ticket_id),
+                    "documents": [p.name for p in outcome.uploaded],
+                    "failed": [
+                        {"file": str(path), "error": error.message}
+                        for path, error in outcome.failed
+                    ],
+                },
+                ensure_ascii=False,
             )
         else:
             print(outcome.ticket_id)

@@ -7,7 +7,6 @@ error — always with one line on stderr. Server text is cleaned before printing
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,16 @@ if TYPE_CHECKING:
     from cebox_support.tui.api.models import TicketDetail, TicketFilter, TicketSummary
     from cebox_support.tui.offline import OfflineCopies
 
-from .common import EXIT_USAGE, CommandError, fail, not_found, pick_profile, run, run_read
+from .common import (
+    EXIT_USAGE,
+    CommandError,
+    fail,
+    not_found,
+    pick_profile,
+    print_json,
+    run,
+    run_read,
+)
 
 STATUSES = ("open", "approval", "solved", "closed", "all")
 LIST_PAGE = 100
@@ -90,7 +98,7 @@ def list_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from cebox_support.tui.api.models import TicketFilter
 
     if args.limit < 1:
-        return fail(_("--limit must be at least 1."))
+        return fail(_("--limit must be at least 1."), EXIT_USAGE)
     f = TicketFilter(args.status)
 
     async def action(workspace: Workspace) -> int:
@@ -136,7 +144,7 @@ def _print_list(
             ],
             **_freshness(fetched_at),
         }
-        _write(json.dumps(payload, indent=2))
+        print_json(payload, indent=2)
         return 0
     if not rows:
         _write(_("No tickets ({filter}).").format(filter=f.label))
@@ -210,7 +218,7 @@ def _print_ticket(
         payload["autoclose_date"] = closes.isoformat() if closes is not None else None
         payload["timeline"] = [i.model_dump(mode="json") for i in detail.timeline()]
         payload.update(_freshness(fetched_at))
-        _write(json.dumps(payload, indent=2))
+        print_json(payload, indent=2)
     else:
         _write(ticket_detail(detail, _now(), url=url, autoclose_days=autoclose_days))
 
