@@ -80,6 +80,10 @@ class ServerQuestion(BaseModel):
     section: str = ""
     section_rule: int = 1
     section_conditions: list[Condition] = Field(default_factory=list)
+    choice_keys: list[str] = Field(default_factory=list)
+    """GLPI 11: the option key sent for each of ``choices`` (same order)."""
+    shown_by_server: bool | None = None
+    """GLPI 11: visibility as the server's condition engine last said (None: by rules)."""
 
     @property
     def key(self) -> str:
@@ -105,10 +109,14 @@ class ServerForm(BaseModel):
     url: str = ""
     """The form's web address, to finish in the browser what a terminal cannot take."""
     questions: list[ServerQuestion] = Field(default_factory=list)
+    native: bool = False
+    """A GLPI 11 native form (web routes), not a Formcreator one (REST)."""
 
     def fingerprint(self) -> str:
         """Changes whenever the support changes the questions (drafts are keyed by it)."""
-        raw = json.dumps([q.model_dump() for q in self.questions], sort_keys=True)
+        raw = json.dumps(
+            [q.model_dump(exclude={"shown_by_server"}) for q in self.questions], sort_keys=True
+        )
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
     def question(self, key_or_label: str) -> ServerQuestion | None:
@@ -226,8 +234,10 @@ def visibility(form: ServerForm, answers: Mapping[str, object]) -> dict[str, boo
     def question_shown(q: ServerQuestion, depth: int = 0) -> bool:
         if q.id in memo:
             return memo[q.id]
-        shown = rule_holds(q.section_rule, q.section_conditions, depth) and rule_holds(
-            q.show_rule, q.conditions, depth
+        shown = (
+            q.shown_by_server is not False
+            and rule_holds(q.section_rule, q.section_conditions, depth)
+            and rule_holds(q.show_rule, q.conditions, depth)
         )
         if depth == 0:
             memo[q.id] = shown
@@ -236,11 +246,14 @@ def visibility(form: ServerForm, answers: Mapping[str, object]) -> dict[str, boo
     return {q.key: question_shown(q) for q in form.questions}
 
 
-_OPS = {1: "=", 2: "≠", 3: "<", 4: ">", 5: "≤", 6: "≥", 7: "visible", 8: "hidden", 9: "~"}
+_OPS = {1: "=", 2: "≠", 3: "<", 4: ">", 5: "≤", 6: "≥", 9: "~"}
 
 
 def describe_rule(form: ServerForm, q: ServerQuestion) -> str | None:
-    """When the question is shown, in words (None: always), e.g. ``q1 = "Perte de connexion"``."""
+    """When the question is shown, in the user's words (None: always), e.g.
+    ``shown when q1 = "Perte de connexion"`` / ``affiché si q1 = "Perte de connexion"``."""
+    if q.shown_by_server is False and not q.conditions and not q.section_conditions:
+        return _("hidden until the server's conditions show it")
     parts: list[str] = []
     for rule, conditions in ((q.section_rule, q.section_conditions), (q.show_rule, q.conditions)):
         if rule == 1 or not conditions:
@@ -248,12 +261,17 @@ def describe_rule(form: ServerForm, q: ServerQuestion) -> str | None:
         text = ""
         for index, cond in enumerate(conditions):
             if index:
-                text += " or " if cond.logic == 2 else " and "
-            op = _OPS.get(cond.op, "?")
-            text += f"q{cond.question_id} {op}" + (
-                "" if cond.op in (7, 8) else f" {json.dumps(cond.value, ensure_ascii=False)}"
-            )
-        parts.append(("shown when " if rule == 2 else "hidden when ") + text)
+                text += " " + (_("or") if cond.logic == 2 else _("and")) + " "
+            if cond.op == 7:
+                text += _("q{id} is shown").format(id=cond.question_id)
+            elif cond.op == 8:
+                text += _("q{id} is hidden").format(id=cond.question_id)
+            else:
+                op = _OPS.get(cond.op, "?")
+                text += f"q{cond.question_id} {op} {json.dumps(cond.value, ensure_ascii=False)}"
+        parts.append(
+            (_("shown when {rule}") if rule == 2 else _("hidden when {rule}")).format(rule=text)
+        )
     return "; ".join(parts) or None
 
 
@@ -271,8 +289,8 @@ def describe_questions(form: ServerForm) -> list[dict[str, object]]:
                 "required": q.required,
                 "choices": list(q.choices),
                 "pattern": q.regex or None,
-                "min": q.range_min,
-                "max": q.range_max,
+                "min": _whole(q.range_min),
+                "max": _whole(q.range_max),
                 "when": describe_rule(form, q),
                 "supported": q.supported,
                 "section": q.section or None,
@@ -460,6 +478,11 @@ def _check_range(q: ServerQuestion, number: float) -> None:
         raise ValueError(_("Must be at least {min}.").format(min=_n(q.range_min)))
     if q.range_max is not None and number > q.range_max:
         raise ValueError(_("Must be at most {max}.").format(max=_n(q.range_max)))
+
+
+def _whole(value: float | None) -> float | int | None:
+    """1.0 → 1: a range of whole numbers is shown as whole numbers."""
+    return int(value) if value is not None and value == int(value) else value
 
 
 def _n(value: float) -> str:
