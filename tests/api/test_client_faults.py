@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from cebox_support.tui.api.client import GlpiClient, normalize_api_url, safe_filename
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.documents import safe_filename
 from cebox_support.tui.api.errors import NotGlpi, ServerError, Timeout, TlsError, Unreachable
+from cebox_support.tui.api.urls import normalize_api_url
 
 
 def client_with(handler, **kwargs) -> GlpiClient:  # type: ignore[no-untyped-def]

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 from cebox_support.tui.api import errors as E
-from cebox_support.tui.api.client import MAX_PAGES, GlpiClient, download_name, safe_filename
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.documents import download_name, safe_filename
 from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.api.models import Document, TicketFilter
 from cebox_support.tui.api.text import clean_line, clean_terminal
+from cebox_support.tui.api.transport import MAX_PAGES
 
 from tests.fakeserver import FakeServer, Reply, Request
 

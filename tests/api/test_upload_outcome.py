@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cebox_support.tui.api.client import GlpiClient, too_big
+from cebox_support.tui.api.client import GlpiClient
+from cebox_support.tui.api.documents import too_big
 from cebox_support.tui.api.errors import InvalidRequest
 
 from tests.fakeserver import FakeServer, Reply, Request

@@ -16,11 +16,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cebox_support.tui.api import errors as E
-from cebox_support.tui.api.client import GlpiClient, _int
 from cebox_support.tui.api.text import clean_line, clean_terminal, html_to_text
+from cebox_support.tui.api.transport import as_int
 from cebox_support.tui.forms.server import (
     Condition,
     FormSummary,
@@ -31,6 +31,10 @@ from cebox_support.tui.forms.server import (
 )
 from cebox_support.tui.forms.values import Attachment
 from cebox_support.tui.i18n import _
+
+if TYPE_CHECKING:
+    # Called with the façade; at run time this area imports no other (pyproject.toml).
+    from cebox_support.tui.api.client import GlpiClient
 
 PAGE = 1000
 NO_PLUGIN = "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM"
@@ -81,7 +85,7 @@ async def _rows(client: GlpiClient, path: str, params: list[tuple[str, str]]) ->
             return rows
         rows.extend(r for r in body if isinstance(r, dict))
         header = response.headers.get("content-range") or ""
-        total = _int(header.rpartition("/")[2]) if "/" in header else None
+        total = as_int(header.rpartition("/")[2]) if "/" in header else None
         start += PAGE
         if response.status_code != 206 or total is None or start >= total or not body:
             return rows
@@ -150,12 +154,12 @@ async def load_catalogue(client: GlpiClient) -> list[FormSummary] | None:
         raise
     offered = await portal
     names = {
-        _int(c.get("id")): client._line(c.get("completename") or c.get("name") or "")
+        as_int(c.get("id")): client._line(c.get("completename") or c.get("name") or "")
         for c in categories
     }
     out = []
     for row in forms:
-        form_id = _int(row.get("id"))
+        form_id = as_int(row.get("id"))
         # The API does not filter: check the flags again on what came back.
         if form_id is None or str(row.get("is_active")) != "1":
             continue
@@ -168,7 +172,7 @@ async def load_catalogue(client: GlpiClient) -> list[FormSummary] | None:
                 id=form_id,
                 name=client._line(row.get("name") or ""),
                 description=clean_line(html_to_text(client._text(row.get("description") or ""))),
-                category=names.get(_int(row.get("plugin_formcreator_categories_id")), ""),
+                category=names.get(as_int(row.get("plugin_formcreator_categories_id")), ""),
             )
         )
     out.sort(key=lambda f: (f.category.casefold(), f.name.casefold()))
@@ -178,21 +182,21 @@ async def load_catalogue(client: GlpiClient) -> list[FormSummary] | None:
 
 def _conditions(rows: list[dict[str, Any]], itemtype: str) -> dict[int, list[Condition]]:
     out: dict[int, list[Condition]] = {}
-    for row in sorted(rows, key=lambda r: (_int(r.get("order")) or 0, _int(r.get("id")) or 0)):
+    for row in sorted(rows, key=lambda r: (as_int(r.get("order")) or 0, as_int(r.get("id")) or 0)):
         if row.get("itemtype") != itemtype:
             continue
         items_id, tested = (
-            _int(row.get("items_id")),
-            _int(row.get("plugin_formcreator_questions_id")),
+            as_int(row.get("items_id")),
+            as_int(row.get("plugin_formcreator_questions_id")),
         )
         if items_id is None or tested is None:
             continue
         out.setdefault(items_id, []).append(
             Condition(
                 question_id=tested,
-                op=_int(row.get("show_condition")) or 1,
+                op=as_int(row.get("show_condition")) or 1,
                 value=str(row.get("show_value") or ""),
-                logic=_int(row.get("show_logic")) or 1,
+                logic=as_int(row.get("show_logic")) or 1,
             )
         )
     return out
@@ -225,7 +229,7 @@ async def load_form(client: GlpiClient, summary: FormSummary) -> ServerForm:
         _rows(client, "PluginFormcreatorQuestionRange", []),
         _rows(client, "PluginFormcreatorCondition", []),
     )
-    sections.sort(key=lambda s: (_int(s.get("order")) or 0, _int(s.get("id")) or 0))
+    sections.sort(key=lambda s: (as_int(s.get("order")) or 0, as_int(s.get("id")) or 0))
     per_section = await asyncio.gather(
         *(
             _rows(client, f"PluginFormcreatorSection/{s.get('id')}/PluginFormcreatorQuestion", [])
@@ -233,10 +237,10 @@ async def load_form(client: GlpiClient, summary: FormSummary) -> ServerForm:
         )
     )
     regex = {
-        _int(r.get("plugin_formcreator_questions_id")): str(r.get("regex") or "") for r in regexes
+        as_int(r.get("plugin_formcreator_questions_id")): str(r.get("regex") or "") for r in regexes
     }
     bounds = {
-        _int(r.get("plugin_formcreator_questions_id")): (
+        as_int(r.get("plugin_formcreator_questions_id")): (
             _float(r.get("range_min")),
             _float(r.get("range_max")),
         )
@@ -247,11 +251,15 @@ async def load_form(client: GlpiClient, summary: FormSummary) -> ServerForm:
     questions: list[ServerQuestion] = []
     for section, rows in zip(sections, per_section, strict=True):
         rows.sort(
-            key=lambda q: (_int(q.get("row")) or 0, _int(q.get("col")) or 0, _int(q.get("id")) or 0)
+            key=lambda q: (
+                as_int(q.get("row")) or 0,
+                as_int(q.get("col")) or 0,
+                as_int(q.get("id")) or 0,
+            )
         )
-        section_id = _int(section.get("id")) or 0
+        section_id = as_int(section.get("id")) or 0
         for row in rows:
-            qid = _int(row.get("id"))
+            qid = as_int(row.get("id"))
             if qid is None:
                 continue
             raw_regex = client._text(regex.get(qid, ""))
@@ -271,10 +279,10 @@ async def load_form(client: GlpiClient, summary: FormSummary) -> ServerForm:
                     pattern=translate_php_regex(raw_regex) if raw_regex else None,
                     range_min=low,
                     range_max=high,
-                    show_rule=_int(row.get("show_rule")) or 1,
+                    show_rule=as_int(row.get("show_rule")) or 1,
                     conditions=q_conditions.get(qid, []),
                     section=client._line(section.get("name") or ""),
-                    section_rule=_int(section.get("show_rule")) or 1,
+                    section_rule=as_int(section.get("show_rule")) or 1,
                     section_conditions=s_conditions.get(section_id, []),
                 )
             )
@@ -306,7 +314,7 @@ class FormSubmission:
 
 async def _upload_unlinked(client: GlpiClient, path: Path) -> int:
     body = client._json(await client._multipart("Document", {"name": path.name}, [path]))
-    doc_id = _int(body.get("id")) if isinstance(body, dict) else None
+    doc_id = as_int(body.get("id")) if isinstance(body, dict) else None
     if doc_id is None:
         raise E.NotGlpi(_("The server did not confirm the upload."))
     return doc_id
@@ -369,7 +377,7 @@ async def submit_form(
             result.maybe_sent = bool(getattr(error, "uncertain", False))
             return result
         body = client._json(response) if response.content else None
-        result.answer_id = _int(body.get("id")) if isinstance(body, dict) else None
+        result.answer_id = as_int(body.get("id")) if isinstance(body, dict) else None
         if result.answer_id is None:
             result.error = E.InvalidRequest(_("The server does not know this form any more."))
             return result
@@ -380,7 +388,7 @@ async def submit_form(
     except E.GlpiError as error:
         result.error = error
         return result
-    result.ticket_id = next((t for t in (_int(r.get("tickets_id")) for r in links) if t), None)
+    result.ticket_id = next((t for t in (as_int(r.get("tickets_id")) for r in links) if t), None)
     done += 1
     if result.ticket_id is None:
         result.error = E.NotGlpi(_("The form was sent, but the server gives no ticket for it."))

@@ -19,7 +19,7 @@ from cebox_support.tui.api import errors as E
 from cebox_support.tui.i18n import _
 
 if TYPE_CHECKING:
-    from cebox_support.tui.api.client import GlpiClient
+    from cebox_support.tui.api.base import ClientBase
 
 SUCCESS = "Your password has been successfully updated."
 BAD_CSRF = "The action you have requested is not allowed."
@@ -112,7 +112,7 @@ def session_cookie(jar: httpx.Cookies) -> str | None:
 class WebSession:
     """One web conversation with the GLPI of `client` (same URL, TLS and transport)."""
 
-    def __init__(self, client: GlpiClient, cookie: str | None = None) -> None:
+    def __init__(self, client: ClientBase, cookie: str | None = None) -> None:
         self.client = client
         self.web = client.web_url
         self.style = flavour(client.glpi_major)
