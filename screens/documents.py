@@ -9,8 +9,6 @@ the GLPI password here (used for that web login, never kept).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +18,7 @@ from cebox_support.tui.api.models import Document
 from cebox_support.tui.config import downloads_dir
 from cebox_support.tui.forms import human_size
 from cebox_support.tui.i18n import _, pgettext
+from cebox_support.tui.processes import resolve, start_detached
 from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.timeline import format_when
 from rich.text import Text
@@ -39,12 +38,12 @@ if TYPE_CHECKING:
 def system_opener() -> list[str] | None:
     """The desktop's "open this file" command, or None (SSH, no desktop)."""
     if sys.platform == "darwin":
-        return ["open"] if shutil.which("open") else None
+        return ["open"] if resolve("open") else None
     if sys.platform.startswith("win"):
         return None
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return None
-    opener = shutil.which("xdg-open")
+    opener = resolve("xdg-open")
     return [opener] if opener else None
 
 
@@ -236,13 +235,7 @@ class DocumentsScreen(ModalScreen[None]):
         self.say(_("Saved: {path}").format(path=target))
         if open_after and self.opener is not None:
             try:
-                subprocess.Popen(
-                    [*self.opener, str(target)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
+                start_detached([*self.opener, str(target)])
             except OSError as error:
                 self.say(
                     _("Saved: {path}, but it could not be opened ({reason}).").format(

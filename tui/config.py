@@ -340,7 +340,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     try:
         mode = 0o600 if secret else stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        mode = 0o644
+        mode = 0o600  # profiles name servers and accounts; an App-Token may come later
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

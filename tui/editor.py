@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from cebox_support.tui import processes
 
 
 def editor_command(configured: str = "") -> list[str] | None:
@@ -16,7 +17,7 @@ def editor_command(configured: str = "") -> list[str] | None:
         if candidate.strip():
             return shlex.split(candidate)
     for fallback in ("nano", "vi"):
-        if shutil.which(fallback):
+        if processes.resolve(fallback):
             return [fallback]
     return None
 
@@ -32,7 +33,7 @@ def edit_text(app: Any, text: str, *, configured: str = "", suffix: str = ".md")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         with app.suspend():
-            result = subprocess.run([*command, str(path)], check=False)
+            result = processes.run([*command, str(path)], check=False)
         if result.returncode != 0:
             return None
         return path.read_text(encoding="utf-8", errors="replace")

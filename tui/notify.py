@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from cebox_support.tui import processes
 from cebox_support.tui.i18n import _
 
 MODES = ("bell", "osc", "off")
@@ -137,7 +138,7 @@ def pane_in_front(env: Mapping[str, str] | None = None) -> bool | None:
     if not env.get("TMUX") or not pane:
         return None
     try:
-        out = subprocess.run(
+        out = processes.run(
             [
                 "tmux",
                 "display-message",

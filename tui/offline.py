@@ -2,7 +2,8 @@
 link to the helpdesk is down.
 
 Kept per profile under the state dir in 0600 files (a ticket may be as private as a
-draft), each with its fetch time and the server it came from; at most MAX_TICKETS
+draft), each with its fetch time and the server it came from, best effort (a full or
+read-only disk costs the copy, never the answer shown); at most MAX_TICKETS
 tickets, the least recently fetched dropped first. `logout` deletes a profile's copies,
 and a copy is only ever read back for the profile (and server) that wrote it.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from cebox_support.tui.config import file_safe, state_dir
 from cebox_support.tui.i18n import _
+from cebox_support.tui.localfiles import keep
 
 if TYPE_CHECKING:
     from cebox_support.tui.api.errors import GlpiError
@@ -74,17 +75,11 @@ class OfflineCopies:
 
     # -- files ------------------------------------------------------------------------
 
-    def _write(self, name: str, payload: dict[str, Any]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target = self.folder / name
-        tmp = target.with_name(f"{name}.{os.getpid()}.tmp")
+    def _write(self, name: str, payload: dict[str, Any]) -> bool:
+        """Best effort (tui/localfiles.py): a copy that cannot be kept never costs the
+        answer being shown."""
         data = {"server": self.server, "fetched_at": time.time(), **payload}
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-        finally:
-            os.close(fd)
-        tmp.replace(target)
+        return keep(self.folder / name, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
     def _read(self, name: str) -> dict[str, Any] | None:
         try:
@@ -141,8 +136,8 @@ class OfflineCopies:
 
     def save_ticket(self, detail: TicketDetail) -> None:
         name = f"ticket-{int(detail.ticket.id)}.json"
-        self._write(name, {"detail": detail.model_dump(mode="json")})
-        self._prune(keep=name)
+        if self._write(name, {"detail": detail.model_dump(mode="json")}):
+            self._prune(kept=name)
 
     def load_ticket(self, ticket_id: int) -> TicketCopy | None:
         from cebox_support.tui.api.models import TicketDetail
@@ -157,14 +152,14 @@ class OfflineCopies:
             return None
         return TicketCopy(float(data["fetched_at"]), detail)
 
-    def _prune(self, keep: str) -> None:
+    def _prune(self, kept: str) -> None:
         tickets = sorted(
-            (p for p in self.folder.glob("ticket-*.json") if p.name != keep),
+            (p for p in self.folder.glob("ticket-*.json") if p.name != kept),
             key=_mtime,
             reverse=True,
         )
         for old in tickets[MAX_TICKETS - 1 :]:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 old.unlink()
 
     def clear(self) -> None:

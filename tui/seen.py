@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cebox_support.tui.config import file_safe, state_dir
+from cebox_support.tui.localfiles import keep
 
 
 def seen_path(profile: str, root: Path | None = None) -> Path:
@@ -45,10 +46,9 @@ class SeenTickets:
             self._save()
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"since": self._since, "tickets": self._seen}), encoding="utf-8")
-        tmp.replace(self.path)
+        """0600, through a unique temporary name (two consoles, `show` and `status` share
+        it), best effort: a mark that cannot be kept is only redone later."""
+        keep(self.path, json.dumps({"since": self._since, "tickets": self._seen}).encode("utf-8"))
 
     def is_updated(self, ticket_id: int, date_mod: datetime | None) -> bool:
         self._load()

@@ -2,26 +2,26 @@
 
 tmux runs `cebox-support status` every `status-interval` seconds from every session,
 so the answer comes from a cache file (json, 0600) and the server is asked at most
-once per period across all callers: the one caller that wins a `fcntl` lock on the
-cache marks the attempt and starts a detached refresher (`python -m cebox_support.tui.statusline
-PROFILE`), which writes the counts back when the server answers. A caller whose copy
+once per period across all callers: the one caller that wins a lock on the cache marks
+the attempt and starts a detached refresher (`python -I -m cebox_support.tui.statusline
+PROFILE`, see tui/processes.py), which writes the counts back when the server answers. A caller whose copy
 is too old waits for that refresher a fraction of a second, then prints the last copy
 marked stale: the status line never stalls on a slow or unreachable server.
 
-This module is imported on every tmux tick: json, fcntl and the state dir only. The
-HTTP client is imported by the refresher alone.
+The cache is best effort (tui/localfiles.py): on a full or read-only disk the caller
+asks the server itself and prints the answer. This module is imported on every tmux
+tick: json, the lock and the state dir only. The HTTP client is imported by the
+refresher alone.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +29,8 @@ from typing import Any
 
 from cebox_support.tui.config import Profile, file_safe, state_dir
 from cebox_support.tui.i18n import _
+from cebox_support.tui.localfiles import keep, write_atomic
+from cebox_support.tui.localfiles import locked as _locked
 
 ANSWER_WITHIN = 0.3
 """Whole-process budget (seconds) of a `status` call whose copy is too old."""
@@ -103,15 +105,8 @@ def read_cache(path: Path) -> StatusCache:
 
 
 def write_cache(path: Path, cache: StatusCache) -> None:
-    """Atomically, 0600: the counts say something about my tickets."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, json.dumps(asdict(cache)).encode("utf-8"))
-    finally:
-        os.close(fd)
-    tmp.replace(path)
+    """Atomically, 0600 (the counts say something about my tickets); OSError if it failed."""
+    write_atomic(path, json.dumps(asdict(cache)).encode("utf-8"))
 
 
 def delete_cache(profile: str) -> None:
@@ -122,19 +117,15 @@ def delete_cache(profile: str) -> None:
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[bool]:
     """The cache's read-modify-write section, across processes (held for microseconds)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+    with _locked(path.with_suffix(".lock")) as held:
+        yield held
 
 
 def claim_refresh(path: Path, max_age: float, now: float) -> bool:
-    """True for the one caller that should start a refresh now (the attempt is marked)."""
+    """True for the one caller that should start a refresh now (the attempt is marked).
+    OSError when the attempt cannot be marked: a refresher could not write back either."""
     with locked(path):
         cache = read_cache(path)
         if cache.refreshing(now):
@@ -151,14 +142,9 @@ def claim_refresh(path: Path, max_age: float, now: float) -> bool:
 
 def spawn_refresher(profile: str) -> None:
     """A detached process: it outlives this call, and tmux does not wait for its output."""
-    subprocess.Popen(
-        [sys.executable, "-m", "cebox_support.tui.statusline", profile],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        close_fds=True,
-    )
+    from cebox_support.tui.processes import python_command, start_detached
+
+    start_detached(python_command("cebox_support.tui.statusline", profile))
 
 
 def process_age() -> float | None:
@@ -180,16 +166,26 @@ def answer(
     now: float | None = None,
     spawn: bool = True,
     budget: float = ANSWER_WITHIN,
+    ask_here: Callable[[], StatusCache] | None = None,
 ) -> StatusCache:
     """The copy to print: the cached one if young enough, else what a refresh brings
-    within the budget, else the last copy (the caller marks it stale)."""
+    within the budget, else the last copy (the caller marks it stale). When the cache
+    cannot be written (a full or read-only disk), `ask_here` asks the server in this
+    process instead: the answer is shown, only not kept."""
+    from cebox_support.tui.localfiles import note_problem
+
     path = cache_path(profile)
     now = time.time() if now is None else now
     cache = read_cache(path)
     age = cache.age(now)
     if age is not None and age < max_age * REFRESH_AHEAD:
         return cache
-    if spawn and claim_refresh(path, max_age, now):
+    try:
+        claimed = spawn and claim_refresh(path, max_age, now)
+    except OSError as exc:
+        note_problem(path.parent, exc)
+        return ask_here() if ask_here is not None else cache
+    if claimed:
         spawn_refresher(profile)
     cache = read_cache(path)
     if age is not None and age <= max_age:
@@ -215,6 +211,8 @@ class StatusCounts:
     stale: bool
     fetched_at: float | None
     error_kind: str = ""
+    loading: bool = False
+    """No copy yet, a refresh on its way (right after `login`)."""
 
     @property
     def quiet(self) -> bool:
@@ -241,6 +239,7 @@ def counts(cache: StatusCache, profile: str, max_age: float, now: float) -> Stat
         stale=age is None or age > max_age,
         fetched_at=cache.fetched_at,
         error_kind=cache.error_kind,
+        loading=cache.fetched_at is None and cache.refreshing(now),
     )
 
 
@@ -252,10 +251,16 @@ def _when(stamp: float, now: float) -> str:
 
 
 def render(c: StatusCounts, fmt: str, now: float, *, always: bool = False) -> str:
-    """One line (or "" when quiet and not asked); numbers only, no server text."""
+    """One line (or "" when quiet and not asked); numbers only, no server text. With no
+    copy yet and a refresh on its way, a placeholder, so a first call does not look
+    broken and tmux's line is not blank for a whole interval."""
     if fmt == "json":
+        if c.loading:
+            return json.dumps({"state": "loading"})
+        state = "none" if c.fetched_at is None else "stale" if c.stale else "current"
         return json.dumps(
             {
+                "state": state,
                 "approval": c.approval,
                 "updated": c.updated,
                 "open": c.open,
@@ -269,6 +274,8 @@ def render(c: StatusCounts, fmt: str, now: float, *, always: bool = False) -> st
             }
         )
     tmux = fmt == "tmux"
+    if c.loading:
+        return "#[dim]ceBox: …#[default]" if tmux else "ceBox: …"
     if c.fetched_at is None:
         if not always:
             return ""
@@ -355,7 +362,7 @@ def refresh(name: str, profile: Profile) -> StatusCache:
             cache.failed_at, cache.error, cache.error_kind = now, message, kind
             if kind == "login":
                 cache.fetched_at, cache.recent = None, {}
-        write_cache(path, cache)
+        keep(path, json.dumps(asdict(cache)).encode("utf-8"))
     return cache
 
 

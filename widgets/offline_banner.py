@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cebox_support.tui.i18n import _
+from cebox_support.tui.localfiles import take_warning
 from cebox_support.tui.offline import copy_label
 from textual.widgets import Static
 
@@ -15,7 +16,11 @@ class OfflineBanner(Static):
         self.display = False
 
     def show_copy(self, fetched_at: float | None) -> None:
-        """`fetched_at` of the copy on screen, or None when the screen is live again."""
+        """`fetched_at` of the copy on screen, or None when the screen is live again (the
+        screen has just tried to keep a copy: a disk that refused it is said, once)."""
         self.display = fetched_at is not None
         if fetched_at is not None:
             self.update(copy_label(fetched_at) + " · " + _("what you write stays a draft"))
+        warning = take_warning()
+        if warning:
+            self.notify(warning, severity="warning", markup=False, timeout=10)

@@ -188,6 +188,24 @@ def run_read(
 
 def _run(main: Callable[[], Coroutine[object, object, int]], offline: Offline | None = None) -> int:
     try:
+        return _run_main(main, offline)
+    finally:
+        warn_local_files()
+
+
+def warn_local_files() -> None:
+    """Once, on stderr: a copy, mark or cache that a full or read-only disk did not keep."""
+    from cebox_support.tui.localfiles import take_warning
+
+    warning = take_warning()
+    if warning:
+        print(f"cebox-support: {warning}", file=sys.stderr)
+
+
+def _run_main(
+    main: Callable[[], Coroutine[object, object, int]], offline: Offline | None = None
+) -> int:
+    try:
         import asyncio  # here: `status` imports this module on every tmux tick
 
         return asyncio.run(main())

@@ -13,7 +13,7 @@ from typing import Any
 from cebox_support.tui.config import LoadedSettings
 from cebox_support.tui.i18n import _
 
-from .common import CommandError, fail, pick_profile
+from .common import CommandError, fail, pick_profile, warn_local_files
 
 FORMATS = ("text", "tmux", "json")
 
@@ -29,6 +29,13 @@ def register(sub: Any) -> None:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format", choices=FORMATS, default="text", help=_("text, tmux colours or JSON numbers")
+    )
+    p.add_argument(
+        "--json",
+        action="store_const",
+        dest="format",
+        const="json",
+        help=_("print JSON (the same as --format json)"),
     )
     p.add_argument(
         "--max-age",
@@ -53,17 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def status_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from cebox_support.tui.statusline import answer, counts, render
+    from cebox_support.tui.statusline import answer, counts, refresh, render
 
     if args.max_age < 0:
         return fail(_("--max-age must not be negative."), 2)
     try:
-        name, _profile = pick_profile(args, loaded)
+        name, profile = pick_profile(args, loaded)
     except CommandError as exc:
         return fail(str(exc), exc.code)
-    cache = answer(name, args.max_age)
+    cache = answer(name, args.max_age, ask_here=lambda: refresh(name, profile))
     now = time.time()
     line = render(counts(cache, name, args.max_age, now), args.format, now, always=args.always)
     if line:
         sys.stdout.write(line + "\n")
+    warn_local_files()  # stderr: tmux shows stdout only
     return 0
