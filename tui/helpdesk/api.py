@@ -44,6 +44,7 @@ from .text import encode_deep
 
 if TYPE_CHECKING:
     from .formcreator import Formcreator
+    from .native_forms import NativeForms
 
 LIST_LIMIT = 20
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ class HelpdeskConfig:
     language: str = "fr_FR"
     formcreator: Formcreator | None = None
     """The Formcreator plugin, when installed (``tui/helpdesk/formcreator.py``)."""
+    native_forms: NativeForms | None = None
+    """GLPI 11's native forms (``tui/helpdesk/native_forms.py``)."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -394,6 +397,9 @@ class Api:
                 fields, _ = self._get_item(call, itype, php_intval(item.get("items_id") or 0))
                 out.append(fields)
             return JsonResponse(out)
+        native = self.cfg.native_forms
+        if native is not None and native.handles(call):
+            return native.handle(call)
         if resource == "search":
             itemtype = self._itemtype(call, 1, recursive=True)
             assert itemtype is not None

@@ -221,6 +221,12 @@ def create_app(
 
         config.formcreator = Formcreator(store)
         seed_formcreator(config.formcreator)
+    if store.version.has_native_forms:
+        from .native_forms import NativeForms
+        from .native_forms_seed import seed_native_forms
+
+        config.native_forms = NativeForms(store)
+        seed_native_forms(config.native_forms)
     api = Api(config)
     web = Web(store)
     state = ServerState()
@@ -250,6 +256,10 @@ def create_app(
         from .formcreator import FormcreatorWeb
 
         routes.extend(FormcreatorWeb(config.formcreator, web).routes())
+    if config.native_forms is not None:
+        from .native_forms_web import NativeFormsWeb
+
+        routes.extend(NativeFormsWeb(config.native_forms, web).routes())
     app = _HelpdeskApp(routes=routes)
     app.helpdesk_config = config
     app.helpdesk_state = state

@@ -73,6 +73,8 @@ class GlpiVersion:
     file_refusal_status = 200
     #: The Formcreator plugin can be installed (11 has its own forms, web-only).
     has_formcreator = True
+    #: GLPI 11's native forms and their web routes (``native_forms.py``).
+    has_native_forms = False
 
     def config_extra(self, base_url: str) -> dict[str, str]:
         """``cfg_glpi`` keys only this version has."""
@@ -139,6 +141,7 @@ class Glpi11(GlpiVersion):
     password_post_needs_update = True
     file_refusal_status = 403
     has_formcreator = False
+    has_native_forms = True
 
     def unreadable_token(self, token: str) -> ApiError:
         """11 answers MISSING for a token it cannot even read (garbage, another
