@@ -15,6 +15,7 @@ from cebox_support.tui.tokens import InsecureTokenFile
 
 if TYPE_CHECKING:
     from cebox_support.tui.api.client import GlpiClient
+    from cebox_support.tui.forms import FormDefinition
     from cebox_support.tui.session import Workspace
 
 T = TypeVar("T")
@@ -221,3 +222,18 @@ def _run_main(
         return fail(exc.message, 4 if exc.status == 404 else 1)
     except KeyboardInterrupt:
         return 130
+
+
+def fill_from_this_machine(form: FormDefinition, answers: dict[str, str | list[str]]) -> None:
+    """Fields the user left out take this machine's facts; each one said on stderr."""
+    from cebox_support.tui.machine import machine_answers, this_machine
+
+    for name, value in machine_answers(form, this_machine()).items():
+        if name in answers:
+            continue
+        answers[name] = value
+        print(
+            "cebox-support: "
+            + _("{name} = {value} (from this machine)").format(name=name, value=value),
+            file=sys.stderr,
+        )

@@ -16,7 +16,15 @@ from cebox_support.tui.config import LoadedSettings, config_dir
 from cebox_support.tui.i18n import _, language
 from cebox_support.tui.session import Workspace
 
-from .common import CommandError, description_text, fail, pick_profile, print_json, run
+from .common import (
+    CommandError,
+    description_text,
+    fail,
+    fill_from_this_machine,
+    pick_profile,
+    print_json,
+    run,
+)
 
 if TYPE_CHECKING:  # the forms package (pydantic models) loads only for `new`
     from cebox_support.tui.forms import FormDefinition, ValidationResult
@@ -194,21 +202,6 @@ def _check(form: FormDefinition, result: ValidationResult) -> None:
     raise CommandError("\n".join(lines), code=EXIT_INVALID)
 
 
-def _fill_from_this_machine(form: FormDefinition, answers: dict[str, str | list[str]]) -> None:
-    """Fields the user left out take this machine's facts; each one said on stderr."""
-    from cebox_support.tui.machine import machine_answers, this_machine
-
-    for name, value in machine_answers(form, this_machine()).items():
-        if name in answers:
-            continue
-        answers[name] = value
-        print(
-            "cebox-support: "
-            + _("{name} = {value} (from this machine)").format(name=name, value=value),
-            file=sys.stderr,
-        )
-
-
 def _offer_qga_log(
     args: argparse.Namespace,
     loaded: LoadedSettings,
@@ -255,7 +248,7 @@ def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             return 0
         answers = _answers(form, args)
         if args.from_this_machine:
-            _fill_from_this_machine(form, answers)
+            fill_from_this_machine(form, answers)
         _offer_qga_log(args, loaded, form, answers)
         # Checked once before logging in, so a typo never needs a session to show.
         _check(form, validate_answers(form, answers, now=datetime.now().astimezone()))

@@ -12,7 +12,7 @@ from cebox_support.tui.config import LoadedSettings
 from cebox_support.tui.i18n import _
 from cebox_support.tui.session import Workspace
 
-from .common import CommandError, description_text, fail, print_json, run
+from .common import CommandError, description_text, fail, fill_from_this_machine, print_json, run
 
 if TYPE_CHECKING:
     from cebox_support.tui.forms.server import ServerForm
@@ -136,9 +136,7 @@ def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unkno
         if getattr(args, "from_this_machine", False):
             from cebox_support.tui.forms.server import to_definition
 
-            from .new import _fill_from_this_machine
-
-            _fill_from_this_machine(to_definition(form), answers)
+            fill_from_this_machine(to_definition(form), answers)
         limit = (await workspace.server_config()).max_upload_bytes
         result = validate_server_answers(
             form, answers, now=datetime.now().astimezone(), max_upload_bytes=limit

@@ -9,7 +9,7 @@ import hashlib
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from .base import NO_PERMISSION, Actor, ApiError, SessionRow, UploadedFile, php_empty
+from .calls import Call, JsonResponse
 from .clock import Clock, parse
 from .params import (
     INT_MAX,
@@ -77,32 +78,6 @@ class HelpdeskConfig:
 
     def http_date(self, local: datetime) -> str:
         return format_datetime(self.to_utc(local), usegmt=True)
-
-
-class JsonResponse(Response):
-    media_type = "application/json; charset=UTF-8"
-
-    def render(self, content: Any) -> bytes:
-        if content is None:
-            return b""
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-@dataclass
-class Call:
-    """One parsed API request (APIRest::parseIncomingParams)."""
-
-    request: Request
-    verb: str
-    elements: list[str]
-    params: dict[str, Any]
-    files: list[UploadedFile] = field(default_factory=list)
-    upload_fields: list[str] = field(default_factory=list)
-    api_url: str = ""
-    session: SessionRow | None = None
-    actor: Actor | None = None
-    #: Text fields go out HTML-escaped (``GlpiVersion.sanitized``).
-    sanitized: bool = True
 
 
 class Api:

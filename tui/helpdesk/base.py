@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from .clock import Clock, fmt
+from .errors import ApiError
 from .params import php_intval
 from .profiles import SUPER_ADMIN, Profile
 from .schema import ITEMTYPES, create_table_sql
@@ -44,20 +45,6 @@ _PRIORITY = {
 
 PBKDF2_ROUNDS = 60_000
 _WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
-
-
-class ApiError(Exception):
-    """A GLPI API error: answered as ``[code, message]`` with ``status``.
-
-    ``doc`` adds GLPI's "; view documentation in your browser at …" suffix.
-    """
-
-    def __init__(self, status: int, code: str, message: Any, *, doc: bool = False) -> None:
-        super().__init__(f"{status} {code} {message}")
-        self.status = status
-        self.code = code
-        self.message = message
-        self.doc = doc
 
 
 @dataclass

@@ -14,16 +14,14 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.responses import Response
 
+from .calls import Call, JsonResponse
 from .params import php_truthy
 from .store import NO_PERMISSION, ApiError, Store
 from .text import decode, encode, encode_deep
-
-if TYPE_CHECKING:
-    from .api import Call
 
 LIST_LIMIT = 20
 
@@ -225,8 +223,6 @@ class Formcreator:
         return resource.startswith("PluginFormcreator") or resource == "Item_Ticket"
 
     def handle(self, call: Call) -> Response:
-        from .api import JsonResponse
-
         elements = [e for e in call.elements if e != ""]
         name = elements[0]
         if name in FORBIDDEN or (len(elements) >= 3 and elements[2] in FORBIDDEN):
@@ -355,8 +351,6 @@ class Formcreator:
         return out
 
     def _submit(self, call: Call) -> Response:
-        from .api import JsonResponse
-
         inp = call.params.get("input")
         if not isinstance(inp, dict):
             raise ApiError(

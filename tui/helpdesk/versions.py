@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import base64
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .errors import ApiError
 from .params import filter_bool
 from .text import decode, encode_deep
-
-if TYPE_CHECKING:
-    from .base import ApiError
 
 DEFAULT_VERSION = "10.0"
 
@@ -82,8 +80,6 @@ class GlpiVersion:
 
     def unreadable_token(self, token: str) -> ApiError:
         """A session token the server has no session for."""
-        from .base import ApiError
-
         return ApiError(401, "ERROR_SESSION_TOKEN_INVALID", "session_token seems invalid")
 
     def item_text(self, fields: dict[str, Any], *, sanitized: bool) -> dict[str, Any]:
@@ -152,8 +148,6 @@ class Glpi11(GlpiVersion):
             readable = False
         if readable:
             return super().unreadable_token(token)
-        from .base import ApiError
-
         return ApiError(
             400, "ERROR_SESSION_TOKEN_MISSING", "parameter session_token is missing or empty"
         )
