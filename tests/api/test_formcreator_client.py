@@ -280,6 +280,7 @@ async def test_without_the_portal_list_the_rest_list_is_used(
     client = await logged(fc_helpdesk)
     forms = await load_catalogue(client)
     assert forms is not None and len(forms) == 2
+    assert "Demande d'intervention sur site" not in [f.name for f in forms]
     monkeypatch.setattr("cebox_support.tui.api.formcreator.portal_form_ids", unreadable)
     forms = await load_catalogue(client)
     assert forms is not None

@@ -126,9 +126,26 @@ async def portal_form_ids(client: GlpiClient) -> set[int] | None:
         return None
     if answer.status_code != 200:
         return None
-    found = {int(m) for m in _FORM_LINK.findall(answer.text)}
+    found = _listed_ids(answer.text)
     # An empty answer is more likely a page we could not read than no form at all.
     return found or None
+
+
+def _listed_ids(text: str) -> set[int]:
+    """The form ids of the portal's list: JSON ``{"forms": [{"id": N, …}]}`` (10.0.12 +
+    Formcreator 2.13.10), or links to ``formdisplay.php?id=N`` in an HTML answer."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return {int(m) for m in _FORM_LINK.findall(text)}
+    forms = body.get("forms") if isinstance(body, dict) else None
+    if not isinstance(forms, list):
+        return set()
+    return {
+        form_id
+        for form in forms
+        if isinstance(form, dict) and (form_id := as_int(form.get("id"))) is not None
+    }
 
 
 async def load_catalogue(client: GlpiClient) -> list[FormSummary] | None:

@@ -685,8 +685,9 @@ _WIZARD = "/plugins/formcreator/ajax/homepage_wizard.php"
 
 class FormcreatorWeb:
     """The portal's own form list: ``front/formlist.php`` (its page carries the CSRF
-    token) and ``ajax/homepage_wizard.php`` (POST ``wizard=forms``, HTML), with the
-    profile restrictions the REST API does not apply."""
+    token) and ``ajax/homepage_wizard.php`` (POST ``wizard=forms``, JSON
+    ``{"default": false, "forms": [{"id", "name", …}]}``), with the profile
+    restrictions the REST API does not apply."""
 
     def __init__(self, plugin: Formcreator, web: Any) -> None:
         self.plugin = plugin
@@ -748,13 +749,22 @@ class FormcreatorWeb:
                 if int(session.profiles_id or 0) not in profiles:
                     continue
             allowed.append(
-                '<div class="card plugin_formcreator_formTile">'
-                f'<a href="/plugins/formcreator/front/formdisplay.php?id={int(row["id"])}"'
-                f' class="plugin_formcreator_formTile_title">{encode(str(row["name"]))}</a>'
-                f'<div class="plugin_formcreator_formTile_description">'
-                f"{encode(str(row['description'] or ''))}</div></div>"
+                {
+                    "id": int(row["id"]),
+                    "name": encode(str(row["name"])),
+                    "icon": str(row["icon"] or ""),
+                    "icon_color": str(row["icon_color"] or ""),
+                    "background_color": str(row["background_color"] or ""),
+                    "description": encode(str(row["description"] or "")),
+                    "type": "form",
+                    "usage_count": int(row["usage_count"] or 0),
+                    "is_default": "true" if php_truthy(row["is_default"]) else "false",
+                    "tile_template": 0,
+                }
             )
-        return HTMLResponse('<div id="plugin_formcreator_formlist">' + "".join(allowed) + "</div>")
+        # JSON, not HTML: observed on 10.0.12 + Formcreator 2.13.10 (glpi-formcreator.md).
+        body = json.dumps({"default": False, "forms": allowed}, ensure_ascii=False)
+        return Response(body, media_type="application/json; charset=UTF-8")
 
 
 def _values(q: dict[str, Any]) -> list[str]:
