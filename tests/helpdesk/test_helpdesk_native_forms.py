@@ -503,3 +503,154 @@ def test_glpi_10_has_no_native_form_routes(helpdesk: Any) -> None:
         assert http.get("/ServiceCatalog/Items").status_code == 404
         assert http.get("/Form/Render/3").status_code == 404
         assert http.post("/Form/SubmitAnswers", data={"forms_id": 3}).status_code == 404
+
+
+# ------------------------------------------------- the other forms and types
+def test_glpi_default_form_renders_its_browser_only_questions_apart(web: Browser) -> None:
+    """Report an issue (A13): urgency is a plain select; category, location, devices and
+    observers are fed by AJAX (bracketed or option-less), a client leaves them to a browser."""
+    soup = BeautifulSoup(web.http.get("/Form/Render/1").text, "html.parser")
+    names = [q["aria-label"] for q in soup.select("section[data-glpi-form-renderer-question]")]
+    assert names == [
+        "Urgency",
+        "Category",
+        "User devices",
+        "Observers",
+        "Location",
+        "Title",
+        "Description",
+        "Attachments",
+    ]
+    urgency = soup.select_one("select[name=answers_1]")
+    assert urgency is not None
+    assert [o["value"] for o in urgency.select("option")] == ["0", "5", "4", "3", "2", "1"]
+    assert soup.select_one('input[type=hidden][name="answers_2[itemtype]"]')["value"] == (  # type: ignore[index]
+        "ITILCategory"
+    )
+    assert soup.select_one('select[name="answers_2[items_id]"]') is not None
+    assert soup.select_one('select[name="answers_4[]"]').select("option") == []  # type: ignore[union-attr]
+    assert soup.select_one("input[type=text][name=answers_6]") is not None
+    assert soup.select_one("input[type=file][data-uploader-name=answers_8]") is not None
+
+
+def test_report_an_issue_builds_its_ticket_from_title_description_and_urgency(
+    web: Browser, eleven: Any
+) -> None:
+    ticket_id = created_ticket(
+        web.post(
+            "/Form/SubmitAnswers",
+            "forms_id=1&answers_1=4&answers_6=Imprimante&answers_7=%3Cp%3EBourrage%3C%2Fp%3E",
+        )
+    )
+    with rest(eleven) as api:
+        ticket = api.get(f"/Ticket/{ticket_id}").json()
+    assert (ticket["name"], ticket["content"], ticket["urgency"], ticket["type"]) == (
+        "Imprimante",
+        "<p>Bourrage</p>",
+        4,
+        1,
+    )
+    untitled = created_ticket(web.post("/Form/SubmitAnswers", "forms_id=2&answers_15=Besoin"))
+    with rest(eleven) as api:
+        ticket = api.get(f"/Ticket/{untitled}").json()
+    assert (ticket["name"], ticket["type"]) == ("Request a service", 2)
+
+
+def test_the_notice_checklist_is_a_second_section_of_optional_questions(web: Browser) -> None:
+    soup = BeautifulSoup(web.http.get("/Form/Render/3").text, "html.parser")
+    sections = soup.select("section[data-glpi-form-renderer-section]")
+    assert [(s["data-glpi-form-renderer-section"], s["aria-label"]) for s in sections] == [
+        ("0", "First section"),
+        ("1", "Informations importantes"),
+    ]
+    second = [
+        (q["aria-label"], q.select_one("h3 span.text-danger") is not None)
+        for q in soup.select('section[data-glpi-form-renderer-parent-section="1"]')
+    ]
+    assert second == [
+        ("Nom du compte ceBox", False),
+        ("Heure d'apparition de l'incident", False),
+        ("Actions déjà effectuées", False),
+        ("IPv6 ceBox", False),
+        ("Nom ceBox", False),
+        ("Impact sur la console", False),
+        ("Journal qgaAgent.log", False),
+    ]
+    assert soup.select_one("input[type=datetime-local][name=answers_30]") is not None
+
+
+def test_format_rules_multiple_choices_and_email(web: Browser, eleven: Any) -> None:
+    bad = web.post(
+        "/Form/ValidateAnswers",
+        f"forms_id=3&answers_17={LENTEUR}&answers_18=t&answers_19=d&answers_21=1"
+        "&answers_32=pas+une+ipv6",
+    )
+    assert [(e["question_id"], e["message"]) for e in bad.json()["errors"]] == [
+        (32, "The value does not match the expected format")
+    ]
+    page = BeautifulSoup(web.http.get("/Form/Render/4").text, "html.parser")
+    services = page.select_one('select[name="answers_37[]"]')
+    assert services is not None and services.has_attr("multiple")
+    keys = [o["value"] for o in services.select("option")]
+    email = web.post(
+        "/Form/ValidateAnswers", "forms_id=4&answers_23=t&answers_24=d&answers_38=nobody"
+    )
+    assert [(e["question_id"], e["message"]) for e in email.json()["errors"]] == [
+        (38, "Please enter a valid email address")
+    ]
+    ticket_id = created_ticket(
+        web.post(
+            "/Form/SubmitAnswers",
+            {
+                "forms_id": "4",
+                "answers_23": "Deux services",
+                "answers_24": "d",
+                "answers_37[]": keys[:2],
+                "answers_38": "tom@example.com",
+            },
+        )
+    )
+    with rest(eleven) as api:
+        content = api.get(f"/Ticket/{ticket_id}").json()["content"]
+    assert "<b>3) Services concernés</b>: ceBox, Console<br>" in content
+    assert "<b>4) E-mail de contact</b>: tom@example.com<br>" in content
+
+
+def test_a_technician_is_offered_the_technicians_form(eleven: Any) -> None:
+    tech = Browser(eleven, "tech", "tech")
+    assert tech.http.get("/Form/Render/8").status_code == 200
+    assert tech.http.get("/Form/Render/6").status_code == 403
+    tech.close()
+
+
+def test_item_ticket_follows_the_ticket_rights(web: Browser, eleven: Any) -> None:
+    ticket_id = created_ticket(
+        web.post("/Form/SubmitAnswers", "forms_id=4&answers_23=a&answers_24=b")
+    )
+    with rest(eleven, ("normal", "normal")) as observer, rest(eleven) as customer:
+        assert observer.get(f"/Ticket/{ticket_id}/Item_Ticket").status_code == 200
+        [link] = customer.get(f"/Ticket/{ticket_id}/Item_Ticket").json()
+        assert customer.get(f"/Item_Ticket/{link['id']}").json()["tickets_id"] == ticket_id
+    other = eleven.store.create_ticket(name="autre", content="x", requester_id=4)
+    eleven.store.execute(
+        "INSERT INTO glpi_items_tickets (itemtype, items_id, tickets_id) VALUES (?, 3, ?)",
+        ("Glpi\\Form\\Form", other),
+    )
+    with rest(eleven) as customer:
+        assert customer.get(f"/Ticket/{other}/Item_Ticket").status_code == 403
+        assert other not in [r["tickets_id"] for r in customer.get("/Item_Ticket/").json()]
+
+
+def test_hostile_names_are_escaped_in_the_pages(eleven: Any) -> None:
+    eleven.store.execute(
+        "UPDATE glpi_forms_questions SET name = ? WHERE id = 33", ("Nom \"<b>ceBox</b>'",)
+    )
+    try:
+        web = Browser(eleven)
+        page = web.http.get("/Form/Render/3").text
+        assert "<b>ceBox</b>" not in page
+        label = BeautifulSoup(page, "html.parser").select_one('[data-glpi-form-renderer-id="33"]')
+        assert label is not None and label["aria-label"] == "Nom \"<b>ceBox</b>'"
+        web.close()
+    finally:
+        eleven.store.execute("UPDATE glpi_forms_questions SET name = 'Nom ceBox' WHERE id = 33")

@@ -15,16 +15,15 @@ import json
 import re
 import uuid as uuidlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.responses import Response
 
 from .base import NO_PERMISSION, Actor, ApiError
+from .calls import Call, JsonResponse
+from .formcreator import php_regex
 from .params import php_intval
 from .store import Store
-
-if TYPE_CHECKING:
-    from .api import Call
 
 NS = "Glpi\\Form\\"
 QT = NS + "QuestionType\\QuestionType"
@@ -187,12 +186,6 @@ def _number(value: Any) -> float | None:
         return float(str(value).strip())
     except ValueError:
         return None
-
-
-def _php_regex(pattern: str) -> re.Pattern[str] | None:
-    from .formcreator import php_regex
-
-    return php_regex(pattern)
 
 
 class NativeForms:
@@ -577,8 +570,6 @@ class NativeForms:
         )
 
     def handle(self, call: Call) -> Response:
-        from .api import JsonResponse
-
         elements = [e for e in call.elements if e != ""]
         actor = call.actor
         assert actor is not None
@@ -678,7 +669,7 @@ def _compare(op: str, raw: Any, expected: Any) -> bool:
     if op == "not_empty":
         return value.strip() != ""
     if op in ("match_regex", "not_match_regex"):
-        compiled = _php_regex(wanted)
+        compiled = php_regex(wanted)
         found = compiled is not None and bool(compiled.search(value))
         return found if op == "match_regex" else not found
     if op in ("length_greater_than", "length_less_than"):

@@ -47,6 +47,13 @@ class RunningHelpdesk:
         if self._state is not None:
             self._state.set_faults(faults)
 
+    def fail_form_submissions_after_saving(self, count: int = 1) -> None:
+        """GLPI 11: the next ``count`` ``/Form/SubmitAnswers`` create their ticket, then
+        answer ``500 {"errors": []}``."""
+        from .native_forms import fail_submissions_after_saving
+
+        fail_submissions_after_saving(self.store, count)
+
     def clear_log(self) -> None:
         self.request_log.clear()
 
@@ -191,6 +198,14 @@ def serve_forever(argv: list[str] | None = None) -> int:
         help="also accept this file extension (e.g. log); GLPI accepts 72 types by default",
     )
     parser.add_argument(
+        "--forms-fail-after-submit",
+        type=int,
+        default=0,
+        metavar="N",
+        help="GLPI 11: the next N native form submissions create their ticket, then answer"
+        " 500 with no message",
+    )
+    parser.add_argument(
         "--glpi-version",
         default=DEFAULT_VERSION,
         choices=sorted(VERSIONS),
@@ -224,6 +239,10 @@ def serve_forever(argv: list[str] | None = None) -> int:
         store.document_max_size_mb = args.document_max_size
     if args.allow_upload:
         store.upload_extensions = [*store.upload_extensions, *args.allow_upload]
+    if args.forms_fail_after_submit:
+        from .native_forms import fail_submissions_after_saving
+
+        fail_submissions_after_saving(store, args.forms_fail_after_submit)
     app = create_app(
         store,
         clock=clock,
