@@ -654,3 +654,53 @@ def test_hostile_names_are_escaped_in_the_pages(eleven: Any) -> None:
         web.close()
     finally:
         eleven.store.execute("UPDATE glpi_forms_questions SET name = 'Nom ceBox' WHERE id = 33")
+
+
+def test_a9_to_a17_a_super_admin_reads_the_forms_over_rest(eleven: Any) -> None:
+    with rest(eleven, ("glpi", "glpi")) as admin:
+        forms = admin.get("/Glpi%5CForm%5CForm/").json()
+        assert [(f["id"], f["name"], f["illustration"]) for f in forms[:2]] == [
+            (1, "Report an issue", "report-issue"),
+            (2, "Request a service", "request-service"),
+        ]
+        assert forms[0]["uuid"] == "f5149c44-139e-4f70-b4b9-5087c9db26f6"
+        [section] = admin.get("/Glpi%5CForm%5CForm/1/Glpi%5CForm%5CSection/").json()
+        assert (section["id"], section["name"], section["links"][0]["rel"]) == (
+            1,
+            "First section",
+            "Glpi\\Form\\Form",
+        )
+        questions = admin.get("/Glpi%5CForm%5CSection/3/Glpi%5CForm%5CQuestion/").json()
+        assert [(q["id"], q["type"].rpartition("\\")[2]) for q in questions] == [
+            (17, "QuestionTypeDropdown"),
+            (18, "QuestionTypeShortText"),
+            (19, "QuestionTypeLongText"),
+            (20, "QuestionTypeFile"),
+            (21, "QuestionTypeNumber"),
+            (22, "QuestionTypeShortText"),
+        ]
+        assert questions[-1]["visibility_strategy"] == "visible_if"
+        policies = admin.get("/Glpi%5CForm%5CAccessControl%5CFormAccessControl/").json()
+        assert [
+            p["strategy"].rpartition("\\")[2] for p in policies if p["forms_forms_id"] == 7
+        ] == [
+            "AllowList",
+            "DirectAccess",
+        ]
+        assert admin.get("/Glpi%5CForm%5CAnswersSet/").status_code == 403
+
+
+def test_the_uploader_refuses_a_type_glpi_refuses(web: Browser, eleven: Any) -> None:
+    [log] = web.upload(f"{PREFIX}qgaAgent.log").json()["_uploader_answers_20"]
+    assert (log["name"], log["error"]) == (f"{PREFIX}qgaAgent.log", "Filetype not allowed")
+    assert "prefix" not in log
+    body = C11_BODY.replace("diag-cebox.txt", "qgaAgent.log")
+    r = web.post("/Form/SubmitAnswers", body)
+    assert (r.status_code, r.json()) == (500, {"errors": ["Unauthorized file type"]})
+    size = eleven.store.document_max_size_mb
+    eleven.store.document_max_size_mb = 0
+    try:
+        [big] = web.upload(f"{PREFIX}gros.txt").json()["_uploader_answers_20"]
+    finally:
+        eleven.store.document_max_size_mb = size
+    assert big["error"] == "File is too big"

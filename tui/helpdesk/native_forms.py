@@ -574,6 +574,8 @@ class NativeForms:
         actor = call.actor
         assert actor is not None
         if any(e.startswith(NS) for e in elements):
+            if actor.is_admin and call.verb == "GET" and elements[0] != "search":
+                return self._admin_read(call, elements)
             # Self-Service has no ``form`` right; its profile cannot be given it (A3–A6).
             raise ApiError(403, "ERROR_RIGHT_MISSING", NO_PERMISSION)
         if call.verb != "GET":
@@ -612,6 +614,33 @@ class NativeForms:
         )
         return JsonResponse([self._item_ticket(call, r) for r in rows])
 
+    def _admin_read(self, call: Call, elements: list[str]) -> Response:
+        """A Super-Admin's reads (A9–A15): a type's rows, one row, or the rows under a
+        parent (``Form/N/Section``, ``Section/N/Question``…); answers sets never (A17)."""
+        name = elements[0]
+        child = elements[2] if len(elements) >= 3 else None
+        wanted = child or name
+        if wanted not in REST_TABLES:
+            raise ApiError(403, "ERROR_RIGHT_MISSING", NO_PERMISSION)
+        table, parent_rel, parent_fk = REST_TABLES[wanted]
+        base = self.store.version.api_link(call.api_url)
+        if child is None and len(elements) >= 2 and php_intval(elements[1]) > 0:
+            row = self.store.query_one(
+                f"SELECT * FROM {table} WHERE id = ?", (php_intval(elements[1]),)
+            )
+            if row is None:
+                raise ApiError(404, "ERROR_ITEM_NOT_FOUND", "Item not found")
+            return JsonResponse(_with_links(row, base, parent_rel, parent_fk))
+        where = "1 = 1"
+        params: tuple[Any, ...] = ()
+        if child is not None:
+            if REST_TABLES.get(name, ("", "", ""))[0] == "" or parent_rel != name:
+                where = "0 = 1"
+            else:
+                where, params = f"{parent_fk} = ?", (php_intval(elements[1]),)
+        rows = self.store.query(f"SELECT * FROM {table} WHERE {where} ORDER BY id", params)
+        return JsonResponse([_with_links(r, base, parent_rel, parent_fk) for r in rows])
+
     def _ticket_readable(self, actor: Actor, ticket_id: int) -> bool:
         ticket = self.store.query_one("SELECT * FROM glpi_tickets WHERE id = ?", (ticket_id,))
         return ticket is not None and self.store.can_read(actor, "Ticket", ticket)
@@ -628,6 +657,32 @@ class NativeForms:
                 {"rel": "Ticket", "href": f"{base}/Ticket/{row['tickets_id']}"},
             ],
         }
+
+
+#: REST name → (table, the parent's REST name, the column holding the parent's id).
+REST_TABLES = {
+    NS + "Form": ("glpi_forms_forms", "", ""),
+    NS + "Category": ("glpi_forms_categories", "", ""),
+    NS + "Section": ("glpi_forms_sections", NS + "Form", "forms_forms_id"),
+    NS + "Question": ("glpi_forms_questions", NS + "Section", "forms_sections_id"),
+    NS + "AccessControl\\FormAccessControl": (
+        "glpi_forms_accesscontrols_formaccesscontrols",
+        NS + "Form",
+        "forms_forms_id",
+    ),
+    NS + "Destination\\FormDestination": (
+        "glpi_forms_destinations_formdestinations",
+        NS + "Form",
+        "forms_forms_id",
+    ),
+}
+
+
+def _with_links(row: dict[str, Any], base: str, parent_rel: str, parent_fk: str) -> dict[str, Any]:
+    out = dict(row)
+    if parent_rel:
+        out["links"] = [{"rel": parent_rel, "href": f"{base}/{parent_rel}/{row[parent_fk]}"}]
+    return out
 
 
 class SubmissionRefused(Exception):
