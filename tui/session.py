@@ -27,10 +27,12 @@ from cebox_support.tui.tokens import (
     InsecureTokenFile,
     delete_secret,
     read_secret,
+    read_web_cookie,
     session_token_path,
     user_token_path,
     web_cookie_path,
     write_secret,
+    write_web_cookie,
 )
 
 if TYPE_CHECKING:
@@ -96,6 +98,8 @@ class Workspace:
         default=None, init=False, repr=False
     )
     _relogin_lock: asyncio.Lock | None = field(default=None, init=False, repr=False)
+    web_opening: asyncio.Future[None] | None = field(default=None, init=False, repr=False)
+    """The web session being opened at sign-in (GLPI 11 forms), until it is done."""
 
     def __post_init__(self) -> None:
         self.drafts = Drafts(self.profile_name)
@@ -145,7 +149,7 @@ class Workspace:
         path = web_cookie_path(self.profile_name)
         if self.keep_session and client.web_cookie is None:
             try:
-                client.web_cookie = read_secret(path)
+                client.web_cookie = read_web_cookie(self.profile_name, client.api_url)
             except InsecureTokenFile:
                 client.web_cookie = None
         if user_token_path(self.profile_name).exists():
@@ -153,7 +157,7 @@ class Workspace:
 
         def keep(cookie: str | None) -> None:
             if cookie and self.keep_session:
-                write_secret(path, cookie)
+                write_web_cookie(self.profile_name, client.api_url, cookie)
             else:
                 delete_secret(path)
 
@@ -209,11 +213,43 @@ async def sign_in(
         me = await client.login_with_token(user_token)
         if save_user_token:
             write_secret(user_token_path(profile_name), user_token)
+        web = None
     else:
-        me = await client.login(profile.login, password or "")
+        # The web session the forms need on GLPI 11 opens alongside, with the same
+        # password, so that no form ever waits for it (the password is not kept).
+        web = _send_now(_open_web_session(client, profile.login, password or ""))
+        try:
+            me = await client.login(profile.login, password or "")
+        except BaseException:
+            web.cancel()
+            raise
     workspace = Workspace(profile_name, profile, client, me, keep_session=cache_session)
+    workspace.web_opening = web
+    if client.web_cookie and client.on_web_cookie is not None:
+        client.on_web_cookie(client.web_cookie)
     save_session(workspace)
     return workspace
+
+
+async def settle_web_session(workspace: Workspace) -> None:
+    """Wait for the web session opened at sign-in (it never raises)."""
+    opening, workspace.web_opening = workspace.web_opening, None
+    if opening is not None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await opening
+
+
+async def _open_web_session(client: GlpiClient, login: str, password: str) -> None:
+    """Sign in on GLPI's web side; a failure only means the forms will ask again."""
+    from cebox_support.tui.api.native_forms import NativeForms
+
+    forms = NativeForms(client)
+    try:
+        await forms.sign_in(login, password)
+    except GlpiError:
+        pass
+    finally:
+        await forms.close()
 
 
 def save_session(workspace: Workspace) -> None:
@@ -303,6 +339,7 @@ async def sign_out(workspace: Workspace, *, forget_user_token: bool = False) -> 
     from cebox_support.tui.offline import forget_profile
 
     workspace.relogin_hook = None  # a call still in flight fails, it does not ask again
+    await settle_web_session(workspace)
     delete_secret(session_token_path(workspace.profile_name))
     forget_profile(workspace.profile_name)
     if forget_user_token:
@@ -316,6 +353,7 @@ async def sign_out(workspace: Workspace, *, forget_user_token: bool = False) -> 
 async def close(workspace: Workspace) -> None:
     """Leaving the app or the profile: keep a cached session alive, else kill it."""
     workspace.relogin_hook = None  # a call still in flight fails, it does not ask again
+    await settle_web_session(workspace)
     if not workspace.keep_session:
         await workspace.client.close_web_session()
         await workspace.client.logout()

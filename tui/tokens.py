@@ -34,6 +34,18 @@ def web_cookie_path(profile: str) -> Path:
     return state_dir() / "sessions" / f"{file_safe(profile)}.web"
 
 
+def read_web_cookie(profile: str, api_url: str) -> str | None:
+    """The kept web session cookie, only for the server it was opened on (a profile
+    pointed at another server never sends it there)."""
+    value = read_secret(web_cookie_path(profile))
+    server, _sep, cookie = (value or "").partition(" ")
+    return cookie if server == api_url and cookie else None
+
+
+def write_web_cookie(profile: str, api_url: str, cookie: str) -> None:
+    write_secret(web_cookie_path(profile), f"{api_url} {cookie}")
+
+
 def _symlink_refused(path: Path) -> InsecureTokenFile:
     return InsecureTokenFile(
         _("{path} is a symbolic link; it was not used. Replace it with a plain file.").format(

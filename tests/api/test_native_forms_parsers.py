@@ -13,6 +13,7 @@ from cebox_support.tui.api.native_forms import (
     PREFIX_LENGTH,
     UploadedFile,
     answer_fields,
+    apply_visibility,
     condition_fields,
     parse_catalogue,
     parse_created,
@@ -268,3 +269,24 @@ def test_hostile_names_are_plain_lines() -> None:
     )
     form = parse_render(html, form_id=1, url=URL)
     assert form.questions[0].label == "Titre"
+
+
+def test_ajax_dropdowns_are_read_only_and_hidden_sections_hide_their_questions() -> None:
+    html = (
+        '<section data-glpi-form-renderer-section="0" aria-label="Premier"></section>'
+        '<section data-glpi-form-renderer-section="1" aria-label="Second" '
+        "data-glpi-form-renderer-hidden-by-condition></section>"
+        '<section data-glpi-form-renderer-question data-glpi-form-renderer-id="1" '
+        'data-glpi-form-renderer-parent-section="0" aria-label="Observateurs">'
+        "<select name='answers_1[]' multiple data-glpi-ajax-dropdown></select></section>"
+        '<section data-glpi-form-renderer-question data-glpi-form-renderer-id="2" '
+        'data-glpi-form-renderer-parent-section="1" aria-label="Poste">'
+        '<input type="text" name="answers_2"></section>'
+    )
+    form = parse_render(html, form_id=5, url=URL)
+    observers, post = form.questions
+    assert observers.fieldtype == "native:dropdown" and not observers.supported
+    assert (observers.section, post.section) == ("Premier", "Second")
+    assert post.shown_by_server is False
+    shown = apply_visibility(form, parse_visibility({"questions_visibility": {"2": True}}))
+    assert shown.questions[1].shown_by_server is True and post.shown_by_server is False

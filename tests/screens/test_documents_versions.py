@@ -32,7 +32,9 @@ def glpi(request: pytest.FixtureRequest) -> Iterator[Any]:
     running.stop()
 
 
-async def build_app(server: Any, *, user_token: str | None = None) -> Any:
+async def build_app(
+    server: Any, *, user_token: str | None = None, web_session_ended: bool = True
+) -> Any:
     from cebox_support.tui.app import CeboxApp
     from cebox_support.tui.config import LoadedSettings, Profile, Settings, config_path
     from cebox_support.tui.session import sign_in
@@ -46,6 +48,11 @@ async def build_app(server: Any, *, user_token: str | None = None) -> Any:
         user_token=user_token,
         cache_session=False,
     )
+    if web_session_ended:  # the one opened with the sign-in has ended since
+        from cebox_support.tui.session import settle_web_session
+
+        await settle_web_session(workspace)
+        workspace.client.web_cookie = None
     return CeboxApp(
         LoadedSettings(settings, config_path()),
         workspace=workspace,
@@ -101,6 +108,18 @@ async def test_download_asks_the_password_once_on_11(glpi: Any, tmp_path: Path) 
         client = app.workspace.client
         assert bool(client.web_cookie) is eleven
         assert "postonly" not in (client.web_cookie or "")
+
+
+async def test_a_password_sign_in_downloads_without_asking_again(glpi: Any, tmp_path: Path) -> None:
+    """The web session opened with the password sign-in serves the downloads on 11."""
+    app = await build_app(glpi, web_session_ended=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        modal = await documents(pilot, tmp_path / "dl")
+        await pilot.press("d")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not modal.query_one("#documents-password-row").display
+        assert (tmp_path / "dl" / "procedure-redemarrage.txt").read_bytes() == RESTART_PROCEDURE
 
 
 async def test_personal_token_on_11_gets_the_link(glpi: Any, tmp_path: Path) -> None:

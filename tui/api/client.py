@@ -26,7 +26,8 @@ class GlpiClient(SessionArea, TicketsArea, FollowupsArea, DocumentsArea, Passwor
     | documents | `documents.py` | uploads and their outcome, REST and web downloads |
     | password | `password.py` | the API change, else GLPI's web page |
 
-    The Formcreator forms (`formcreator.py`) are functions that take this client.
+    The Formcreator forms (`formcreator.py`) and GLPI 11's native forms (`native_forms.py`,
+    over the web routes) are functions and a class that take this client.
     """
 
     def __repr__(self) -> str:

@@ -157,6 +157,8 @@ def _question_type(soup: BeautifulSoup, qid: int) -> tuple[str, list[str], list[
                 continue
             labels.append(label)
             keys.append(value)
+        if not labels or select.has_attr("data-glpi-ajax-dropdown"):
+            return "native:dropdown", [], [], "dropdown"  # fed by AJAX: browser only
         multiple = multiple or select.has_attr("multiple")
         return ("multiselect" if multiple else "select"), labels, keys, ""
     for kind, input_name in (("radios", name), ("checkboxes", f"{name}[]")):
@@ -224,14 +226,15 @@ def parse_render(
     and whether the server hides them for the empty answers."""
     soup = _soup(page)
     section_names: dict[str, str] = {}
+    hidden_sections: set[str] = set()
     for index, element in enumerate(
         soup.find_all(True, attrs={"data-glpi-form-renderer-section": True})
     ):
+        if element.has_attr("data-glpi-form-renderer-hidden-by-condition"):
+            hidden_sections.add(str(index))
         heading = element.find(["h2", "h3"])
         name = element.get("aria-label") or (heading.get_text(" ") if heading is not None else "")
-        section_names[str(element.get("data-glpi-form-renderer-section-index") or index)] = _line(
-            name
-        )
+        section_names[str(index)] = _line(name)
     questions: list[ServerQuestion] = []
     for element in soup.find_all(True, attrs={"data-glpi-form-renderer-question": True}):
         raw_id = str(element.get("data-glpi-form-renderer-id") or "")
@@ -244,7 +247,8 @@ def parse_render(
         if not label and heading is not None:
             label = heading.get_text(" ").replace("*", "")
         fieldtype, choices, keys, _why = _question_type(soup, qid)
-        section = section_names.get(str(element.get("data-glpi-form-renderer-parent-section")), "")
+        parent = str(element.get("data-glpi-form-renderer-parent-section"))
+        section = section_names.get(parent, "")
         questions.append(
             ServerQuestion(
                 id=qid,
@@ -255,7 +259,8 @@ def parse_render(
                 choice_keys=keys,
                 description=_description(element),
                 section=section if len(section_names) > 1 else "",
-                shown_by_server=not element.has_attr("data-glpi-form-renderer-hidden-by-condition"),
+                shown_by_server=parent not in hidden_sections
+                and not element.has_attr("data-glpi-form-renderer-hidden-by-condition"),
             )
         )
     title = soup.find(True, attrs={"data-testid": "form-title"}) or soup.find("title")
@@ -271,6 +276,15 @@ def parse_render(
         questions=questions,
         native=True,
     )
+
+
+def apply_visibility(form: ServerForm, seen: Visibility) -> ServerForm:
+    """The form with each question shown or hidden as the condition engine said."""
+    copy = form.model_copy(deep=True)
+    for q in copy.questions:
+        if q.id in seen.questions:
+            q.shown_by_server = seen.questions[q.id] and seen.form
+    return copy
 
 
 def _int_keys(raw: Any) -> dict[int, bool]:
@@ -476,6 +490,8 @@ class NativeSubmission:
     ticket_id: int | None = None
     uploaded: list[Path] = field(default_factory=list)
     refused: list[tuple[Path, RefusedFile]] = field(default_factory=list)
+    compressed: list[Path] = field(default_factory=list)
+    """.gz copies sent in place of files refused for their type."""
     errors: list[AnswerError] = field(default_factory=list)
     error: E.GlpiError | None = None
     maybe_sent: bool = False
@@ -804,9 +820,12 @@ class NativeForms:
         *,
         since: datetime,
         progress: Progress | None = None,
+        substitute: Callable[[Path, RefusedFile], Path | None] | None = None,
     ) -> NativeSubmission:
         """Upload the files, validate, submit, read the ticket id. Never raises
-        ``GlpiError``: a refusal is in ``error``/``errors``/``refused``."""
+        ``GlpiError``: a refusal is in ``error``/``errors``/``refused``. A file refused
+        for its type is replaced by ``substitute``'s copy (the .gz) when it gives one;
+        any file still refused stops the sending before anything is submitted."""
         result = NativeSubmission()
         attachments = {
             key: [a for a in value if isinstance(a, Attachment)]
@@ -832,11 +851,18 @@ class NativeForms:
                 for attachment in files:
                     step(_("Sending {name}…").format(name=attachment.name))
                     kept = await self.upload(question, attachment.path, form)
+                    copy = None
+                    if isinstance(kept, RefusedFile) and kept.compressible and substitute:
+                        copy = substitute(attachment.path, kept)
+                        if copy is not None:
+                            kept = await self.upload(question, copy, form)
                     if isinstance(kept, RefusedFile):
                         result.refused.append((attachment.path, kept))
                     else:
                         uploads.setdefault(key, []).append(kept)
-                        result.uploaded.append(attachment.path)
+                        result.uploaded.append(copy or attachment.path)
+                        if copy is not None:
+                            result.compressed.append(copy)
                     done += 1
             if result.refused:
                 return result

@@ -197,6 +197,8 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
                 _("Your password has expired: change it with `{command}`.").format(command=hint),
                 EXIT_PASSWORD_EXPIRED,
             )
+        if workspace.web_opening is not None:
+            await workspace.web_opening  # the forms' web session, kept like the token
         await workspace.client.close()
         _remember(args, loaded, name, profile)
         print(
@@ -232,7 +234,7 @@ def _remember(
 def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from cebox_support.tui.offline import forget_profile
     from cebox_support.tui.session import make_client
-    from cebox_support.tui.tokens import user_token_path, web_cookie_path
+    from cebox_support.tui.tokens import read_web_cookie, user_token_path, web_cookie_path
 
     try:
         name, profile = pick_profile(args, loaded)
@@ -245,7 +247,7 @@ def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         token = None  # a token others could read is dropped without being used
 
     try:
-        web_cookie = read_secret(web_cookie_path(name))
+        web_cookie = read_web_cookie(name, _api_url(profile.url))
     except InsecureTokenFile:
         web_cookie = None
 

@@ -17,6 +17,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("forms", help=_("list the forms offered (the server's or the built-in)"))
     p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
     p.add_argument("--json", action="store_true", help=_("print JSON"))
+    from .native_form import add_password_option
+
+    add_password_option(p)
     p.set_defaults(handler=forms_command)
 
 
@@ -46,12 +49,17 @@ def forms_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     async def action(workspace: Workspace) -> int:
         from cebox_support.tui.api.formcreator import load_catalogue
 
-        catalogue = await load_catalogue(workspace.client)
-        if catalogue is None:
-            source, forms = "builtin", builtin_forms(workspace)
+        from .native_form import is_native, native_catalogue
+
+        if is_native(workspace):
+            source, forms = "server", await native_catalogue(workspace, args)
         else:
-            source = "server"
-            forms = [f.model_dump() for f in catalogue]
+            catalogue = await load_catalogue(workspace.client)
+            if catalogue is None:
+                source, forms = "builtin", builtin_forms(workspace)
+            else:
+                source = "server"
+                forms = [f.model_dump() for f in catalogue]
         if args.json:
             print_json({"source": source, "forms": forms}, ensure_ascii=False)
             return 0

@@ -85,6 +85,9 @@ def register(sub: Any) -> None:
         help=_("fill the ceBox name, IP and IPv6 fields from this machine (--field wins)"),
     )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
+    from .native_form import add_password_option
+
+    add_password_option(p)
     p.set_defaults(handler=new_command)
 
 

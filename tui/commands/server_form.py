@@ -113,6 +113,10 @@ def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unkno
         from cebox_support.tui.api.formcreator import load_catalogue, load_form, submit_form
         from cebox_support.tui.forms.server import validate_server_answers
 
+        from .native_form import is_native, new_with_native_form
+
+        if is_native(workspace):
+            return await new_with_native_form(workspace, args, unknown)
         client = workspace.client
         catalogue = await load_catalogue(client)
         wanted = str(args.form)
