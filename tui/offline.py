@@ -55,11 +55,21 @@ def iso(fetched_at: float) -> str:
     return datetime.fromtimestamp(fetched_at).astimezone().isoformat(timespec="seconds")
 
 
+WIDER = {"open": "all", "solved": "all", "closed": "all"}
+"""The list whose copy holds every row of another, found by each row's status. "Awaiting
+my approval" is not derived: it needs the requester, which a row does not carry."""
+ROW_STATUSES = {"open": (1, 2, 3, 4), "solved": (5,), "closed": (6,)}
+
+
 @dataclass
 class ListCopy:
     fetched_at: float
     total: int
     rows: list[TicketSummary]
+    source: str = ""
+    """The list the copy was taken of: the filter itself, or a wider one."""
+    complete: bool = True
+    """False when derived from a wider copy that held only its first rows."""
 
 
 @dataclass
@@ -120,6 +130,21 @@ class OfflineCopies:
         )
 
     def load_list(self, status: str) -> ListCopy | None:
+        """The copy of this list, or its rows in the copy of a wider one (the newer of
+        the two when the wider copy holds all its rows)."""
+        exact = self._load_list(status)
+        wider = self._load_list(WIDER[status]) if status in WIDER else None
+        if wider is None:
+            return exact
+        statuses = ROW_STATUSES[status]
+        rows = [r for r in wider.rows if int(r.status) in statuses]
+        complete = len(wider.rows) >= wider.total
+        derived = ListCopy(wider.fetched_at, len(rows), rows, wider.source, complete)
+        if exact is not None and (not complete or exact.fetched_at >= wider.fetched_at):
+            return exact
+        return derived
+
+    def _load_list(self, status: str) -> ListCopy | None:
         from cebox_support.tui.api.models import TicketSummary
         from pydantic import ValidationError
 
@@ -130,7 +155,9 @@ class OfflineCopies:
             rows = [TicketSummary.model_validate(r) for r in data.get("rows") or []]
         except ValidationError:
             return None
-        return ListCopy(float(data["fetched_at"]), int(data.get("total") or len(rows)), rows)
+        total = data.get("total")
+        total = total if isinstance(total, int) and total >= len(rows) else len(rows)
+        return ListCopy(float(data["fetched_at"]), total, rows, status)
 
     # -- tickets ----------------------------------------------------------------------
 

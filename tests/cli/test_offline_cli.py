@@ -140,3 +140,116 @@ def test_the_number_of_tickets_kept_is_bounded(tmp_path: Path) -> None:
     kept = list(copies.folder.glob("ticket-*.json"))
     assert len(kept) == MAX_TICKETS
     assert copies.load_ticket(MAX_TICKETS + 5) is not None  # the newest stays
+
+
+# -- a list's rows from the copy of a wider one (issue 27) ------------------------------
+
+
+def test_offline_list_takes_its_rows_from_the_copy_of_all_tickets(
+    server: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    login(monkeypatch, server, capsys)
+    code, online_all, _err = run(capsys, "list", "--status", "all", "--json")
+    assert code == 0
+    by_status: dict[int, set[int]] = {}
+    for t in json.loads(online_all)["tickets"]:
+        by_status.setdefault(t["status"], set()).add(t["id"])
+    server.stop()
+
+    code, out, err = run(capsys, "list")
+    source = "(taken from the copy of `cebox-support list --status all`)"
+    assert code == 0 and err.startswith(NOTICE) and err.rstrip().endswith(source)
+    assert err.count("\n") == 1
+    code, out, err = run(capsys, "list", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["stale"] is True and data["fetched_at"]
+    assert data["copy_of"] == "all" and data["complete"] is True
+    open_ids = by_status.get(1, set()) | by_status.get(2, set()) | by_status.get(4, set())
+    open_ids |= by_status.get(3, set())
+    assert {t["id"] for t in data["tickets"]} == open_ids == {1, 4, 5, 6}
+    assert data["total"] == len(open_ids)
+    code, out, _err = run(capsys, "list", "--status", "closed", "--json")
+    assert code == 0
+    assert {t["id"] for t in json.loads(out)["tickets"]} == by_status.get(6, set())
+
+    # No copy can say who must approve: which listing would have kept one is named.
+    code, out, err = run(capsys, "list", "--status", "approval")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "Cannot connect" in err
+    assert "`cebox-support list --status approval` keeps one" in err
+
+
+def test_offline_list_without_any_copy_names_the_listings_that_keep_one(
+    server: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    login(monkeypatch, server, capsys)
+    server.stop()
+    code, out, err = run(capsys, "list")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "Cannot connect" in err
+    assert "`cebox-support list` or `cebox-support list --status all` keeps one" in err
+
+
+def summary(n: int, status: int) -> Any:
+    from cebox_support.tui.api.models import TicketSummary
+
+    return TicketSummary(id=n, name=f"T{n}", status=status)
+
+
+def aged(copies: OfflineCopies, name: str, fetched_at: float) -> None:
+    path = copies.folder / f"list-{name}.json"
+    data = json.loads(path.read_text())
+    data["fetched_at"] = fetched_at
+    path.write_text(json.dumps(data))
+
+
+def test_the_newer_of_a_list_copy_and_a_complete_wider_one_serves(tmp_path: Path) -> None:
+    copies = OfflineCopies("acme", "https://a.example/apirest.php", tmp_path)
+    copies.save_list("open", [summary(1, 1)], 1)
+    copies.save_list("all", [summary(1, 5), summary(2, 2), summary(3, 6)], 3)
+    aged(copies, "open", 1000.0)
+    aged(copies, "all", 2000.0)
+    copy = copies.load_list("open")
+    assert copy is not None and copy.source == "all" and copy.complete
+    assert [r.id for r in copy.rows] == [2] and copy.total == 1  # 1 was solved since
+    aged(copies, "open", 3000.0)
+    copy = copies.load_list("open")
+    assert copy is not None and copy.source == "open" and [r.id for r in copy.rows] == [1]
+    # A wider copy holding only its first rows serves only when there is no other.
+    copies.save_list("all", [summary(2, 2)], 40)
+    assert copies.load_list("open").source == "open"  # type: ignore[union-attr]
+    (copies.folder / "list-open.json").unlink()
+    copy = copies.load_list("open")
+    assert copy is not None and copy.source == "all" and copy.complete is False
+    assert copies.load_list("approval") is None  # never derived: a row has no requester
+
+
+# -- a gateway in front of a stopped server (issue 28) ---------------------------------
+
+
+@pytest.mark.parametrize("gateway_status", [502, 503, 504])
+def test_a_gateway_error_with_the_server_down_shows_the_copy(
+    server: Any,
+    config_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    gateway_status: int,
+) -> None:
+    from tests.gateway import start_gateway
+
+    gateway = start_gateway(server.base_url, gateway_status)
+    try:
+        login(monkeypatch, gateway, capsys)
+        code, online_list, _err = run(capsys, "list")
+        assert code == 0
+        code, online_show, _err = run(capsys, "show", "1")
+        assert code == 0
+        server.stop()  # the gateway still answers, with its own error page
+        code, out, err = run(capsys, "list")
+        assert (code, out) == (0, online_list) and err.startswith(NOTICE)
+        code, out, err = run(capsys, "show", "1")
+        assert (code, out) == (0, online_show) and err.startswith(NOTICE)
+        code, out, _err = run(capsys, "show", "1", "--json")
+        assert code == 0 and json.loads(out)["stale"] is True
+    finally:
+        gateway.stop()

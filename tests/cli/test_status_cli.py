@@ -219,3 +219,57 @@ def test_french_line() -> None:
         )
     finally:
         set_language("en")
+
+
+# -- the first call, --json (issue 27) and the early refresh (issue 28) ----------------
+
+
+def test_the_first_call_after_login_prints_a_placeholder_in_every_format(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Right after `login` there is no copy: the refresh has only started (this process
+    is older than the whole budget, so it does not wait), and a line says so."""
+    profile = login(monkeypatch, fresh_helpdesk, capsys)
+    assert status(capsys) == "ceBox: …\n"
+    assert read_cache(cache_path(profile)).refreshing(time.time())  # one refresh started
+    assert status(capsys, "--format", "tmux") == "#[dim]ceBox: …#[default]\n"
+    assert json.loads(status(capsys, "--format", "json")) == {"state": "loading"}
+    assert json.loads(status(capsys, "--json")) == {"state": "loading"}
+    wait_refreshed(profile)
+    assert status(capsys) == "ceBox: 1 to approve\n"
+    data = json.loads(status(capsys, "--json"))
+    assert data == json.loads(status(capsys, "--format", "json"))
+    assert data["state"] == "current" and data["approval"] == 1
+
+
+def test_with_no_copy_at_all_the_call_waits_for_the_refresh_within_its_budget(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from cebox_support.tui import statusline
+
+    profile = login(monkeypatch, fresh_helpdesk, capsys)
+    monkeypatch.setattr(statusline, "process_age", lambda: 0.0)  # a process just started
+    cache = statusline.answer(profile, 60, budget=30.0)
+    assert cache.fetched_at is not None and cache.approval == 1  # waited, not a placeholder
+
+
+def test_a_copy_near_its_max_age_is_refreshed_early_and_shown_as_current(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Older than ¾ of --max-age but younger than it: the copy is printed unmarked and one
+    background refresh renews it, so a healthy server keeps it under --max-age."""
+    profile = login(monkeypatch, fresh_helpdesk, capsys)
+    status(capsys)
+    before = wait_refreshed(profile)
+    age_cache(profile, 50)  # in the window: 45 s < age < 60 s
+    fresh_helpdesk.clear_log()
+    assert status(capsys) == "ceBox: 1 to approve\n"  # not "(copy of …)"
+    assert json.loads(status(capsys, "--json"))["stale"] is False
+    after = wait_refreshed(profile)
+    assert after.fetched_at is not None and before.fetched_at is not None
+    assert after.fetched_at > before.fetched_at - 50 + 1  # renewed
+    paths = [e.path for e in fresh_helpdesk.request_log]
+    assert sum(p.endswith("/search/Ticket") for p in paths) == 3  # one refresh
+    fresh_helpdesk.clear_log()
+    assert status(capsys) == "ceBox: 1 to approve\n"
+    assert fresh_helpdesk.request_log == []

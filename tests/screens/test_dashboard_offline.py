@@ -233,3 +233,38 @@ def test_snapshot_offline_ticket(
         await opened_ticket(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("gateway_status", [502, 503, 504])
+async def test_a_gateway_error_with_the_server_down_shows_the_copy(
+    server: Any, make_app: Callable[..., Any], gateway_status: int
+) -> None:
+    """A reverse proxy (tests/gateway.py) still answers once the helpdesk behind it is
+    down, with its own 502/503/504 page: that is the server out of reach too."""
+    from cebox_support.tui.session import save_session
+
+    from tests.gateway import start_gateway
+
+    gateway = start_gateway(server.base_url, gateway_status)
+    try:
+        app = make_app(server=gateway)
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            online = [t.id for t in dashboard(app).table.loaded]
+            assert online and banner(app).display is False
+            server.stop()
+            await pilot.press("r")
+            await settle(pilot)
+            assert banner(app).display is True
+            assert "offline — copy of" in str(banner(app).render())
+            assert [t.id for t in dashboard(app).table.loaded] == online
+            app.workspace.keep_session = True  # what a real sign-in leaves
+            save_session(app.workspace)
+        later = make_app(server=gateway, logged_in=False)  # opened while the gateway says so
+        async with later.run_test() as pilot:
+            await wait_for(lambda: isinstance(later.screen, DashboardScreen))
+            await settle(pilot)
+            assert [t.id for t in dashboard(later).table.loaded] == online
+            assert banner(later).display is True
+    finally:
+        gateway.stop()

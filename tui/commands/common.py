@@ -132,9 +132,9 @@ def _present(workspace: Workspace | None, name: str) -> Workspace:
     return workspace
 
 
-Offline = Callable[[], "int | None"]
-"""What a read command shows when the server cannot be reached (the last copy), or
-None when it has nothing to show."""
+Offline = Callable[[], "int | str | None"]
+"""What a read command shows when the server cannot be reached (the last copy, and its
+exit code), or what it says after the error when it has no copy to show (or None)."""
 
 
 def run(
@@ -216,9 +216,11 @@ def _run_main(
         if offline is not None:
             from cebox_support.tui.offline import unreachable
 
-            code = offline() if unreachable(exc) else None
-            if code is not None:
-                return code
+            shown = offline() if unreachable(exc) else None
+            if isinstance(shown, int):
+                return shown
+            if shown:
+                return fail(f"{exc.message} {shown}")
         return fail(exc.message, 4 if exc.status == 404 else 1)
     except KeyboardInterrupt:
         return 130

@@ -19,7 +19,7 @@ from cebox_support.tui.session import Workspace
 if TYPE_CHECKING:
     from cebox_support.tui.api.client import GlpiClient
     from cebox_support.tui.api.models import TicketDetail, TicketFilter, TicketSummary
-    from cebox_support.tui.offline import OfflineCopies
+    from cebox_support.tui.offline import ListCopy, OfflineCopies
 
 from .common import (
     EXIT_USAGE,
@@ -87,11 +87,40 @@ def _copies(args: argparse.Namespace, loaded: LoadedSettings) -> OfflineCopies:
     return OfflineCopies(name, normalize_api_url(profile.url))
 
 
-def _offline_notice(fetched_at: float) -> None:
+def _offline_notice(fetched_at: float, source: str = "") -> None:
     """On stderr, so stdout stays the same text or JSON as online."""
     from cebox_support.tui.offline import copy_label
 
-    print(f"cebox-support: {copy_label(fetched_at)}", file=sys.stderr)
+    line = copy_label(fetched_at) + (f" ({source})" if source else "")
+    print(f"cebox-support: {line}", file=sys.stderr)
+
+
+def _list_source(f: TicketFilter, copy: ListCopy) -> str:
+    """Which copy the rows come from, when it is not this list's own."""
+    if copy.source == f.value:
+        return ""
+    source = _command_for(copy.source)
+    if copy.complete:
+        return _("taken from the copy of `{command}`").format(command=source)
+    return _("taken from the copy of `{command}`, which holds only its latest tickets").format(
+        command=source
+    )
+
+
+def _no_list_copy(f: TicketFilter) -> str:
+    """Said after "cannot connect": which list, listed online, would have left a copy."""
+    from cebox_support.tui.offline import WIDER
+
+    commands = [_command_for(f.value)]
+    if f.value in WIDER:
+        commands.append(_command_for(WIDER[f.value]))
+    return _("No copy of this list is kept: {commands} keeps one while the server answers.").format(
+        commands=_(" or ").join(f"`{c}`" for c in commands)
+    )
+
+
+def _command_for(status: str) -> str:
+    return "cebox-support list" + ("" if status == "open" else f" --status {status}")
 
 
 def list_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
@@ -116,12 +145,13 @@ def list_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         _copies(args, loaded).save_list(f.value, rows, total)
         return _print_list(args, f, rows, total, None)
 
-    def offline() -> int | None:
+    def offline() -> int | str:
         copy = _copies(args, loaded).load_list(f.value)
         if copy is None:
-            return None
-        _offline_notice(copy.fetched_at)
-        return _print_list(args, f, copy.rows[: args.limit], copy.total, copy.fetched_at)
+            return _no_list_copy(f)
+        _offline_notice(copy.fetched_at, _list_source(f, copy))
+        rows = copy.rows[: args.limit]
+        return _print_list(args, f, rows, copy.total, copy.fetched_at, copy)
 
     return run(args, loaded, action, offline)
 
@@ -132,11 +162,12 @@ def _print_list(
     rows: list[TicketSummary],
     total: int,
     fetched_at: float | None,
+    copy: ListCopy | None = None,
 ) -> int:
     from cebox_support.tui.render_text import ticket_list
 
     if args.json:
-        payload = {
+        payload: dict[str, Any] = {
             "status": f.value,
             "total": total,
             "tickets": [
@@ -144,6 +175,9 @@ def _print_list(
             ],
             **_freshness(fetched_at),
         }
+        if copy is not None:
+            payload["copy_of"] = copy.source
+            payload["complete"] = copy.complete
         print_json(payload, indent=2)
         return 0
     if not rows:
