@@ -123,6 +123,7 @@ def test_b1_b2_catalog_offers_the_four_forms_by_popularity_then_name() -> None:
     hd = _start(demo=True, glpi_version="11.0")
     try:
         web = Browser(hd)
+        assert 'href="/ServiceCatalog"' in web.http.get("/Helpdesk").text  # D2
         page = web.http.get("/ServiceCatalog")
         assert (page.status_code, page.headers["content-type"]) == (200, HTML)
         assert "<title>New ticket - GLPI</title>" in page.text

@@ -271,7 +271,10 @@ class Web:
         user = self.store.user(session.users_id) or {}
         token = self.new_csrf(session)
         name = html.escape(str(user.get("name", "")))
-        return _page("Home", f'<div class="page">Logged in as {name}</div>', token)
+        body = f'<div class="page">Logged in as {name}</div>'
+        if self.store.version.has_native_forms:
+            body += '\n<a class="nav-link" href="/ServiceCatalog">New ticket</a>'
+        return _page("Home", body, token)
 
     # ------------------------------------------------------------- documents
     async def document_send(self, request: Request) -> Response:
