@@ -26,9 +26,11 @@ class RefuseScreen(ModalScreen[str | None]):
         ),
     ]
 
-    def __init__(self, ticket_id: int) -> None:
+    def __init__(self, ticket_id: int, reason: str = "") -> None:
         super().__init__()
         self.ticket_id = ticket_id
+        self.reason = reason
+        """A reason the server did not confirm last time, offered again."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog refuse"):
@@ -43,7 +45,7 @@ class RefuseScreen(ModalScreen[str | None]):
                 ),
                 classes="hint",
             )
-            yield TextArea(id="refuse-reason", placeholder=_("Reason (required)"))
+            yield TextArea(self.reason, id="refuse-reason", placeholder=_("Reason (required)"))
             yield Static("", id="refuse-message", classes="error-text", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield Button(_("Refuse the solution"), id="refuse-yes", variant="error")

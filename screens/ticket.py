@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import webbrowser
-from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,40 +20,32 @@ from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.api.models import (
     ActorRole,
     Followup,
-    RefusedFile,
     TicketDetail,
     TicketStatus,
     TimelineItem,
     TimelineKind,
 )
 from cebox_support.tui.api.text import text_to_html
-from cebox_support.tui.compress import not_kept, send_compressed
-from cebox_support.tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
-from cebox_support.tui.editor import edit_text
+from cebox_support.tui.compress import send_compressed
 from cebox_support.tui.i18n import _, ngettext
 from cebox_support.tui.messages import ShowError, TicketChanged
 from cebox_support.tui.offline import copies_for, unreachable
 from cebox_support.tui.reply import send_reply
 from cebox_support.tui.session import Workspace, background
-from cebox_support.tui.submission import CLOCK_SKEW
 from cebox_support.tui.worker_errors import worker_failure
-from cebox_support.widgets.attachments import AttachmentList
 from cebox_support.widgets.key_bar import KeyBar
 from cebox_support.widgets.offline_banner import OfflineBanner
-from cebox_support.widgets.ticket_header import TicketHeader
+from cebox_support.widgets.reply_box import ReplyBox
+from cebox_support.widgets.ticket_header import TicketHeader, changes_by_others
 from cebox_support.widgets.timeline import Timeline
 from cebox_support.widgets.title_bar import TitleBar
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Static, TextArea
+from textual.widgets import Button
 from textual.worker import Worker
-
-DRAFT_DELAY = 0.4
-"""Seconds of quiet typing before the reply draft is written to disk."""
 
 
 class TicketScreen(Screen[None]):
@@ -131,27 +123,15 @@ class TicketScreen(Screen[None]):
         self.workspace = workspace
         self.ticket_id = int(ticket_id)
         self.detail: TicketDetail | None = None
-        self.sending = False
         self.answering = False
-        self._pending_since: datetime | None = None
-        self._refused: tuple[list[RefusedFile], list[Path]] = ([], [])
-        """Files of the last reply the server refused for their type, and their paths:
-        `z` sends them compressed."""
-        """When a send whose outcome is unknown started: the next send looks first."""
-        self._draft_timer: Timer | None = None
+        self.reply = ReplyBox(workspace.drafts, self.ticket_id, id="reply")
         self._auto: Timer | None = None
         self._fetched = False
         """Set once this screen has fetched the ticket: later changes are announced."""
         self._fetched_at: float | None = None
-        self._reply_text = ""
-        self._reply_paths: list[Path] = []
         self._refusal = ""
         """A refusal reason not yet confirmed by the server, offered again."""
         self._early = workspace.start(lambda c: c.get_ticket(self.ticket_id))
-
-    @property
-    def draft_key(self) -> str:
-        return f"reply-{self.ticket_id}"
 
     # -- layout --------------------------------------------------------------------
 
@@ -160,27 +140,15 @@ class TicketScreen(Screen[None]):
         yield OfflineBanner()
         yield TicketHeader(self.ticket_id, id="ticket-header")
         yield Timeline(id="timeline")
-        with Vertical(id="reply"):
-            yield Static("", id="reply-notice")
-            yield TextArea(
-                id="reply-text",
-                placeholder=_("Write a reply… (Ctrl+R sends, Ctrl+G opens your editor)"),
-            )
-            yield AttachmentList(id="reply-attachments")
-            with Horizontal(id="reply-actions"):
-                yield Button(_("Send"), id="reply-send", variant="primary", compact=True)
-                yield Button(_("Approve"), id="reply-approve", variant="success", compact=True)
-                yield Button(_("Refuse"), id="reply-refuse", variant="error", compact=True)
-                yield Static("", id="reply-message", markup=False)
+        yield self.reply
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("Ticket #{id}").format(id=self.ticket_id)
-        self.query_one("#reply", Vertical).display = False
-        self.query_one("#reply-notice", Static).display = False
+        self.reply.display = False
+        self.reply.query_one("#reply-notice").display = False
         self.query_one("#timeline", Timeline).focus()
-        self._restore_draft()
-        self.call_after_refresh(self._restore_attachments)
+        self.reply.restore_draft()
         self.load_limits()
         cached = self.workspace.cache.get(self.ticket_id)
         if cached is not None:
@@ -281,38 +249,16 @@ class TicketScreen(Screen[None]):
     @work(group="ticket-limits", exclusive=True, exit_on_error=False)
     async def load_limits(self) -> None:
         config = await self.workspace.server_config()
-        self.query_one(AttachmentList).set_max_bytes(config.max_upload_bytes)
+        self.reply.set_max_bytes(config.max_upload_bytes)
 
     def _update_reply_area(self) -> None:
-        detail = self.detail
-        if detail is None:
-            return
-        reply = self.query_one("#reply", Vertical)
-        reply.display = True
-        status = detail.ticket.status
-        closed = status is TicketStatus.CLOSED
-        reply.set_class(closed, "-closed")
-        observer = self._observer_only
-        reply.set_class(observer and not closed, "-observer")  # no box that can only fail
-        pending = detail.pending_solution is not None
-        reply.set_class(pending and not observer, "-solved")
-        notice = self.query_one("#reply-notice", Static)
-        text = ""
-        if closed:
-            text = _(
-                "This ticket is closed: GLPI does not accept replies on a closed ticket. "
-                "If the problem is back, open a new ticket and mention #{id}."
-            ).format(id=self.ticket_id)
-        elif observer:
-            text = _(
-                "You are an observer of this ticket: GLPI lets only its requester "
-                "reply to it or answer its solution."
+        if self.detail is not None:
+            status = self.detail.ticket.status
+            self.reply.show_state(
+                closed=status is TicketStatus.CLOSED,
+                observer=self._observer_only,
+                solved=self.detail.pending_solution is not None,
             )
-        elif status is TicketStatus.SOLVED:
-            text = _("A reply refuses the proposed solution and reopens the ticket.")
-        notice.update(text)
-        notice.display = bool(text)
-        notice.set_class(closed, "-closed")
 
     # -- navigation and small actions -----------------------------------------------
 
@@ -336,7 +282,7 @@ class TicketScreen(Screen[None]):
                 and not self._observer_only
             )
         if action == "send_compressed":
-            return bool(self._refused[0]) and not self.sending
+            return bool(self.reply.refused) and not self.sending
         if action in ("send_reply", "edit_reply", "focus_reply"):
             return (
                 detail is not None
@@ -347,15 +293,14 @@ class TicketScreen(Screen[None]):
 
     def action_back(self) -> None:
         focused = self.focused
-        reply = self.query_one("#reply", Vertical)
-        if focused is not None and reply in focused.ancestors_with_self:
+        if focused is not None and self.reply in focused.ancestors_with_self:
             self.query_one("#timeline", Timeline).focus()
             return
-        self._save_draft()
+        self.reply.draft.save()
         self.dismiss(None)
 
     def action_focus_reply(self) -> None:
-        self.query_one("#reply-text", TextArea).focus()
+        self.reply.focus_text()
 
     async def action_flip_order(self) -> None:
         timeline = self.query_one("#timeline", Timeline)
@@ -401,65 +346,8 @@ class TicketScreen(Screen[None]):
         documents = list(self.detail.documents) if self.detail is not None else []
         self.app.push_screen(DocumentsScreen(self.workspace, self.ticket_id, documents))
 
-    # -- draft ------------------------------------------------------------------------
-
-    def _restore_draft(self) -> None:
-        draft = self.workspace.drafts.load(self.draft_key)
-        if not draft:
-            return
-        text = str(draft.get("text") or "")
-        paths = [Path(p) for p in draft.get("attachments") or [] if isinstance(p, str)]
-        self._pending_since = _pending_since(draft)
-        self._reply_text, self._reply_paths = text, paths
-        self.query_one("#reply-text", TextArea).load_text(text)
-        self._say(_("Your unsent reply was restored."))
-
-    def _restore_attachments(self) -> None:
-        """Once the list is mounted, so files that vanished since are reported in it."""
-        self.query_one(AttachmentList).set_paths(self._reply_paths)
-
-    @on(TextArea.Changed, "#reply-text")
-    def _typed(self, event: TextArea.Changed) -> None:
-        self._reply_text = event.text_area.text
-        self._schedule_draft()
-
-    @on(AttachmentList.Changed, "#reply-attachments")
-    def _files_changed(self, event: AttachmentList.Changed) -> None:
-        self._reply_paths = event.attachment_list.paths
-        self._schedule_draft()
-
-    def _schedule_draft(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
-
-    def _save_draft(self, *, retry: bool = True) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
-        text, paths = self._reply_text, self._reply_paths
-        if not text.strip() and not paths and self._pending_since is None:
-            self.workspace.drafts.delete(self.draft_key)
-            return
-        saved = self.workspace.drafts.save(
-            self.draft_key,
-            {
-                "text": text,
-                "attachments": [str(p) for p in paths],
-                "unconfirmed": self._pending_since is not None,
-                "unconfirmed_since": (
-                    self._pending_since.isoformat() if self._pending_since else None
-                ),
-            },
-        )
-        if not saved and retry:
-            # The text stays in the reply box; warned once, saved again a little later.
-            if (warning := self.workspace.drafts.take_warning()) is not None:
-                self.notify(warning, severity="warning", markup=False, timeout=10)
-            self._draft_timer = self.set_timer(DRAFTS_RETRY, self._save_draft)
-
     def on_unmount(self) -> None:
-        self._save_draft(retry=False)
+        self.reply.draft.save(retry=False)  # the last keystrokes, and a send under way
         if self._early is not None:
             self._early.cancel()
 
@@ -471,21 +359,11 @@ class TicketScreen(Screen[None]):
         message = worker_failure(event)
         if message is None:
             return
-        self._say(
-            message,
-            error=True,
-        )
+        self.reply.say(message, error=True)
 
-    def _say(self, text: str, *, error: bool = False) -> None:
-        message = self.query_one("#reply-message", Static)
-        message.update(text)
-        message.set_class(error, "error-text")
-
-    def _set_sending(self, sending: bool) -> None:
-        self.sending = sending
-        self.query_one("#reply-send", Button).disabled = sending
-        self.query_one("#reply-text", TextArea).read_only = sending
-        self.query_one(AttachmentList).disabled = sending
+    @property
+    def sending(self) -> bool:
+        return self.reply.sending
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {
@@ -499,35 +377,18 @@ class TicketScreen(Screen[None]):
             action()
 
     def action_edit_reply(self) -> None:
-        area = self.query_one("#reply-text", TextArea)
-        edited = edit_text(self.app, area.text, configured=self.workspace.settings.editor)
-        if edited is None:
-            self.notify(
-                _("No editor could be started: set $EDITOR or `editor` in config.toml."),
-                severity="warning",
-            )
-            return
-        area.load_text(edited.rstrip("\n"))
-        self._reply_text = area.text
-        self._save_draft()
-        area.focus()
+        self.reply.edit_in_editor(self.workspace.settings.editor)
 
     def action_send_reply(self) -> None:
         detail = self.detail
         if self.sending or detail is None:
             return
         if detail.ticket.status is TicketStatus.CLOSED:
-            self._say(_("GLPI does not accept replies on a closed ticket."), error=True)
+            self.reply.say(_("GLPI does not accept replies on a closed ticket."), error=True)
             return
-        text = self.query_one("#reply-text", TextArea).text
-        paths = self.query_one(AttachmentList).paths
-        if not text.strip() and not paths:
-            self._say(_("Write a message before sending."), error=True)
-            self.query_one("#reply-text", TextArea).focus()
-            return
-        self._reply_text, self._reply_paths = text, paths
-        self._save_draft()
-        self._send(text, paths, solved=detail.ticket.status is TicketStatus.SOLVED)
+        taken = self.reply.take()
+        if taken is not None:
+            self._send(*taken, solved=detail.ticket.status is TicketStatus.SOLVED)
 
     @work(group="ticket-reply", exit_on_error=False)
     async def _send(self, text: str, paths: list[Path], *, solved: bool) -> None:
@@ -544,100 +405,45 @@ class TicketScreen(Screen[None]):
             )
             if not confirmed:
                 return
-        self._set_sending(True)
-        self._say(_("Sending…"))
         known = [d.id for d in self.detail.documents] if self.detail is not None else []
-        started, pending = self.workspace.now(), self._pending_since
-        # Until the answer: if the wait ends (Escape leaves the screen), the draft says
-        # "maybe sent", so the next send looks on the server first.
-        self._pending_since = pending or started - CLOCK_SKEW
-        try:
-            result = await send_reply(
-                self.workspace,
-                self.ticket_id,
-                text,
-                paths,
-                started=started,
-                pending_since=pending,
-                known_documents=known,
-            )
-        finally:
-            self._set_sending(False)
-        if not result.sent:
-            self._pending_since = result.pending_since
-            self._save_draft()
-            self._say(result.message(), error=True)
-            return
-        assert result.followup_id is not None
-        await self._sent(
-            result.followup_id,
+        started = self.workspace.now()
+
+        call = partial(
+            send_reply,
+            self.workspace,
+            self.ticket_id,
             text,
             paths,
-            refetch=solved or bool(paths),
-            kept=result.kept,
-            refused=result.refused,
+            started=started,
+            known_documents=known,
         )
+        result = await self.reply.send(call, paths, started=started)
+        self.refresh_bindings()
+        if not result.sent:
+            return
+        if n := len(result.kept):
+            uploaded = ngettext("{n} document uploaded", "{n} documents uploaded", n)
+            self.notify(uploaded.format(n=n), title=_("Upload finished"), markup=False)
+        assert result.followup_id is not None
+        await self._sent(result.followup_id, text, refetch=solved or bool(paths))
 
     def action_send_compressed(self) -> None:
-        if self._refused[0] and not self.sending:
+        if self.reply.refused and not self.sending:
             self._send_compressed()
 
     @work(group="ticket-reply", exit_on_error=False)
     async def _send_compressed(self) -> None:
-        refused, paths = self._refused
-        self._set_sending(True)
-        self._say(_("Sending…"))
-        try:
-            outcome = await send_compressed(self.workspace, self.ticket_id, refused, paths)
-        finally:
-            self._set_sending(False)
-        self._refused = ([], [])
+        outcome = await self.reply.send_compressed(
+            partial(send_compressed, self.workspace, self.ticket_id)
+        )
         self.refresh_bindings()
-        if outcome.failed:
-            self._say(not_kept(outcome.failed), error=True)
-        else:
-            self._say(
-                " ".join(
-                    _("{name} sent in place of the refused file.").format(name=name)
-                    for name in outcome.sent
-                )
-            )
         if outcome.sent:
             self.post_message(TicketChanged(self.ticket_id))
             await self._fetch()
 
-    async def _sent(
-        self,
-        followup_id: int,
-        text: str,
-        paths: list[Path],
-        *,
-        refetch: bool,
-        kept: list[str] | None = None,
-        refused: list[RefusedFile] | None = None,
-    ) -> None:
-        self._pending_since = None
-        self.workspace.drafts.delete(self.draft_key)
-        self.query_one("#reply-text", TextArea).load_text("")
-        self.query_one(AttachmentList).set_paths([])
-        self._reply_text, self._reply_paths = "", []
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        refused = refused or []
-        self._refused = ([r for r in refused if r.compressible], list(paths))
-        self.refresh_bindings()
-        if refused:
-            # A 201 is no proof: name what the server did not keep (issue 14).
-            message = _("Reply sent; {files}.").format(files=not_kept(refused))
-            if self._refused[0]:
-                message += " " + _("Press z to send a compressed copy (.gz).")
-            self._say(message, error=True)
-        else:
-            self._say(_("Reply sent."))
-        n = len(kept) if kept is not None else len(paths)
-        if n:
-            uploaded = ngettext("{n} document uploaded", "{n} documents uploaded", n)
-            self.notify(uploaded.format(n=n), title=_("Upload finished"), markup=False)
+    async def _sent(self, followup_id: int, text: str, *, refetch: bool) -> None:
+        """The reply joins the thread at once (the server's copy comes with the next
+        fetch) and the dashboard below hears of it."""
         me = self.workspace.me
         now = self.workspace.now()
         followup = Followup(
@@ -704,11 +510,7 @@ class TicketScreen(Screen[None]):
     async def _refuse(self) -> None:
         from cebox_support.screens.refuse import RefuseScreen
 
-        modal = RefuseScreen(self.ticket_id)
-        kept = self._refusal
-        if kept:
-            modal.call_later(lambda: modal.query_one("#refuse-reason", TextArea).load_text(kept))
-        reason = await self.app.push_screen_wait(modal)
+        reason = await self.app.push_screen_wait(RefuseScreen(self.ticket_id, self._refusal))
         if not reason:
             return
         self._refusal = reason
@@ -723,8 +525,7 @@ class TicketScreen(Screen[None]):
         """True once the server has the answer. After an unconfirmed one the ticket is
         reloaded, so approve/refuse are offered again only if it did not arrive."""
         self.answering = True
-        for button in self.query("#reply-approve, #reply-refuse").results(Button):
-            button.disabled = True
+        self.reply.set_answering(True)
         try:
             await self.workspace.call(call)
         except GlpiError as error:
@@ -734,47 +535,11 @@ class TicketScreen(Screen[None]):
             return False
         finally:
             self.answering = False
-            for button in self.query("#reply-approve, #reply-refuse").results(Button):
-                button.disabled = False
+            self.reply.set_answering(False)
         self.notify(done)
         self.post_message(TicketChanged(self.ticket_id))
         await self._fetch()
         return True
-
-
-def _pending_since(draft: dict[str, Any]) -> datetime | None:
-    """A draft's unconfirmed send: when it started (a draft from before this was kept
-    says only that there is one: any earlier follow-up then counts, as it did)."""
-    since = draft.get("unconfirmed_since")
-    if isinstance(since, str):
-        try:
-            return datetime.fromisoformat(since)
-        except ValueError:
-            pass
-    return datetime.fromtimestamp(0, UTC) if draft.get("unconfirmed") else None
-
-
-def changes_by_others(before: TicketDetail, after: TicketDetail, me_id: int) -> list[str]:
-    """What changed between two fetches that the user did not do here, in words."""
-    changes = []
-    known = {f.id for f in before.followups}
-    new = [
-        f
-        for f in after.followups
-        if f.id not in known and f.author_id != me_id and not f.is_private
-    ]
-    if new:
-        changes.append(
-            ngettext("{n} new follow-up", "{n} new follow-ups", len(new)).format(n=len(new))
-        )
-    solution = after.pending_solution
-    old = before.pending_solution
-    proposed = solution is not None and (old is None or old.id != solution.id)
-    if proposed:
-        changes.append(_("a solution awaits your approval"))
-    elif after.ticket.status is not before.ticket.status:
-        changes.append(_("status: {status}").format(status=after.ticket.status.label))
-    return changes
 
 
 def _graphical_browser() -> webbrowser.BaseBrowser | None:

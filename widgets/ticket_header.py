@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cebox_support.tui.api.models import ActorRole, TicketDetail, TicketStatus
-from cebox_support.tui.i18n import _
+from cebox_support.tui.i18n import _, ngettext
 from cebox_support.tui.render_text import exact_date
 from cebox_support.widgets.timeline import format_when
 from rich.text import Text
@@ -84,3 +84,26 @@ class TicketHeader(Vertical):
             notice.display = True
         else:
             notice.display = False
+
+
+def changes_by_others(before: TicketDetail, after: TicketDetail, me_id: int) -> list[str]:
+    """What changed between two fetches that the user did not do here, in words."""
+    changes = []
+    known = {f.id for f in before.followups}
+    new = [
+        f
+        for f in after.followups
+        if f.id not in known and f.author_id != me_id and not f.is_private
+    ]
+    if new:
+        changes.append(
+            ngettext("{n} new follow-up", "{n} new follow-ups", len(new)).format(n=len(new))
+        )
+    solution = after.pending_solution
+    old = before.pending_solution
+    proposed = solution is not None and (old is None or old.id != solution.id)
+    if proposed:
+        changes.append(_("a solution awaits your approval"))
+    elif after.ticket.status is not before.ticket.status:
+        changes.append(_("status: {status}").format(status=after.ticket.status.label))
+    return changes

@@ -197,7 +197,7 @@ async def test_ticket_screen_keeps_typing_when_drafts_cannot_be_saved(
 ) -> None:
     from tests.screens.test_ticket import DOMAIN, build_app, opened, type_reply
 
-    monkeypatch.setattr("cebox_support.screens.ticket.DRAFTS_RETRY", 0.05)
+    monkeypatch.setattr("cebox_support.widgets.draft_keeper.RETRY_SECONDS", 0.05)
     app = await build_app(helpdesk, ticket=DOMAIN)
     folder = app.workspace.drafts.folder
     shutil.rmtree(folder, ignore_errors=True)

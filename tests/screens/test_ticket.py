@@ -521,7 +521,7 @@ async def test_editor_fills_the_reply_and_saves_the_draft(
         seen.append(text)
         return text + " complété dans l'éditeur\n"
 
-    monkeypatch.setattr("cebox_support.screens.ticket.edit_text", fake_edit)
+    monkeypatch.setattr("cebox_support.widgets.reply_box.edit_text", fake_edit)
     app = await build_app(fresh_helpdesk, ticket=DOMAIN)
     async with app.run_test() as pilot:
         screen = await opened(pilot)

@@ -1,0 +1,89 @@
+"""Where a draft is written while the user types: the one place for the reply box and forms.
+
+What a draft holds is its owner's business (a reply's text and files and its
+unconfirmed send; a form's answers and the ticket already created); when and how it
+reaches the disk is decided here: a short pause in typing writes it, a write that fails
+is warned about once and tried again, the last keystrokes are written when the screen
+goes away, and a draft the server has confirmed is deleted. The store is
+``tui.drafts.Drafts`` (the workspace's ``drafts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cebox_support.tui.drafts import RETRY_SECONDS, Drafts
+from textual.timer import Timer
+from textual.widget import Widget
+
+Content = dict[str, Any]
+
+
+class DraftKeeper:
+    """Keeps one draft (``key`` in ``drafts``) in step with what its owner shows.
+
+    ``content`` reads what is to be kept now; ``worth_keeping`` says whether it holds
+    anything (else the draft is deleted); ``host`` is the widget whose timers and
+    toasts are used.
+    """
+
+    def __init__(
+        self,
+        host: Widget,
+        drafts: Drafts,
+        key: Callable[[], str],
+        content: Callable[[], Content],
+        worth_keeping: Callable[[Content], bool],
+        *,
+        delay: float,
+    ) -> None:
+        self.host = host
+        self.drafts = drafts
+        self.key = key
+        self.content = content
+        self.worth_keeping = worth_keeping
+        self.delay = delay
+        self._timer: Timer | None = None
+        self._unsaved: Content | None = None
+        """What was typed last and not yet on disk: written on unmount if need be."""
+
+    def load(self) -> Content | None:
+        return self.drafts.load(self.key())
+
+    def changed(self) -> None:
+        """Something was typed: written after a pause in typing."""
+        self._stop()
+        self._unsaved = self.content()
+        self._timer = self.host.set_timer(self.delay, self.save)
+
+    def save(self, content: Content | None = None, *, retry: bool = True) -> None:
+        """Written now (or deleted when there is nothing worth keeping). A failed write
+        leaves the text on screen: warned once, written again a little later."""
+        self._stop()
+        self._unsaved = None
+        content = content or self.content()
+        if not self.worth_keeping(content):
+            self.drafts.delete(self.key())
+        elif not self.drafts.save(self.key(), content) and retry:
+            if (warning := self.drafts.take_warning()) is not None:
+                self.host.notify(warning, severity="warning", markup=False, timeout=10)
+            self._unsaved = content
+            self._timer = self.host.set_timer(RETRY_SECONDS, self.save)
+
+    def discard(self) -> None:
+        """The server has it: the draft goes."""
+        self._stop()
+        self._unsaved = None
+        self.drafts.delete(self.key())
+
+    def flush(self) -> None:
+        """The screen goes away (or the app quits): the last keystrokes are written."""
+        self._stop()
+        if self._unsaved is not None:
+            self.save(self._unsaved, retry=False)
+
+    def _stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
