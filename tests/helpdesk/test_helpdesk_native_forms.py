@@ -705,3 +705,21 @@ def test_the_uploader_refuses_a_type_glpi_refuses(web: Browser, eleven: Any) -> 
     finally:
         eleven.store.document_max_size_mb = size
     assert big["error"] == "File is too big"
+
+
+def test_a_browser_like_multipart_submission_is_read_like_a_urlencoded_one(
+    web: Browser, eleven: Any
+) -> None:
+    """The browser's page posts FormData (multipart); the transcript's script posted
+    urlencoded bodies: both carry the same fields."""
+    r = web.http.post(
+        "/Form/SubmitAnswers",
+        data={"forms_id": "4", "answers_23": "En multipart", "answers_24": "<p>corps</p>"},
+        files={"unused": ("", b"", "application/octet-stream")},
+        headers=web.ajax,
+    )
+    ticket_id = created_ticket(r)
+    with rest(eleven) as api:
+        assert api.get(f"/Ticket/{ticket_id}").json()["name"] == "En multipart"
+    [entry] = web.upload(f"{PREFIX}gros.txt", b"x" * 1536).json()["_uploader_answers_20"]
+    assert (entry["filesize"], entry["display"]) == ("1.5 KiB", "gros.txt 1.5 KiB")
