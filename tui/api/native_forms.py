@@ -22,9 +22,11 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import httpx
 from cebox_support.tui.api import errors as E
@@ -505,6 +507,7 @@ class NativeForms:
     def __init__(self, client: GlpiClient) -> None:
         self.client = client
         self.csrf: str | None = None
+        self.server_clock: datetime | None = None
         self._http: httpx.AsyncClient | None = None
 
     async def close(self) -> None:
@@ -564,6 +567,7 @@ class NativeForms:
         *,
         ajax: bool = False,
         write: bool = False,
+        content_type: str = "",
         **kwargs: Any,
     ) -> httpx.Response:
         cookie = self.client.web_cookie
@@ -581,6 +585,8 @@ class NativeForms:
         name, value = cookie.split("=", 1)
         http.cookies.set(name, value)
         headers = {"Accept": "application/json"} if ajax else {}
+        if content_type:
+            headers["Content-Type"] = content_type
         if ajax:
             headers["X-Requested-With"] = "XMLHttpRequest"
             if self.csrf:
@@ -595,6 +601,7 @@ class NativeForms:
             error = E.Unreachable(_("The connection to the server broke."))
             error.uncertain = write
             raise error from None
+        self._read_clock(response)
         location = response.headers.get("location", "")
         if response.status_code in (301, 302, 303) and (
             "error=3" in location or "redirect=" in location
@@ -603,6 +610,14 @@ class NativeForms:
         if response.status_code == 401:
             raise self._lost()
         return response
+
+    def _read_clock(self, response: httpx.Response) -> None:
+        """The server's clock (its HTTP Date): what an uncertain submission is looked up
+        against, never this machine's clock."""
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            when = parsedate_to_datetime(response.headers.get("date", ""))
+            if when.tzinfo is not None:
+                self.server_clock = when
 
     def _refusal(self, response: httpx.Response) -> E.GlpiError:
         message = ""
@@ -639,7 +654,14 @@ class NativeForms:
         for attempt in range(2):
             if self.csrf is None:
                 await refresh()
-            response = await self._send("POST", path, ajax=True, write=write, data=data, **kwargs)
+            if isinstance(data, list):  # repeated keys (answers_ID[]): httpx takes a map
+                body = {
+                    "content": urlencode(data),
+                    "content_type": "application/x-www-form-urlencoded",
+                }
+            else:
+                body = {"data": data}
+            response = await self._send("POST", path, ajax=True, write=write, **body, **kwargs)
             if response.status_code != 403 or NOT_ALLOWED not in response.text:
                 return response
             self.csrf = None
@@ -873,6 +895,8 @@ class NativeForms:
             if result.errors:
                 return result
             step(_("Creating the ticket…"))
+            if self.server_clock is not None:  # the validation's answer, just before
+                since = self.server_clock - timedelta(seconds=2)
             try:
                 result.ticket_id = await self.submit_answers(form, body)
             except E.GlpiError as error:
