@@ -405,14 +405,26 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="*",
         default=None,
-        help="cold, login, open, reply, form, big, show, keys, status, glpi11",
+        help="cold, login, open, reply, form, big, show, keys, status, glpi11, native",
     )
     args = parser.parse_args(argv)
     rtt = args.rtt_ms / 1000
     control_before = machine_control()
     wanted = set(
         args.only
-        or ["cold", "login", "open", "reply", "form", "big", "show", "keys", "status", "glpi11"]
+        or [
+            "cold",
+            "login",
+            "open",
+            "reply",
+            "form",
+            "big",
+            "show",
+            "keys",
+            "status",
+            "glpi11",
+            "native",
+        ]
     )
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -514,6 +526,8 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         if "glpi11" in wanted:
             results.extend(bench_glpi11(Path(tmp), args.runs, rtt, args.rtt_ms))
+        if "native" in wanted:
+            results.extend(bench_native_forms(Path(tmp), args.runs, rtt, args.rtt_ms))
         if "big" in wanted or "keys" in wanted:
             db2 = Path(tmp) / "big.db"
             prepare_db(db2, bulk=100_000)
@@ -612,6 +626,84 @@ def bench_glpi11(tmp: Path, runs: int, rtt: float, rtt_ms: int) -> list[Result]:
     finally:
         server.stop()
     return results
+
+
+def bench_native_forms(tmp: Path, runs: int, rtt: float, rtt_ms: int) -> list[Result]:
+    """GLPI 11 native forms over the web routes (the API client in this process, the
+    web session already open as after a password sign-in): opening "Déclarer un
+    incident ceBox" uncached, then sending it with one file (upload, validate, submit)."""
+    import asyncio
+    from datetime import datetime
+
+    from cebox_support.tui.api.client import GlpiClient
+    from cebox_support.tui.api.native_forms import _CACHE, NativeForms
+    from cebox_support.tui.forms.server import validate_server_answers
+    from cebox_support.tui.forms.values import Attachment
+
+    db = tmp / "bench-native.db"
+    prepare_db(db)
+    server = Server(db, rtt_ms, glpi_version="11.0").start()
+    diag = tmp / "diag-cebox.txt"
+    diag.write_text("ceBox diagnostic log\nline 2\n")
+    opened: list[float] = []
+    sent: list[float] = []
+    counts: dict[str, int] = {}
+
+    async def one() -> None:
+        client = GlpiClient(server.api_url)
+        forms = NativeForms(client)
+        try:
+            await client.login("post-only", "postonly")
+            await forms.sign_in("post-only", "postonly")
+            _CACHE.clear()
+            server.clear()
+            t0 = time.perf_counter()
+            form = await forms.render(3)
+            opened.append(time.perf_counter() - t0)
+            counts["open"] = server.requests()
+            answers = {
+                "q17": "Perte de connexion",
+                "q18": "ceBox injoignable",
+                "q19": "La ceBox ne répond plus depuis ce matin.",
+                "q20": [str(diag)],
+                "q21": "3",
+            }
+            checked = validate_server_answers(form, answers, now=datetime.now().astimezone())
+            assert checked.ok, checked.errors
+            assert all(isinstance(a, Attachment) for a in checked.values["q20"])  # type: ignore[union-attr]
+            server.clear()
+            t0 = time.perf_counter()
+            outcome = await forms.send(form, checked.values, since=datetime.now().astimezone())
+            sent.append(time.perf_counter() - t0)
+            assert outcome.ticket_id is not None, outcome.error
+            counts["send"] = server.requests()
+        finally:
+            await forms.close()
+            await client.close()
+
+    try:
+        for _ in range(runs):
+            asyncio.run(one())
+    finally:
+        server.stop()
+    return [
+        Result(
+            "11 GLPI 11 native form: open (Form/Render, uncached)",
+            opened,
+            f"≤ {rtt_ms + 100} ms",
+            rtt=rtt,
+            requests=counts.get("open"),
+            extra="the page holds questions, choices and first visibility",
+        ),
+        Result(
+            "11' GLPI 11 native form: send with one file",
+            sent,
+            f"≤ {3 * rtt_ms + 200} ms",
+            rtt=rtt,
+            requests=counts.get("send"),
+            extra="upload, ValidateAnswers, SubmitAnswers",
+        ),
+    ]
 
 
 def login_child(server: Server, env: dict[str, str]) -> None:
