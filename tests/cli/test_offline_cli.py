@@ -70,7 +70,7 @@ def test_list_and_show_print_the_last_copy_when_the_server_is_down(
     code, online_json, _err = run(capsys, "show", "1", "--json")
     assert json.loads(online_json)["stale"] is False
     files = sorted(p.name for p in offline_dir(profile).iterdir())
-    assert files == ["list-open.json", "ticket-1.json"]
+    assert files == ["list-open.json", "me.json", "ticket-1.json"]  # me: a console can start
     assert all((offline_dir(profile) / f).stat().st_mode & 0o777 == 0o600 for f in files)
 
     server.stop()

@@ -273,3 +273,19 @@ def test_a_copy_near_its_max_age_is_refreshed_early_and_shown_as_current(
     fresh_helpdesk.clear_log()
     assert status(capsys) == "ceBox: 1 to approve\n"
     assert fresh_helpdesk.request_log == []
+
+
+def test_a_tick_during_login_does_not_blank_the_line_after_it(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """tmux ticks while `login` runs: the refresh it started found no session yet. Once
+    signed in, the next call starts a refresh at once (a placeholder), not in 45 s."""
+    profile = login(monkeypatch, fresh_helpdesk, capsys)
+    write_cache(
+        cache_path(profile),
+        StatusCache(attempted_at=time.time() - 2, failed_at=time.time() - 1, error_kind="login"),
+    )
+    assert status(capsys) == ""  # what the tick during the sign-in left
+    login(monkeypatch, fresh_helpdesk, capsys)
+    assert status(capsys) == "ceBox: …\n"
+    assert wait_refreshed(profile).approval == 1

@@ -268,3 +268,20 @@ async def test_a_gateway_error_with_the_server_down_shows_the_copy(
             assert banner(later).display is True
     finally:
         gateway.stop()
+
+
+async def test_a_tab_never_opened_online_shows_its_rows_from_the_copy_of_all(
+    server: Any, make_app: Callable[..., Any]
+) -> None:
+    app = make_app(server=server)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("5")  # All: its first page is copied
+        await settle(pilot)
+        every = {t.id: t.status for t in dashboard(app).table.loaded}
+        server.stop()
+        await pilot.press("4")  # Closed: never listed online
+        await settle(pilot)
+        assert banner(app).display is True
+        closed = [t for t, status in every.items() if status == 6]
+        assert closed and [t.id for t in dashboard(app).table.loaded] == closed

@@ -139,6 +139,7 @@ def _api_url(url: str) -> str:
 
 def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from cebox_support.tui.session import sign_in, sign_out
+    from cebox_support.tui.statusline import delete_cache
 
     if blocking := unsafe_to_save(loaded.problems):
         # Refused before any password is asked: saving the profile would overwrite the file.
@@ -201,6 +202,9 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             await workspace.web_opening  # the forms' web session, kept like the token
         await workspace.client.close()
         _remember(args, loaded, name, profile)
+        # A tmux tick during the sign-in cached "not logged in" (or another account's
+        # counts): gone, so the next `status` refreshes at once instead of in 45 s.
+        delete_cache(name)
         print(
             _("Logged in to {name} as {login} ({who}).").format(
                 name=name, login=workspace.me.login, who=workspace.me.name

@@ -142,7 +142,9 @@ def list_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             if not page.rows or len(rows) >= total:
                 break
         rows = rows[: args.limit]
-        _copies(args, loaded).save_list(f.value, rows, total)
+        copies = _copies(args, loaded)
+        copies.save_list(f.value, rows, total)
+        copies.save_me(workspace.me)  # a console opened offline can start on this copy
         return _print_list(args, f, rows, total, None)
 
     def offline() -> int | str:
