@@ -30,6 +30,7 @@ from cebox_support.tui.compress import send_compressed
 from cebox_support.tui.i18n import _, ngettext
 from cebox_support.tui.messages import ShowError, TicketChanged
 from cebox_support.tui.offline import copies_for, unreachable
+from cebox_support.tui.processes import resolve
 from cebox_support.tui.reply import send_reply
 from cebox_support.tui.session import Workspace, background
 from cebox_support.tui.worker_errors import worker_failure
@@ -550,4 +551,10 @@ def _graphical_browser() -> webbrowser.BaseBrowser | None:
         return None
     if type(browser) is webbrowser.GenericBrowser:
         return None
+    name = getattr(browser, "name", "")
+    if isinstance(browser, webbrowser.GenericBrowser | webbrowser.UnixBrowser) and name:
+        found = resolve(name)  # as every program we start: never from the current folder
+        if found is None:
+            return None
+        browser.name = found
     return browser

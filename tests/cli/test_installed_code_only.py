@@ -113,3 +113,27 @@ def test_every_command_starts_without_posix_only_modules(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert done.stdout == "started\n"
     assert not (tmp_path / "status" / "p.lock.held").exists()  # the portable lock let go
+
+
+def test_the_browser_is_never_a_program_of_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webbrowser
+
+    from cebox_support.screens.ticket import _graphical_browser
+
+    planted = tmp_path / "xdg-open"
+    planted.write_text("#!/bin/sh\ntouch planted\n")
+    planted.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", os.pathsep.join([".", str(tmp_path / "nowhere")]))
+    monkeypatch.setattr(webbrowser, "get", lambda: webbrowser.BackgroundBrowser("xdg-open"))
+    assert _graphical_browser() is None
+    system = tmp_path / "system"
+    system.mkdir()
+    (system / "xdg-open").write_bytes(planted.read_bytes())
+    (system / "xdg-open").chmod(0o755)
+    monkeypatch.setenv("PATH", os.pathsep.join([".", str(system)]))
+    browser = _graphical_browser()
+    assert isinstance(browser, webbrowser.BackgroundBrowser)
+    assert browser.name == str(system / "xdg-open")
