@@ -723,3 +723,26 @@ def test_a_browser_like_multipart_submission_is_read_like_a_urlencoded_one(
         assert api.get(f"/Ticket/{ticket_id}").json()["name"] == "En multipart"
     [entry] = web.upload(f"{PREFIX}gros.txt", b"x" * 1536).json()["_uploader_answers_20"]
     assert (entry["filesize"], entry["display"]) == ("1.5 KiB", "gros.txt 1.5 KiB")
+
+
+def test_a_web_session_ended_by_the_fault_injector_is_answered_as_d4_d5(web: Browser) -> None:
+    from cebox_support.tui.helpdesk.faults import FaultConfig
+
+    web.hd.set_faults(
+        FaultConfig(
+            fail_rate=1.0,
+            fail_kinds=("expired-session",),
+            paths=("GET /Form/Render/*",),
+            max_faults=1,
+        )
+    )
+    try:
+        ended = web.http.get("/Form/Render/3")
+        assert (ended.status_code, ended.headers["location"]) == (
+            302,
+            "/?redirect=%2FForm%2FRender%2F3%3F&error=3",
+        )
+        r = web.post("/Form/ValidateAnswers", "forms_id=3")
+        assert (r.status_code, r.json()["title"]) == (403, "Access denied")
+    finally:
+        web.hd.set_faults(None)

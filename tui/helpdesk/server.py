@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import ClientDisconnect, Request, cookie_parser
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -132,10 +132,10 @@ class HelpdeskMiddleware:
     def _cookie(scope: Scope, name: str) -> str:
         for key, value in scope.get("headers", []):
             if key.lower() == b"cookie":
-                for part in value.decode("latin-1").split(";"):
-                    k, _, v = part.strip().partition("=")
-                    if k == name:
-                        return v
+                # Parsed as Starlette does: 11's session ids ("/", "=") come quoted.
+                found = cookie_parser(value.decode("latin-1")).get(name)
+                if found:
+                    return found
         return ""
 
     @staticmethod
