@@ -139,7 +139,9 @@ class ReloginScreen(ModalScreen[bool]):
     async def try_saved_token(self) -> None:
         """A personal token the user chose to keep signs in without asking."""
         try:
-            token = read_secret(user_token_path(self.workspace.profile_name))
+            token = read_secret(
+                user_token_path(self.workspace.profile_name), server=self.workspace.client.api_url
+            )
         except InsecureTokenFile as problem:
             self.show_message(str(problem))
             return

@@ -152,8 +152,9 @@ class Workspace:
                 client.web_cookie = read_web_cookie(self.profile_name, client.api_url)
             except InsecureTokenFile:
                 client.web_cookie = None
-        if user_token_path(self.profile_name).exists():
-            client.personal_token = True  # no password to open a web session with
+        with contextlib.suppress(InsecureTokenFile):
+            if read_secret(user_token_path(self.profile_name), server=client.api_url):
+                client.personal_token = True  # no password to open a web session with
 
         def keep(cookie: str | None) -> None:
             if cookie and self.keep_session:
@@ -212,7 +213,7 @@ async def sign_in(
     if user_token:
         me = await client.login_with_token(user_token)
         if save_user_token:
-            write_secret(user_token_path(profile_name), user_token)
+            write_secret(user_token_path(profile_name), user_token, server=client.api_url)
         web = None
     else:
         # The web session the forms need on GLPI 11 opens alongside, with the same
@@ -256,7 +257,8 @@ def save_session(workspace: Workspace) -> None:
     """After a sign-in, keep the session token (0600) when the workspace caches it."""
     token = workspace.client.session_token
     if workspace.keep_session and token and not workspace.me.password_expired:
-        write_secret(session_token_path(workspace.profile_name), token)
+        path = session_token_path(workspace.profile_name)
+        write_secret(path, token, server=workspace.client.api_url)
 
 
 async def sign_in_demo(demo: DemoLogin) -> Workspace:
@@ -272,7 +274,7 @@ async def resume(profile_name: str, profile: Profile) -> Workspace | None:
     An invalid cached token is dropped silently (the user simply logs in again).
     A token file with loose permissions raises InsecureTokenFile.
     """
-    token = read_secret(session_token_path(profile_name))
+    token = read_secret(session_token_path(profile_name), server=profile.url)
     return await _resume(profile_name, profile, make_client(profile), token)
 
 
@@ -282,7 +284,7 @@ async def resume_offline(profile_name: str, profile: Profile) -> Workspace | Non
     and its writes stay drafts until the link returns. None without both."""
     from cebox_support.tui.offline import OfflineCopies
 
-    token = read_secret(session_token_path(profile_name))
+    token = read_secret(session_token_path(profile_name), server=profile.url)
     if not token:
         return None
     client = make_client(profile)
@@ -303,7 +305,7 @@ async def resume_and_read(
     None when there was no cached token to send it with.
     """
     client = make_client(profile)
-    token = read_secret(session_token_path(profile_name))
+    token = read_secret(session_token_path(profile_name), server=client.api_url)
     early: asyncio.Future[T] | None = None
     if token:
         client.use_session_token(token)
@@ -323,7 +325,7 @@ async def _resume(
         except GlpiError:
             await client.close()
             raise
-    saved = read_secret(user_token_path(profile_name))
+    saved = read_secret(user_token_path(profile_name), server=client.api_url)
     if saved:
         try:
             return await sign_in(profile_name, profile, user_token=saved, client=client)

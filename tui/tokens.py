@@ -1,7 +1,9 @@
 """Token files: created 0600 from the start, refused when someone else can read them.
 
 Only tokens are ever written (a GLPI session token, GLPI's web session cookie, a
-personal API token the user asked to keep) — never a password.
+personal API token the user asked to keep) — never a password. Each file names the
+server it was made for on its first line; it is read only for that server, so a
+profile pointed at another server never sends (or offers) the first one's secrets.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import stat
 from pathlib import Path
 
+from cebox_support.tui.api.urls import server_identity
 from cebox_support.tui.config import data_dir, file_safe, state_dir
 from cebox_support.tui.i18n import _
 
@@ -35,15 +38,12 @@ def web_cookie_path(profile: str) -> Path:
 
 
 def read_web_cookie(profile: str, api_url: str) -> str | None:
-    """The kept web session cookie, only for the server it was opened on (a profile
-    pointed at another server never sends it there)."""
-    value = read_secret(web_cookie_path(profile))
-    server, _sep, cookie = (value or "").partition(" ")
-    return cookie if server == api_url and cookie else None
+    """The kept web session cookie, only for the server it was opened on."""
+    return read_secret(web_cookie_path(profile), server=api_url)
 
 
 def write_web_cookie(profile: str, api_url: str, cookie: str) -> None:
-    write_secret(web_cookie_path(profile), f"{api_url} {cookie}")
+    write_secret(web_cookie_path(profile), cookie, server=api_url)
 
 
 def _symlink_refused(path: Path) -> InsecureTokenFile:
@@ -65,17 +65,33 @@ def _open_no_follow(path: Path, flags: int) -> int:
         raise
 
 
-def write_secret(path: Path, value: str) -> None:
+def write_secret(path: Path, value: str, *, server: str) -> None:
+    """Keep `value` for `server` (any form of its URL) only."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = _open_no_follow(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     try:
         os.fchmod(fd, 0o600)
-        os.write(fd, value.encode("utf-8"))
+        os.write(fd, f"{server_identity(server)}\n{value}".encode())
     finally:
         os.close(fd)
 
 
-def read_secret(path: Path) -> str | None:
+def read_secret(path: Path, *, server: str) -> str | None:
+    """The secret kept for `server`; None when there is none, or when the file was made
+    for another server (or names none: written before secrets were bound)."""
+    found = _read(path)
+    if found is None or found[0] != server_identity(server):
+        return None
+    return found[1]
+
+
+def secret_server(path: Path) -> str | None:
+    """The server a kept secret was made for (None: no file, or a file naming none)."""
+    found = _read(path)
+    return found[0] if found is not None else None
+
+
+def _read(path: Path) -> tuple[str, str] | None:
     try:
         fd = _open_no_follow(path, os.O_RDONLY)
     except FileNotFoundError:
@@ -87,8 +103,31 @@ def read_secret(path: Path) -> str | None:
                     "{path} can be read by other users; it was not used. Run: chmod 600 {path}"
                 ).format(path=path)
             )
-        value = handle.read().decode("utf-8").strip()
-    return value or None
+        server, _newline, value = handle.read().decode("utf-8").strip().partition("\n")
+    value = value.strip()
+    return (server.strip(), value) if value and "://" in server else None
+
+
+def forget_other_servers(profile: str, server: str) -> list[str]:
+    """Delete the profile's secrets made for another server than `server` (or for no
+    named server); what was dropped, in the user's words."""
+    kinds = (
+        (session_token_path(profile), _("the session")),
+        (web_cookie_path(profile), _("the web session")),
+        (user_token_path(profile), _("the saved personal API token")),
+    )
+    dropped = []
+    for path, kind in kinds:
+        if not path.exists() and not path.is_symlink():
+            continue
+        try:
+            bound = secret_server(path)
+        except InsecureTokenFile:
+            bound = None
+        if bound != server_identity(server):
+            delete_secret(path)
+            dropped.append(kind)
+    return dropped
 
 
 def delete_secret(path: Path) -> None:

@@ -63,7 +63,9 @@ def test_login_saves_profile_and_caches_session(
     assert (profile.url, profile.login) == (helpdesk.api_url, "post-only")
     assert "postonly" not in config_file.read_text(encoding="utf-8")
     token = session_token_path("127-0-0-1")
-    assert stat.S_IMODE(token.stat().st_mode) == 0o600 and read_secret(token)
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600 and read_secret(
+        token, server=helpdesk.api_url
+    )
 
 
 def test_login_with_named_profile_and_getpass(
@@ -80,7 +82,7 @@ def test_login_with_named_profile_and_getpass(
     assert code == 0
     assert len(prompts) == 1 and "post-only" in prompts[0]
     assert "work" in load_settings(config_file).settings.profiles
-    assert read_secret(session_token_path("work"))
+    assert read_secret(session_token_path("work"), server=helpdesk.api_url)
 
 
 def test_wrong_password_is_one_line_and_nonzero(
@@ -102,7 +104,7 @@ def test_token_login_and_save_token(
         + ["--save-token"]
     )
     assert code == 0
-    assert read_secret(user_token_path("t")) == "tok-cli-123"
+    assert read_secret(user_token_path("t"), server=fresh_helpdesk.api_url) == "tok-cli-123"
     assert load_settings(config_file).settings.profiles["t"].use_user_token
     assert "tok-cli-123" not in config_file.read_text(encoding="utf-8")
 
@@ -121,7 +123,7 @@ def test_logout_kills_session_and_deletes_token(
     fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     assert login(monkeypatch, fresh_helpdesk) == 0
-    token = read_secret(session_token_path("127-0-0-1"))
+    token = read_secret(session_token_path("127-0-0-1"), server=fresh_helpdesk.api_url)
     assert token
     assert main(["logout"]) == 0
     assert "Logged out" in capsys.readouterr().out
@@ -154,7 +156,9 @@ def test_passwd_stdin_changes_password(
     assert "changed" in capsys.readouterr().out
     assert works(fresh_helpdesk, "post-only", "N3w-pass!")
     assert not works(fresh_helpdesk, "post-only", "postonly")
-    assert read_secret(session_token_path("127-0-0-1"))  # the cached session stays
+    assert read_secret(
+        session_token_path("127-0-0-1"), server=fresh_helpdesk.api_url
+    )  # the cached session stays
 
 
 def test_passwd_lost_answer_checks_the_new_password(

@@ -47,7 +47,7 @@ def test_the_password_login_keeps_the_web_session_for_the_forms(
     glpi11: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _login(glpi11, monkeypatch)
-    server, cookie = web_cookie_path("127-0-0-1").read_text().split(" ")
+    server, cookie = web_cookie_path("127-0-0-1").read_text().split("\n")
     assert server.startswith(glpi11.base_url) and cookie.startswith("glpi_")
 
 

@@ -208,7 +208,7 @@ def stale_cached_session(server: Any, monkeypatch: pytest.MonkeyPatch, capsys: A
     from cebox_support.tui.tokens import read_secret, session_token_path
 
     login(monkeypatch, server, capsys)
-    stale = read_secret(session_token_path("127-0-0-1"))
+    stale = read_secret(session_token_path("127-0-0-1"), server=server.api_url)
     assert stale
     server.store.kill_session(stale)
     return stale
@@ -226,10 +226,10 @@ def test_show_with_a_stale_session_logs_in_again_with_the_saved_token(
 
     stale = stale_cached_session(fresh_helpdesk, monkeypatch, capsys)
     fresh_helpdesk.store.set_user_token("post-only", "tok-show-1")
-    write_secret(user_token_path("127-0-0-1"), "tok-show-1")
+    write_secret(user_token_path("127-0-0-1"), "tok-show-1", server=fresh_helpdesk.api_url)
     code, out, err = run(capsys, "show", "2")
     assert code == 0 and out.startswith("#2  ") and err == ""
-    renewed = read_secret(session_token_path("127-0-0-1"))
+    renewed = read_secret(session_token_path("127-0-0-1"), server=fresh_helpdesk.api_url)
     assert renewed and renewed != stale
 
 

@@ -51,12 +51,12 @@ def test_save_round_trip_without_secrets(tmp_path: Path) -> None:
 
 def test_token_files_are_0600_and_loose_ones_refused(tmp_path: Path) -> None:
     path = tmp_path / "t" / "x.token"
-    write_secret(path, "abc")
+    write_secret(path, "abc", server="https://a")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert read_secret(path) == "abc"
+    assert read_secret(path, server="https://a") == "abc"
     os.chmod(path, 0o644)
     with pytest.raises(InsecureTokenFile) as refused:
-        read_secret(path)
+        read_secret(path, server="https://a")
     assert "chmod 600" in str(refused.value)
 
 
@@ -81,7 +81,7 @@ async def test_invalid_cached_session_falls_back_silently(
     fresh_helpdesk: Any, isolated_home: Path
 ) -> None:
     profile = Profile(url=fresh_helpdesk.api_url, login="post-only")
-    write_secret(session_token_path("acme"), "z" * 26)
+    write_secret(session_token_path("acme"), "z" * 26, server=profile.url)
     assert await resume("acme", profile) is None
     assert not session_token_path("acme").exists()
 

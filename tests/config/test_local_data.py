@@ -230,10 +230,10 @@ def test_symlinked_token_file_is_refused(tmp_path: Path) -> None:
     link.parent.mkdir()
     link.symlink_to(elsewhere)
     with pytest.raises(InsecureTokenFile) as refused:
-        read_secret(link)
+        read_secret(link, server="https://a")
     assert "symbolic link" in str(refused.value) and str(link) in str(refused.value)
     with pytest.raises(InsecureTokenFile):
-        write_secret(link, "secret-token")
+        write_secret(link, "secret-token", server="https://a")
     assert elsewhere.read_text() == "stolen"  # nothing written through the link
 
 

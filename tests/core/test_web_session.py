@@ -10,9 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
+from cebox_support.tui.api.urls import server_identity
 from cebox_support.tui.config import Profile
 from cebox_support.tui.session import resume, sign_in, sign_out
-from cebox_support.tui.tokens import web_cookie_path
+from cebox_support.tui.tokens import read_secret, web_cookie_path
 
 from tests.conftest import _start
 
@@ -34,8 +35,9 @@ async def test_web_cookie_kept_reused_and_dropped(glpi11: Any, tmp_path: Path) -
         document, tmp_path, ticket_id=PENDING, password="postonly"
     )
     path = web_cookie_path("work")
-    server, cookie = path.read_text().split(" ")
-    assert server == workspace.client.api_url  # bound to its server
+    server, cookie = path.read_text().split("\n")
+    assert server == server_identity(workspace.client.api_url)  # bound to its server
+    assert read_secret(path, server=profile.url) == cookie
     assert cookie.startswith("glpi_") and "postonly" not in cookie
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     await workspace.client.close()
@@ -61,17 +63,16 @@ async def test_a_password_sign_in_opens_the_web_session_alongside(
 ) -> None:
     """GLPI 11 forms need a web session: it is opened with the sign-in, not later."""
     from cebox_support.tui.session import settle_web_session
+    from cebox_support.tui.tokens import read_web_cookie
 
     profile = Profile(url=glpi11.api_url, login="post-only")
     workspace = await sign_in("alongside", profile, password="postonly")
     await settle_web_session(workspace)
     cookie = workspace.client.web_cookie
     assert cookie is not None and cookie.startswith("glpi_")
-    assert web_cookie_path("alongside").read_text() == f"{workspace.client.api_url} {cookie}"
+    assert read_web_cookie("alongside", glpi11.api_url) == cookie
     # Kept for this server only: the same profile name on another server does not send it.
     elsewhere = Profile(url="https://other.example/apirest.php", login="post-only")
-    from cebox_support.tui.tokens import read_web_cookie
-
     assert read_web_cookie("alongside", workspace.client.api_url) == cookie
     assert read_web_cookie("alongside", elsewhere.url) is None
     await sign_out(workspace)

@@ -141,7 +141,7 @@ async def test_new_server_login_remembers_profile_and_caches_session(helpdesk: A
     assert "postonly" not in config_path().read_text(encoding="utf-8")
     token_file = session_token_path(name)
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
-    assert read_secret(token_file) == app.workspace.client.session_token
+    assert read_secret(token_file, server=helpdesk.api_url) == app.workspace.client.session_token
 
 
 async def test_saved_profile_is_preselected_and_focus_goes_to_password(helpdesk: Any) -> None:
@@ -201,7 +201,9 @@ async def test_personal_token_login_and_remember(fresh_helpdesk: Any) -> None:
         await fill(pilot, "#login-token", "tok-post-only-1234")
         await submit(pilot)
         await wait_for(lambda: isinstance(app.screen, StubDashboard))
-    assert read_secret(user_token_path("work")) == "tok-post-only-1234"
+    assert (
+        read_secret(user_token_path("work"), server=fresh_helpdesk.api_url) == "tok-post-only-1234"
+    )
     assert stat.S_IMODE(user_token_path("work").stat().st_mode) == 0o600
     saved = load_settings(config_path()).settings.profiles["work"]
     assert saved.use_user_token
@@ -334,7 +336,7 @@ async def _cached_token(server: Any, name: str) -> str:
     token = client.session_token
     assert token
     await client.close()
-    write_secret(session_token_path(name), token)
+    write_secret(session_token_path(name), token, server=server.api_url)
     return token
 
 
@@ -348,7 +350,7 @@ async def test_cached_session_is_resumed_silently(helpdesk: Any) -> None:
 
 
 async def test_invalid_cached_session_falls_back_to_login(helpdesk: Any) -> None:
-    write_secret(session_token_path("work"), "x" * 26)
+    write_secret(session_token_path("work"), "x" * 26, server=helpdesk.api_url)
     app = make_login_app(("work", profile_for(helpdesk)))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.app.workers.wait_for_complete()
@@ -360,7 +362,7 @@ async def test_invalid_cached_session_falls_back_to_login(helpdesk: Any) -> None
 
 async def test_loose_token_file_is_refused_and_said(helpdesk: Any) -> None:
     path = session_token_path("work")
-    write_secret(path, "x" * 26)
+    write_secret(path, "x" * 26, server=helpdesk.api_url)
     path.chmod(0o644)
     app = make_login_app(("work", profile_for(helpdesk)))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -447,7 +449,7 @@ async def test_logout_kills_session_and_deletes_cached_token(fresh_helpdesk: Any
         await pilot.press(*"postonly", "enter")
         await wait_for(lambda: isinstance(app.screen, StubDashboard))
         token = token_of(app)
-        assert read_secret(session_token_path("work")) == token
+        assert read_secret(session_token_path("work"), server=fresh_helpdesk.api_url) == token
         app.run_worker(app.sign_out(), exit_on_error=False)
         await wait_for(lambda: isinstance(app.screen, LoginScreen))
         await pilot.pause()

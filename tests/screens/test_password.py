@@ -244,7 +244,10 @@ async def test_expired_password_goes_through_the_change_then_the_app(
         assert workspace is not None and not workspace.me.password_expired
         me = await workspace.client.whoami()
         assert me.login == "newbie" and not me.password_expired
-        assert read_secret(session_token_path("work")) == workspace.client.session_token
+        assert (
+            read_secret(session_token_path("work"), server=profile.url)
+            == workspace.client.session_token
+        )
     assert await password_works(fresh_helpdesk, "newbie", NEW)
     assert not await password_works(fresh_helpdesk, "newbie", "Temp1234!")
 

@@ -105,3 +105,21 @@ def travels_in_clear(url: str) -> bool:
         return not ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
     except ValueError:
         return True
+
+
+def server_identity(url: str) -> str:
+    """One GLPI, however its URL is written: scheme, host (lower case, without a
+    trailing dot), port (the default one left out) and the folder it is installed in.
+    Secrets are bound to it; a ticket link must name it."""
+    parts = urlsplit(normalize_api_url(url))
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(scheme)
+    netloc = host if port in (None, default) else f"{host}:{port}"
+    return f"{scheme}://{netloc}{web_root(parts.path).rstrip('/')}"

@@ -15,7 +15,12 @@ from typing import Any
 
 from cebox_support.tui.api.client import GlpiClient
 from cebox_support.tui.api.errors import GlpiError
-from cebox_support.tui.api.urls import BadServerUrl, check_server_url, travels_in_clear
+from cebox_support.tui.api.urls import (
+    BadServerUrl,
+    check_server_url,
+    server_identity,
+    travels_in_clear,
+)
 from cebox_support.tui.config import (
     ConfigNotSaved,
     LoadedSettings,
@@ -28,6 +33,7 @@ from cebox_support.tui.i18n import _
 from cebox_support.tui.tokens import (
     InsecureTokenFile,
     delete_secret,
+    forget_other_servers,
     read_secret,
     session_token_path,
 )
@@ -122,6 +128,8 @@ def _login_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[st
         update["login"] = args.user
     if args.app_token is not None:
         update["app_token"] = args.app_token
+    elif existing is not None and existing.app_token and _moves(existing, args.server):
+        update["app_token"] = ""  # made for the other server: never sent to this one
     if args.token_stdin:
         update["use_user_token"] = True
     elif args.password_stdin:
@@ -129,6 +137,11 @@ def _login_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[st
     if existing is None:
         return name, Profile.model_validate(update)
     return name, existing.model_copy(update=update)
+
+
+def _moves(existing: Profile, server: str | None) -> bool:
+    """--server names another GLPI than the one the profile was for."""
+    return bool(server) and server_identity(server or "") != server_identity(existing.url)
 
 
 def _api_url(url: str) -> str:
@@ -152,6 +165,8 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         if args.app_token_stdin:
             args.app_token = _read_line().strip()
         name, profile = _login_profile(args, loaded)
+        before = loaded.settings.profiles.get(name)
+        moved_from = before.url if before is not None and _moves(before, args.server) else None
         token_mode = profile.use_user_token
         if travels_in_clear(profile.url):
             print(
@@ -205,6 +220,8 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         # A tmux tick during the sign-in cached "not logged in" (or another account's
         # counts): gone, so the next `status` refreshes at once instead of in 45 s.
         delete_cache(name)
+        if moved_from is not None:
+            _say_dropped(name, moved_from, profile, had_app_token=bool(before and before.app_token))
         print(
             _("Logged in to {name} as {login} ({who}).").format(
                 name=name, login=workspace.me.login, who=workspace.me.name
@@ -224,6 +241,21 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         )
     except (InsecureTokenFile, OSError) as exc:
         return fail(str(exc))
+
+
+def _say_dropped(name: str, old_url: str, profile: Profile, *, had_app_token: bool) -> None:
+    """A profile moved to another server keeps none of the first one's secrets."""
+    dropped = forget_other_servers(name, profile.url)
+    if had_app_token and not profile.app_token:
+        dropped.append(_("the App-Token"))
+    if dropped:
+        print(
+            "cebox-support: "
+            + _(
+                "Profile {name} was for {old}: {secrets} belonged to that server and were dropped."
+            ).format(name=name, old=old_url, secrets=", ".join(dropped)),
+            file=sys.stderr,
+        )
 
 
 def _remember(
@@ -246,7 +278,7 @@ def logout_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return fail(str(exc), exc.code)
     path = session_token_path(name)
     try:
-        token = read_secret(path)
+        token = read_secret(path, server=profile.url)
     except InsecureTokenFile:
         token = None  # a token others could read is dropped without being used
 
