@@ -108,7 +108,8 @@ def php_escape(value: str) -> str:
     )
 
 
-def _json(raw: Any, default: Any) -> Any:
+def decode_json(raw: Any, default: Any) -> Any:
+    """A JSON column (``extra_data``, ``conditions``, ``config``), ``default`` when unreadable."""
     if raw is None or raw == "":
         return default
     try:
@@ -153,9 +154,6 @@ class Answers:
                 if str(key).isdigit():
                     out.values[int(key)] = value
         return out
-
-    def given(self, qid: int) -> bool:
-        return qid in self.values or bool(self.files.get(qid))
 
 
 def _as_list(value: Any) -> list[str]:
@@ -218,11 +216,6 @@ class NativeForms:
             (form_id,),
         )
 
-    def category(self, category_id: int) -> dict[str, Any] | None:
-        return self.store.query_one(
-            "SELECT * FROM glpi_forms_categories WHERE id = ?", (category_id,)
-        )
-
     def categories(self) -> list[dict[str, Any]]:
         return self.store.query("SELECT * FROM glpi_forms_categories ORDER BY name, id")
 
@@ -241,7 +234,7 @@ class NativeForms:
         if not form["is_active"] or form["is_deleted"] or actor.profile is None:
             return False
         for policy in self.policies(int(form["id"])):
-            config = _json(policy["config"], {})
+            config = decode_json(policy["config"], {})
             if policy["strategy"] == ALLOW_LIST:
                 users = [str(u) for u in config.get("user_ids", [])]
                 profiles = [php_intval(p) for p in config.get("profile_ids", [])]
@@ -303,7 +296,7 @@ class NativeForms:
             strategy = str(row["visibility_strategy"] or "")
             if strategy not in ("visible_if", "hidden_if") or depth > 30:
                 return True
-            met = holds(_json(row["conditions"], []), depth)
+            met = holds(decode_json(row["conditions"], []), depth)
             return met if strategy == "visible_if" else not met
 
         def section_visible(section: dict[str, Any], depth: int = 0) -> bool:
@@ -358,7 +351,7 @@ class NativeForms:
         if strategy in ("valid_if", "invalid_if") and q["type"] in (SHORT_TEXT, LONG_TEXT, EMAIL):
             met = all(
                 _compare(str(c.get("value_operator", "")), text, c.get("value"))
-                for c in _json(q["validation_conditions"], [])
+                for c in decode_json(q["validation_conditions"], [])
                 if isinstance(c, dict)
             )
             if met != (strategy == "valid_if"):
@@ -468,7 +461,7 @@ class NativeForms:
             " AND itemtype = ? ORDER BY id",
             (form_id, TICKET_DESTINATION),
         )
-        config = _json(destination["config"], {}) if destination else {}
+        config = decode_json(destination["config"], {}) if destination else {}
         if not isinstance(config, dict):
             config = {}
         title = str(form["name"])
@@ -489,7 +482,7 @@ class NativeForms:
                 "SELECT COUNT(*) FROM glpi_forms_answerssets WHERE forms_forms_id = ?", (form_id,)
             )
         )
-        set_id = self.store.insert(
+        self.store.insert(
             "glpi_forms_answerssets",
             {
                 "forms_forms_id": form_id,
@@ -499,7 +492,6 @@ class NativeForms:
                 "date_creation": now,
             },
         )
-        del set_id
         ticket_id = self.store.create_ticket(
             name=title[:255],
             content=content,
@@ -537,7 +529,7 @@ class NativeForms:
         if q["type"] == LONG_TEXT:
             return str(raw)
         if q["type"] in (DROPDOWN, RADIO, CHECKBOX):
-            options = (_json(q["extra_data"], {}) or {}).get("options", {})
+            options = (decode_json(q["extra_data"], {}) or {}).get("options", {})
             chosen = _as_list(raw)
             return ", ".join(php_escape(str(options.get(c, c))) for c in chosen)
         if q["type"] == URGENCY:

@@ -43,7 +43,7 @@ from .native_forms import (
     Answers,
     NativeForms,
     SubmissionRefused,
-    _json,
+    decode_json,
     ticket_link,
 )
 from .params import php_intval, php_parse_str
@@ -426,7 +426,7 @@ class NativeFormsWeb:
         label = _e(q["name"])
         required = "required" if q["is_mandatory"] else ""
         default = _e(q["default_value"] or "")
-        extra = _json(q["extra_data"], {}) or {}
+        extra = decode_json(q["extra_data"], {}) or {}
         kind = q["type"]
         if kind in (SHORT_TEXT, EMAIL, NUMBER):
             html_type = {SHORT_TEXT: "text", EMAIL: "email", NUMBER: "number"}[kind]
