@@ -67,14 +67,9 @@ class DocumentsArea(ClientBase):
             return outcome.model_copy(update={"item_id": None})
         return outcome
 
-    async def download_document(self, document: Document, folder: Path) -> Path:
-        """Save a document listed on the ticket into `folder` under a safe, unused name.
-
-        Streamed to disk, never held in memory, and cut at the size the ticket lists for
-        it (plus a margin) or `max_download_bytes`: a server sending more, or a small
-        compressed answer inflating past it, leaves no partial file behind. The whole
-        download has a deadline (`timeout`, plus time for the listed size at 50 kB/s).
-        """
+    def _download_limit(self, document: Document) -> int:
+        """The most a download of `document` may bring: `max_download_bytes`, or the
+        size the ticket lists for it plus a margin. Over the cap already: refused."""
         limit = self._max_download
         if document.size is not None and document.size > limit:
             raise E.InvalidRequest(
@@ -85,7 +80,19 @@ class DocumentsArea(ClientBase):
             )
         if document.size is not None and document.size >= 0:
             limit = min(limit, document.size + document.size // 10 + DOWNLOAD_MARGIN)
-        folder.mkdir(parents=True, exist_ok=True)
+        return limit
+
+    def _download_deadline(self, limit: int) -> float:
+        """One deadline for the whole download: `timeout`, plus time for `limit` bytes at
+        50 kB/s (a server trickling a byte a second never holds the console)."""
+        return (
+            asyncio.get_running_loop().time() + self._timeout + limit / DOWNLOAD_FLOOR_BYTES_PER_S
+        )
+
+    async def download_document(self, document: Document, folder: Path) -> Path:
+        """Save a document listed on the ticket into `folder` under a safe, unused name,
+        through the REST API (`_save_stream`: streamed, capped, one deadline)."""
+        limit = self._download_limit(document)
         client = self._client()
         sent_token = self._session_token
         request = client.build_request(
@@ -93,11 +100,8 @@ class DocumentsArea(ClientBase):
             f"{self.api_url}/Document/{int(document.id)}",
             headers=self._headers({"Accept": "application/octet-stream"}, session=True),
         )
-        target: Path | None = None
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._timeout + limit / DOWNLOAD_FLOOR_BYTES_PER_S
         try:
-            async with asyncio.timeout_at(deadline):
+            async with asyncio.timeout_at(self._download_deadline(limit)):
                 response = await client.send(request, stream=True)
                 try:
                     if response.status_code >= 400:
@@ -105,35 +109,16 @@ class DocumentsArea(ClientBase):
                         raise self._http_error(
                             httpx.Response(response.status_code, content=body, request=request)
                         )
-                    target = unused_path(
-                        folder / download_name(document.filename, response.headers)
-                    )
-                    with open(target, "xb") as out:
-                        written = 0
-                        async for chunk in response.aiter_bytes():
-                            written += len(chunk)
-                            if written > limit:
-                                raise E.ServerError(
-                                    _(
-                                        "{name}: the server sent more than the {size} the "
-                                        "document should have; the download was stopped and "
-                                        "the partial file removed."
-                                    ).format(name=document.filename, size=_size(limit))
-                                )
-                            out.write(chunk)
+                    return await _save_stream(response, document, folder, limit)
                 finally:
                     await response.aclose()
-        except BaseException as exc:
-            if target is not None:
-                target.unlink(missing_ok=True)
-            if isinstance(exc, TimeoutError):
-                raise self._too_slow(write=False) from None
-            if isinstance(exc, httpx.HTTPError):
-                raise self._transport_error(exc, write=False)[0] from None
-            if isinstance(exc, E.GlpiError):
-                self._forget_token(exc, sent_token, session=True)
+        except TimeoutError:
+            raise self._too_slow(write=False) from None
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, write=False)[0] from None
+        except E.GlpiError as exc:
+            self._forget_token(exc, sent_token, session=True)
             raise
-        return target
 
     async def fetch_document(
         self,
@@ -148,33 +133,24 @@ class DocumentsArea(ClientBase):
         GLPI 10: the REST download, GLPI's web page as the fallback. GLPI 11 refuses
         REST downloads to customers: the web page, with a web session opened with the
         user's `password` (WebLoginRequired when it is needed and not given;
-        NeedsBrowser for a personal-token sign-in, which has no password).
+        NeedsBrowser for a personal-token sign-in, which has no password). Either way
+        streamed to disk under the same cap and whole-download deadline.
         """
         if (self.glpi_major or 10) < 11:
             try:
                 return await self.download_document(document, folder)
             except E.PermissionDenied:
                 pass
-        response = await self._web_download(document, ticket_id, password)
-        limit = self._max_download
-        if document.size is not None and document.size >= 0:
-            limit = min(limit, document.size + document.size // 10 + DOWNLOAD_MARGIN)
-        if len(response.content) > limit:
-            raise E.ServerError(
-                _(
-                    "{name}: the server sent more than the {size} the document should have; "
-                    "the download was stopped and the partial file removed."
-                ).format(name=document.filename, size=_size(limit))
-            )
-        folder.mkdir(parents=True, exist_ok=True)
-        target = unused_path(folder / download_name(document.filename, response.headers))
-        with open(target, "xb") as out:
-            out.write(response.content)
-        return target
+        limit = self._download_limit(document)
+        try:
+            async with asyncio.timeout_at(self._download_deadline(limit)):
+                return await self._web_download(document, folder, ticket_id, password, limit)
+        except TimeoutError:
+            raise self._too_slow(write=False) from None
 
     async def _web_download(
-        self, document: Document, ticket_id: int, password: str | None
-    ) -> httpx.Response:
+        self, document: Document, folder: Path, ticket_id: int, password: str | None, limit: int
+    ) -> Path:
         from cebox_support.tui.api.web import WebSession, flavour
 
         if (
@@ -189,11 +165,16 @@ class DocumentsArea(ClientBase):
                 ),
                 url=self.ticket_url(ticket_id),
             )
+
+        async def save(response: httpx.Response) -> Path:
+            return await _save_stream(response, document, folder, limit)
+
         web = WebSession(self, self.web_cookie)
         try:
             return await web.download(
                 document_id=document.id,
                 ticket_id=ticket_id,
+                save=save,
                 login=self.me.login if self.me else None,
                 password=password,
             )
@@ -202,6 +183,33 @@ class DocumentsArea(ClientBase):
                 self.web_cookie = web.cookie
                 if self.on_web_cookie is not None:
                     self.on_web_cookie(web.cookie)
+
+
+async def _save_stream(
+    response: httpx.Response, document: Document, folder: Path, limit: int
+) -> Path:
+    """Write a download's body to an unused file in `folder` as it comes, never held in
+    memory, and cut at `limit` bytes: a server sending more, or a small compressed
+    answer inflating past it, leaves no partial file behind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = unused_path(folder / download_name(document.filename, response.headers))
+    with open(target, "xb") as out:
+        try:
+            written = 0
+            async for chunk in response.aiter_bytes():
+                written += len(chunk)
+                if written > limit:
+                    raise E.ServerError(
+                        _(
+                            "{name}: the server sent more than the {size} the document "
+                            "should have; the download was stopped and the partial file removed."
+                        ).format(name=document.filename, size=_size(limit))
+                    )
+                out.write(chunk)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+    return target
 
 
 def too_big(paths: Sequence[Path], max_bytes: int | None) -> list[RefusedFile]:

@@ -162,6 +162,10 @@ class PasswordPolicy(_Model):
         return rules
 
 
+GLPI_DEFAULT_DOCUMENT_MAX_SIZE_MB = 2
+"""`document_max_size` on a fresh GLPI (10 and 11)."""
+
+
 class ServerConfig(_Model):
     version: str = ""
     url_base: str = ""
@@ -169,10 +173,14 @@ class ServerConfig(_Model):
     password_policy: PasswordPolicy = PasswordPolicy()
 
     @property
-    def max_upload_bytes(self) -> int | None:
-        if not self.document_max_size_mb:
-            return None
-        return int(self.document_max_size_mb * 1024 * 1024)
+    def max_upload_bytes(self) -> int:
+        """The largest file the server keeps. GLPI's setup asks at least 1 MB: a 0, a
+        negative or a missing `document_max_size` is no limit GLPI has, so GLPI's own
+        default (2 MB) stands, never "no limit"."""
+        size = self.document_max_size_mb
+        if size is None or not 0 < size <= 10**6:  # nan, inf and nonsense too
+            size = GLPI_DEFAULT_DOCUMENT_MAX_SIZE_MB
+        return int(size * 1024 * 1024)
 
 
 class RefusedFile(_Model):

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import mimetypes
+import os
 import re
-from collections.abc import Mapping, Sequence
+import stat
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import IO, Any, BinaryIO, Self, cast
 
 import httpx
 from cebox_support.tui import __version__
@@ -384,25 +387,63 @@ class Transport:
     async def _multipart(
         self, itemtype: str, item_input: dict[str, Any], paths: Sequence[Path]
     ) -> httpx.Response:
+        """POST `itemtype` with files, each streamed from disk (never read whole) and sent
+        at the size it had when opened."""
         names = [Path(p).name for p in paths]
         manifest = {"input": {**item_input, "_filename": names}}
-        files: list[tuple[str, tuple[str, bytes, str]]] = []
-        for i, p in enumerate(paths):
-            try:
-                data = Path(p).read_bytes()
-            except OSError as exc:
-                raise E.InvalidRequest(
-                    _("Cannot read {name}: {reason}").format(name=Path(p).name, reason=exc.strerror)
-                ) from None
-            mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
-            files.append((f"filename[{i}]", (names[i], data, mime)))
-        return await self._request(
-            "POST",
-            itemtype,
-            data={"uploadManifest": json.dumps(manifest)},
-            files=files,
-            extra_seconds=sum(len(f[1][1]) for f in files) / DOWNLOAD_FLOOR_BYTES_PER_S,
-        )
+        with contextlib.ExitStack() as opened:
+            files: list[tuple[str, tuple[str, IO[bytes], str]]] = []
+            total = 0
+            for i, p in enumerate(paths):
+                part = opened.enter_context(_open_at_size(Path(p)))
+                total += part.size
+                mime = mimetypes.guess_type(names[i])[0] or "application/octet-stream"
+                files.append((f"filename[{i}]", (names[i], cast(IO[bytes], part), mime)))
+            return await self._request(
+                "POST",
+                itemtype,
+                data={"uploadManifest": json.dumps(manifest)},
+                files=files,
+                extra_seconds=total / DOWNLOAD_FLOOR_BYTES_PER_S,
+            )
+
+
+class FileAtSize:
+    """A file read no further than the size it had when opened: a log still being
+    written sends what was measured (what Content-Length says), never more."""
+
+    def __init__(self, handle: BinaryIO, size: int) -> None:
+        self._handle = handle
+        self.size = size
+
+    def read(self, n: int = -1) -> bytes:
+        left = self.size - self._handle.tell()
+        if left <= 0:
+            return b""
+        return self._handle.read(left if n < 0 else min(n, left))
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._handle.tell(), os.SEEK_END: self.size}
+        return self._handle.seek(max(0, min(base[whence] + offset, self.size)))
+
+
+@contextlib.contextmanager
+def _open_at_size(path: Path) -> Iterator[FileAtSize]:
+    """A regular file opened for an upload; anything else (a device, a pipe) refused."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise E.InvalidRequest(
+            _("Cannot read {name}: {reason}").format(name=path.name, reason=exc.strerror)
+        ) from None
+    with handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise E.InvalidRequest(_("{path} is not a regular file.").format(path=path))
+        yield FileAtSize(handle, info.st_size)
 
 
 def _content_range_total(header: str | None) -> int | None:

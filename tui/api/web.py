@@ -10,9 +10,9 @@ table below; nothing else here asks which version it talks to.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from cebox_support.tui.api import errors as E
@@ -21,6 +21,7 @@ from cebox_support.tui.i18n import _
 if TYPE_CHECKING:
     from cebox_support.tui.api.base import ClientBase
 
+T = TypeVar("T")
 SUCCESS = "Your password has been successfully updated."
 BAD_CSRF = "The action you have requested is not allowed."
 BAD_LOGIN = "Incorrect username or password"
@@ -181,10 +182,12 @@ class WebSession:
         *,
         document_id: int,
         ticket_id: int,
+        save: Callable[[httpx.Response], Awaitable[T]],
         login: str | None = None,
         password: str | None = None,
-    ) -> httpx.Response:
-        """`front/document.send.php` for a document listed on the ticket.
+    ) -> T:
+        """`front/document.send.php` for a document listed on the ticket, its answer
+        handed to `save` as a stream (read by `save`, never here).
 
         With a password, a fresh web login first (and its cookie is kept in
         `self.cookie`); without, the kept cookie (or, on 10, the REST token). A refusal
@@ -195,9 +198,9 @@ class WebSession:
             "itemtype": "Ticket",
             "items_id": int(ticket_id),
         }
+        fresh = bool(password)
         try:
             async with self._http(None if password else self.cookie) as http:
-                fresh = bool(password)
                 if password:
                     await self._login(http, login or "", password)
                     self.cookie = session_cookie(http.cookies)
@@ -209,18 +212,29 @@ class WebSession:
                         http.cookies.set(name, value)
                 elif not self.cookie:
                     raise E.WebLoginRequired(_("Your GLPI password is needed to download."))
-                response = await http.get(f"{self.web}/front/document.send.php", params=params)
+                request = http.build_request(
+                    "GET", f"{self.web}/front/document.send.php", params=params
+                )
+                response = await http.send(request, stream=True)
+                try:
+                    self._check_download(response, fresh=fresh)
+                    return await save(response)
+                finally:
+                    await response.aclose()
         except httpx.TimeoutException:
             raise E.Timeout(_("The server did not answer in time.")) from None
         except httpx.HTTPError:
             raise E.Unreachable(_("The connection to the server broke.")) from None
+
+    def _check_download(self, response: httpx.Response, *, fresh: bool) -> None:
+        """A document or a refusal, told from the status and the type (never the body)."""
         if response.status_code == 404:
             raise E.NotFound(_("This document no longer exists on the server."), status=404)
         refused = response.status_code != 200 or (
             "text/html" in response.headers.get("content-type", "").lower()
         )
         if not refused:
-            return response
+            return
         if not fresh and self.cookie:
             self.cookie = None
             raise E.WebLoginRequired(_("Your GLPI password is needed to download."))

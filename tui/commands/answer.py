@@ -7,7 +7,6 @@ reply whose send was uncertain is looked up on the server rather than sent twice
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +21,11 @@ from .common import (
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     CommandError,
+    TextTooLong,
     fail,
     not_found,
     print_json,
+    read_text_capped,
     run,
     ticket_number,
 )
@@ -70,10 +71,10 @@ def register(sub: Any) -> None:
 def _reply_text(args: argparse.Namespace) -> str:
     if args.message is not None:
         return str(args.message)
-    if args.file == "-":
-        return sys.stdin.read()
     try:
-        return Path(args.file).expanduser().read_text(encoding="utf-8")
+        return read_text_capped(args.file)
+    except TextTooLong as exc:
+        raise CommandError(f"--file: {exc}", code=EXIT_USAGE) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(
             _("Cannot read {path}: {reason}").format(
@@ -101,7 +102,7 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             try:
                 paths.append(check_attachment(raw, config.max_upload_bytes).path)
             except AttachmentError as exc:
-                raise CommandError(exc.message) from None
+                raise CommandError(exc.message, code=EXIT_USAGE) from None
         result = await send_reply(workspace, args.ticket, text, paths, started=workspace.now())
         if isinstance(result.error, NotFound | PermissionDenied):
             # GLPI says only "not allowed": find out why, as `show` and the console do.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -75,15 +76,48 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
+MAX_TEXT_BYTES = 2**20
+"""The most text a reply or a description is read from a file or stdin. GLPI gets it in
+one request, as HTML that may be several times longer, and PHP drops a request past
+`post_max_size` (8 MB by default): 1 MB of text always fits, and `/dev/zero` ends."""
+
+
+class TextTooLong(ValueError):
+    """A text file or stdin past MAX_TEXT_BYTES (a usage error: exit 2)."""
+
+
+def read_text_capped(source: str) -> str:
+    """The UTF-8 text of file `source` (`-`: stdin), never reading past MAX_TEXT_BYTES."""
+    if source == "-":
+        binary = getattr(sys.stdin, "buffer", None)
+        if binary is not None:
+            data = binary.read(MAX_TEXT_BYTES + 1)
+        else:  # a text stream without bytes under it (a test's StringIO)
+            data = sys.stdin.read(MAX_TEXT_BYTES + 1).encode("utf-8")
+    else:
+        with Path(source).expanduser().open("rb") as handle:
+            data = handle.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        raise TextTooLong(
+            _("{path} holds more than {mb} MB of text; nothing was sent.").format(
+                path=_("standard input") if source == "-" else source,
+                mb=MAX_TEXT_BYTES // 2**20,
+            )
+        )
+    # Newlines as read_text gives them (\r\n and \r become \n); invalid UTF-8 refused.
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
+
+
 def description_text(args: argparse.Namespace, problems: list[str]) -> str | None:
     """`--description`, or the text of `--description-file` (`-` is stdin); a file that
     cannot be read adds a problem instead of ending the command."""
     if not args.description_file:
         return args.description
     try:
-        if args.description_file == "-":
-            return sys.stdin.read()
-        return Path(args.description_file).expanduser().read_text(encoding="utf-8")
+        return read_text_capped(args.description_file)
+    except TextTooLong as exc:
+        problems.append(f"--description-file: {exc}")
+        return args.description
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(
             _("--description-file: cannot read {path} ({reason})").format(
