@@ -110,10 +110,15 @@ def write_cache(path: Path, cache: StatusCache) -> None:
 
 
 def delete_cache(profile: str) -> None:
+    """The counts go (`login`, `logout`); the lock file stays, as another caller may hold
+    it. Best effort: a read-only disk keeps them, and says so once."""
+    from cebox_support.tui.localfiles import note_problem
+
     path = cache_path(profile)
-    for victim in (path, path.with_suffix(".lock")):
-        with contextlib.suppress(FileNotFoundError):
-            victim.unlink()
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        note_problem(path.parent, exc)
 
 
 @contextlib.contextmanager

@@ -103,3 +103,23 @@ def test_an_interrupted_write_leaves_nothing(
     assert leftovers(tmp_path) == [] and not (tmp_path / "seen" / "p.json").exists()
     assert take_warning() is not None
     reset_warning()
+
+
+def test_the_counts_of_a_read_only_disk_are_kept_not_crashed_on(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`login` and `logout` drop the status counts; on a read-only disk they stay, said once."""
+    from cebox_support.tui.statusline import StatusCache, cache_path, delete_cache, write_cache
+
+    path = cache_path("p")
+    write_cache(path, StatusCache(fetched_at=1.0))
+    real_unlink = Path.unlink
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        if self == path:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    delete_cache("p")
+    assert path.exists() and take_warning() is not None
