@@ -102,7 +102,12 @@ class Workspace:
     """The web session being opened at sign-in (GLPI 11 forms), until it is done."""
 
     def __post_init__(self) -> None:
-        self.drafts = Drafts(self.profile_name)
+        # A draft belongs to the server and the account it was typed for (issue 24).
+        self.drafts = Drafts(
+            self.profile_name,
+            server=self.client.api_url,
+            account=f"{self.me.login}#{self.me.id}",
+        )
         self.seen = SeenTickets(self.profile_name)
         self._keep_web_session()
         self.now: Callable[[], datetime] = local_now

@@ -24,6 +24,7 @@ from typing import IO, Any, BinaryIO, Self, cast
 import httpx
 from cebox_support.tui import __version__
 from cebox_support.tui.api import errors as E
+from cebox_support.tui.api.server_clock import ServerClock
 from cebox_support.tui.api.text import clean_line
 from cebox_support.tui.api.urls import normalize_api_url, web_root, without_credentials
 from cebox_support.tui.i18n import _
@@ -86,6 +87,8 @@ class Transport:
         self._raw_html = raw_html
         self._session_token: str | None = None
         self._http: httpx.AsyncClient | None = None
+        # Where a look-up after an uncertain write starts: the server's time, not ours.
+        self.server_clock = ServerClock()
 
     @property
     def logged_in(self) -> bool:
@@ -222,6 +225,7 @@ class Transport:
         client = self._client()
         request = client.build_request(method, url, **kwargs)
         response = await client.send(request, stream=True)
+        self.server_clock.observe(response.headers.get("date"))
         try:
             chunks: list[bytes] = []
             size = 0

@@ -93,6 +93,7 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
     async def action(workspace: Workspace) -> int:
         from cebox_support.tui.api.errors import NotFound, PermissionDenied
+        from cebox_support.tui.drafts import maybe_sent_checking
         from cebox_support.tui.forms import AttachmentError, check_attachment
         from cebox_support.tui.reply import ReplyState, send_reply
 
@@ -103,7 +104,14 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
                 paths.append(check_attachment(raw, config.max_upload_bytes).path)
             except AttachmentError as exc:
                 raise CommandError(exc.message, code=EXIT_USAGE) from None
-        result = await send_reply(workspace, args.ticket, text, paths, started=workspace.now())
+        result = await send_reply(
+            workspace,
+            args.ticket,
+            text,
+            paths,
+            started=workspace.now(),
+            checking=lambda: print(f"cebox-support: {maybe_sent_checking()}", file=sys.stderr),
+        )
         if isinstance(result.error, NotFound | PermissionDenied):
             # GLPI says only "not allowed": find out why, as `show` and the console do.
             await _explain_refused_reply(workspace, args.ticket)
@@ -122,6 +130,8 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             raise result.error
         followup_id = result.followup_id
         workspace.seen.mark_seen(args.ticket)  # my own change: no "new" mark, no nudge
+        if result.already:
+            print(f"cebox-support: {result.message()}", file=sys.stderr)
         return await _report_reply(workspace, args, followup_id, result.kept, result.refused, paths)
 
     return run(args, loaded, action)

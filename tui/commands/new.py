@@ -259,7 +259,8 @@ def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return _fail(str(exc), exc.code)
 
     async def action(workspace: Workspace) -> int:
-        from cebox_support.tui.submission import submit_ticket
+        from cebox_support.tui.drafts import maybe_sent_checking
+        from cebox_support.tui.submission import WriteGuard, submit_ticket
 
         limit = (await workspace.server_config()).max_upload_bytes
         result = validate_answers(
@@ -270,7 +271,20 @@ def new_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         except CommandError as exc:
             return _fail(str(exc), exc.code)
         draft = render_ticket(form, result)
-        outcome = await submit_ticket(workspace.client, draft)
+        guard = WriteGuard(
+            workspace.drafts,
+            f"new-{form.id}",
+            checking=lambda: print(f"cebox-support: {maybe_sent_checking()}", file=sys.stderr),
+        )
+        outcome = await submit_ticket(workspace.client, draft, guard=guard)
+        if outcome.already:
+            print(
+                "cebox-support: "
+                + _("Already received: ticket {id} exists; it was not created again.").format(
+                    id=outcome.ticket_id
+                ),
+                file=sys.stderr,
+            )
         if outcome.ticket_id is None:
             assert outcome.error is not None
             message = outcome.error.message

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import random
 import threading
+import time
 from dataclasses import dataclass
 
 FAULT_KINDS = ("timeout", "500", "reset", "expired-session")
@@ -31,6 +33,12 @@ class FaultConfig:
     - ``max_faults``: stop after this many injected faults (e.g. 1: fault the named
       request once, then let the retry through).
 
+    - ``hold`` (rules as ``paths``): the answer to the first ``hold_max`` matching
+      requests is held until ``FaultInjector.release()`` or ``hold_s`` seconds, after the
+      helpdesk has handled (saved) the request with ``hold_after``, before otherwise. A
+      test reads the client's disk while a write is in flight, or kills the client
+      then; ``FaultInjector.wait_held()`` says when a request is held.
+
     Every injected fault is written in the request log (``LogEntry.fault``).
     """
 
@@ -41,6 +49,10 @@ class FaultConfig:
     timeout_s: float = 30.0
     paths: tuple[str, ...] = ()
     max_faults: int | None = None
+    hold: tuple[str, ...] = ()
+    hold_after: bool = True
+    hold_s: float = 60.0
+    hold_max: int | None = 1
 
     def __post_init__(self) -> None:
         unknown = [k for k in self.fail_kinds if k not in FAULT_KINDS]
@@ -50,7 +62,9 @@ class FaultConfig:
             raise ValueError("fail_rate must be between 0 and 1")
         if isinstance(self.paths, str):
             self.paths = (self.paths,)
-        for rule in self.paths:
+        if isinstance(self.hold, str):
+            self.hold = (self.hold,)
+        for rule in (*self.paths, *self.hold):
             if not rule.split(" ")[-1].startswith(("/", "*")):
                 raise ValueError(f"fault rule {rule!r}: expected '[METHOD ]/path/glob'")
 
@@ -59,6 +73,10 @@ class FaultConfig:
         if not self.paths:
             return path.startswith("/apirest.php") and "initSession" not in path
         return any(_matches(rule, method, path) for rule in self.paths)
+
+    def holds(self, method: str, path: str) -> bool:
+        """Whether a request's answer may be held (see ``hold``)."""
+        return any(_matches(rule, method, path) for rule in self.hold)
 
 
 def _matches(rule: str, method: str, path: str) -> bool:
@@ -76,6 +94,36 @@ class FaultInjector:
         self._rng = random.Random(config.seed)
         self._lock = threading.Lock()
         self.injected = 0
+        self.held = 0
+        """Requests held so far (see ``FaultConfig.hold``)."""
+        self._holding = threading.Event()
+        self._released = threading.Event()
+
+    def take_hold(self, method: str, path: str) -> bool:
+        """Whether this request is to be held (counts it)."""
+        cfg = self.config
+        if not cfg.holds(method, path):
+            return False
+        with self._lock:
+            if cfg.hold_max is not None and self.held >= cfg.hold_max:
+                return False
+            self.held += 1
+            return True
+
+    async def hold(self) -> None:
+        """Wait, without blocking the server, until released or ``hold_s`` passed."""
+        self._holding.set()
+        deadline = time.monotonic() + self.config.hold_s
+        while not self._released.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+
+    def wait_held(self, timeout: float = 10.0) -> bool:
+        """Block (a test's thread) until a request is being held."""
+        return self._holding.wait(timeout)
+
+    def release(self) -> None:
+        """Let every held answer (and any later one) go."""
+        self._released.set()
 
     def draw(self, *, has_session: bool) -> str | None:
         cfg = self.config

@@ -54,6 +54,16 @@ class RunningHelpdesk:
 
         fail_submissions_after_saving(self.store, count)
 
+    def wait_held(self, timeout: float = 10.0) -> bool:
+        """Block until a request named by ``FaultConfig.hold`` is being held."""
+        injector = self._state.injector if self._state is not None else None
+        return injector is not None and injector.wait_held(timeout)
+
+    def release(self) -> None:
+        """Let the held answers go (see ``FaultConfig.hold``)."""
+        if self._state is not None and self._state.injector is not None:
+            self._state.injector.release()
+
     def clear_log(self) -> None:
         self.request_log.clear()
 
@@ -174,6 +184,18 @@ def serve_forever(argv: list[str] | None = None) -> int:
         metavar="RULE",
         help="fault only these requests ('[METHOD ]/path/glob', e.g. 'POST /front/login.php')",
     )
+    parser.add_argument(
+        "--hold",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="hold the answer to the first such request ('[METHOD ]/path/glob') for "
+        "--hold-seconds, after saving it (a write cut off in flight)",
+    )
+    parser.add_argument("--hold-seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--hold-before", action="store_true", help="hold --hold requests before saving them"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--autoclose-days", type=int, default=7)
     parser.add_argument("--empty", action="store_true", help="accounts only, no demo tickets")
@@ -222,13 +244,16 @@ def serve_forever(argv: list[str] | None = None) -> int:
     kinds = tuple(k.strip() for k in args.fail_kinds.split(",") if k.strip())
     try:
         faults = None
-        if args.latency_ms or args.fail_rate:
+        if args.latency_ms or args.fail_rate or args.hold:
             faults = FaultConfig(
                 latency_ms=args.latency_ms,
                 fail_rate=args.fail_rate,
                 fail_kinds=kinds,
                 seed=args.seed,
                 paths=tuple(args.fail_path),
+                hold=tuple(args.hold),
+                hold_after=not args.hold_before,
+                hold_s=args.hold_seconds,
             )
     except ValueError as exc:
         print(str(exc), file=sys.stderr)

@@ -124,9 +124,32 @@ class HelpdeskMiddleware:
                     await send_wrapper({"type": "http.response.body", "body": body})
                     return
                 # A web page goes on as for a browser whose session ended.
+        if injector is not None and injector.take_hold(method, path):
+            entry.fault = "hold"
+            if not injector.config.hold_after:
+                await injector.hold()
+            else:
+                await self._answer_after_hold(injector, scope, receive, send_wrapper)
+                return
         # A client that gave up (e.g. after an injected timeout) is not an error.
         with contextlib.suppress(ClientDisconnect):
             await self.app(scope, receive, send_wrapper)
+
+    async def _answer_after_hold(
+        self, injector: FaultInjector, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Handle the request now (it is saved), send its answer only once released."""
+        answer: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            answer.append(message)
+
+        with contextlib.suppress(ClientDisconnect):
+            await self.app(scope, receive, keep)
+        await injector.hold()
+        with contextlib.suppress(ClientDisconnect, OSError, RuntimeError):
+            for message in answer:
+                await send(message)
 
     @staticmethod
     def _cookie(scope: Scope, name: str) -> str:
