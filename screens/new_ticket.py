@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from cebox_support.tui.api.errors import SessionExpired
 from cebox_support.tui.drafts import RETRY_SECONDS as DRAFTS_RETRY
+from cebox_support.tui.drafts import maybe_sent_checking
 from cebox_support.tui.forms import FieldKind, FormDefinition, render_ticket, validate_answers
 from cebox_support.tui.forms.render import TicketDraft
 from cebox_support.tui.forms.server import ServerForm, validate_server_answers, visibility
 from cebox_support.tui.i18n import _, language, ngettext
 from cebox_support.tui.messages import TicketCreated
 from cebox_support.tui.session import Workspace
-from cebox_support.tui.submission import SubmissionResult, submit_ticket
+from cebox_support.tui.submission import SubmissionResult, WriteGuard, submit_ticket
 from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.attachments import AttachmentList
 from cebox_support.widgets.form_fields import Answer, DocumentsField, FieldWidget, field_widget
@@ -592,6 +593,11 @@ class NewTicketScreen(Screen[int | None]):
             already_created=self.ticket_id,
             maybe_created_since=self.maybe_created_since,
             started=self.workspace.now(),
+            guard=WriteGuard(
+                self.workspace.drafts,
+                self.key,
+                checking=lambda: self._show_status(maybe_sent_checking()),
+            ),
         )
 
     def _absorb(self, result: SubmissionResult) -> None:
@@ -608,9 +614,7 @@ class NewTicketScreen(Screen[int | None]):
             self._unsaved = None
             self.workspace.drafts.delete(self.key)
             self.post_message(TicketCreated(result.ticket_id))
-            self.notify(
-                _("Ticket {id} created.").format(id=result.ticket_id), title=_("New ticket")
-            )
+            self.notify(result.summary(), title=_("New ticket"), markup=False)
             if n := len(self.uploaded):
                 uploaded = ngettext("{n} document uploaded", "{n} documents uploaded", n)
                 self.notify(uploaded.format(n=n), title=_("Upload finished"), markup=False)
