@@ -26,7 +26,7 @@ TICKET_POST = "POST /apirest.php/Ticket"
 
 @pytest.fixture(autouse=True)
 def no_quiet_saves(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("cebox_support.screens.ticket.DRAFT_DELAY", 3600)
+    monkeypatch.setattr("cebox_support.widgets.reply_box.DRAFT_DELAY", 3600)
     monkeypatch.setattr("cebox_support.screens.new_ticket.SAVE_DELAY", 3600)
 
 
