@@ -7,6 +7,7 @@ reply whose send was uncertain is looked up on the server rather than sent twice
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
