@@ -120,22 +120,27 @@ def glpi(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 async def test_a_reply_whose_file_is_refused_is_sent_once(glpi: Any, tmp_path: Path) -> None:
-    """10 answers 201 and names the refused file; 11 saves the reply, then answers 500.
-    Either way: one follow-up, the file named as not kept, nothing sent twice."""
+    """10 answers 201 and names the refused file; 11 saves the reply, then answers 500
+    (the client says so: uncertain). Each version's own path, asserted as such: one
+    follow-up, the file named as not kept, nothing sent twice."""
+    eleven = glpi.store.version.name == "11.0"
     client = await logged(glpi)
     ticket = await client.create_ticket(name="Journal", content_html="<p>x</p>", ticket_type=1)
     log = tmp_path / "qgaAgent.log"
     log.write_text("line\n")
     before = await client.ticket_document_ids(ticket)
-    try:
-        outcome = await client.send_followup(ticket, "voici le journal", [log])
-    except ServerError as error:
-        assert client.glpi_major == 11 and error.uncertain
+    if eleven:
+        with pytest.raises(ServerError) as failed:
+            await client.send_followup(ticket, "voici le journal", [log])
+        assert failed.value.uncertain and failed.value.status == 500
         found = await client.find_followup_outcome(
             ticket, "voici le journal", [log], known_documents=before
         )
         assert found is not None
         outcome = found
+    else:
+        outcome = await client.send_followup(ticket, "voici le journal", [log])
+        assert outcome.refused[0].reason == "Filetype not allowed"
     assert outcome.item_id and [r.name for r in outcome.refused] == ["qgaAgent.log"]
     again = await client.find_followup_outcome(
         ticket, "voici le journal", [log], known_documents=before
@@ -145,4 +150,29 @@ async def test_a_reply_whose_file_is_refused_is_sent_once(glpi: Any, tmp_path: P
         "SELECT id FROM glpi_itilfollowups WHERE itemtype = 'Ticket' AND items_id = ?", (ticket,)
     )
     assert len(followups) == 1
+    await client.close()
+
+
+async def test_a_download_asks_only_what_its_version_answers(glpi: Any, tmp_path: Path) -> None:
+    """10: the REST download alone. 11 refuses REST downloads to customers: the client
+    goes straight to the web page (a login, then document.send.php), never trying REST
+    first."""
+    eleven = glpi.store.version.name == "11.0"
+    client = await logged(glpi)
+    document = next(
+        d for d in (await client.get_ticket(6)).documents if d.filename.startswith("procedure")
+    )
+    start = len(glpi.request_log)
+    saved = await client.fetch_document(document, tmp_path, ticket_id=6, password="postonly")
+    assert saved.read_bytes().startswith("Redémarrage".encode())
+    made = [(e.method, e.path.split("?")[0]) for e in glpi.request_log[start:]]
+    if eleven:
+        assert not any("/Document/" in path for _, path in made), made
+        assert [m for m in made if m == ("POST", "/front/login.php")] == [
+            ("POST", "/front/login.php")
+        ]
+        assert made[-1] == ("GET", "/front/document.send.php"), made
+        assert [p for _, p in made].count("/front/document.send.php") == 1
+    else:
+        assert made == [("GET", f"/apirest.php/Document/{document.id}")], made
     await client.close()

@@ -236,20 +236,59 @@ def test_any_ticket_and_timeline(fake: Any, ticket: str, entry: str, document: s
         run(fake, {"Ticket/1": ticket}, lambda c: c.get_ticket_head(1))
 
 
+def _confirmed_id(body: str) -> int | None:
+    """The id a 201 really confirms: an object whose "id" is a whole number from 1 up
+    (a JSON integer, or its digits as a string), as GLPI sends it."""
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return None
+    ident = value.get("id") if isinstance(value, dict) else None
+    if isinstance(ident, str) and ident.isascii() and ident.isdigit() and ident[0] != "0":
+        ident = int(ident)
+    if isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident < 2**63:
+        return ident
+    return None
+
+
 @FUZZ
 @given(body=RAW)
 def test_any_write_answer(fake: Any, body: str, tmp_path_factory: Any) -> None:
+    """Any 201 gives one error line or a success the answer confirms: a malformed 201
+    (no id, an id of 0, -7, 1.5, true, 1e400…) is never reported as done."""
     folder = tmp_path_factory.mktemp("up")
     log = folder / "a.txt"
     log.write_text("x")
-    run(
-        fake, {"Ticket": body}, lambda c: c.create_ticket(name="n", content_html="c", ticket_type=1)
-    )
-    run(fake, {"ITILFollowup": body}, lambda c: c.add_followup(1, "hello"))
-    run(fake, {"ITILFollowup": body}, lambda c: c.add_followup(1, "hello", [log]))
-    run(fake, {"Document": body}, lambda c: c.upload_document(1, log))
+    confirmed = _confirmed_id(body)
+    for route, write in (
+        ("Ticket", lambda c: c.create_ticket(name="n", content_html="c", ticket_type=1)),
+        ("ITILFollowup", lambda c: c.add_followup(1, "hello")),
+        ("ITILFollowup", lambda c: c.add_followup(1, "hello", [log])),
+        ("Document", lambda c: c.upload_document(1, log)),
+    ):
+        done = run(fake, {route: body}, write)
+        if not isinstance(done, GlpiError):
+            assert confirmed is not None and done == confirmed, (route, body, done)
     run(fake, {"Ticket/1": body}, lambda c: c.approve_solution(1))
     run(fake, {"Ticket/1/ITILFollowup": body}, lambda c: c.find_followup(1, "hello"))
+
+
+@pytest.mark.parametrize(
+    "body", ['{"id": 0}', '{"id": -7}', '{"id": 1.5}', '{"id": true}', '{"id": 2e9}', '{"id": "x"}']
+)
+def test_a_malformed_201_is_no_success(fake: Any, body: str) -> None:
+    created = run(
+        fake, {"Ticket": body}, lambda c: c.create_ticket(name="n", content_html="c", ticket_type=1)
+    )
+    assert isinstance(created, GlpiError)
+    assert isinstance(
+        run(fake, {"ITILFollowup": body}, lambda c: c.add_followup(1, "x")), GlpiError
+    )
+
+
+def test_a_well_formed_201_is_a_success(fake: Any) -> None:
+    for body in ('{"id": 12, "message": ""}', '{"id": "12"}'):
+        assert run(fake, {"ITILFollowup": body}, lambda c: c.add_followup(1, "x")) == 12
 
 
 @FUZZ

@@ -4,6 +4,7 @@ side with 10.0, against one demo helpdesk per version for this module."""
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -114,8 +115,44 @@ def test_links_search_default_and_ticket_fields(glpi: Any) -> None:
         assert "externalid" in ticket and "validation_percent" not in ticket
     else:
         assert all("/apirest.php/" in h for h in hrefs)
-        assert body["sort"] == [19]
+        assert body["sort"] == [1]  # by title, as the facts sheet records for 10.0
         assert "validation_percent" in ticket and "externalid" not in ticket
+
+
+def test_a_followup_with_a_refused_file(glpi: Any) -> None:
+    """10.0: 201, the refusal inside `upload_result`; 11.0: the follow-up is saved, then
+    a 500 HTML page. Either way exactly one follow-up, and no document on the ticket."""
+    ticket = glpi.store.create_ticket(name="Journal", content="<p>x</p>", requester_id=3)
+    manifest = {
+        "input": {
+            "itemtype": "Ticket",
+            "items_id": ticket,
+            "content": "<p>voici le journal</p>",
+            "_filename": ["qgaAgent.log"],
+        }
+    }
+    with _api(glpi) as api:
+        r = api.post(
+            "ITILFollowup",
+            data={"uploadManifest": json.dumps(manifest)},
+            files={"filename[0]": ("qgaAgent.log", b"line\n", "text/plain")},
+        )
+    if eleven(glpi):
+        assert r.status_code == 500
+        assert r.headers["content-type"].startswith("text/html")
+    else:
+        assert r.status_code == 201
+        assert "Filetype not allowed" in json.dumps(r.json()["upload_result"])
+    followups = glpi.store.query(
+        "SELECT id, content FROM glpi_itilfollowups WHERE itemtype = 'Ticket' AND items_id = ?",
+        (ticket,),
+    )
+    assert len(followups) == 1 and "voici le journal" in followups[0]["content"]
+    documents = glpi.store.query(
+        "SELECT id FROM glpi_documents_items WHERE itemtype = 'Ticket' AND items_id = ?",
+        (ticket,),
+    )
+    assert documents == []
 
 
 # -- the web side ------------------------------------------------------------------------
@@ -148,11 +185,13 @@ def test_web_login_form_and_cookie(glpi: Any) -> None:
         else:
             assert re.fullmatch(r"glpi_[0-9a-f]{32}", cookie.name)
             assert (r.status_code, r.headers["location"]) == (302, "/front/helpdesk.public.php")
-        page = _login_page(httpx.Client(base_url=glpi.base_url), glpi)
-        fields = re.findall(r'id="login_name" name="([^"]+)"', page)
-        assert fields == (["login_name"] if eleven(glpi) else fields)
-        if not eleven(glpi):
-            assert fields[0].startswith("fielda")
+        pages = [_login_page(httpx.Client(base_url=glpi.base_url), glpi) for _ in range(2)]
+        names = [re.findall(r'id="login_name" name="([^"]+)"', page) for page in pages]
+        if eleven(glpi):
+            assert names == [["login_name"], ["login_name"]]  # fixed names on 11
+        else:  # random per session on 10: never the id, never the same twice
+            assert all(len(n) == 1 and re.fullmatch(r"fielda[0-9a-f]{13}", n[0]) for n in names)
+            assert names[0] != names[1]
     _, wrong = _web_login(glpi, ("post-only", "wrong"))
     assert wrong.status_code == (400 if eleven(glpi) else 401)
     assert "Incorrect username or password" in wrong.text

@@ -17,7 +17,7 @@ from cebox_support.tui.api.text import clean_terminal
 from cebox_support.tui.api.transport import (
     DOWNLOAD_FLOOR_BYTES_PER_S,
     DOWNLOAD_MARGIN,
-    as_int,
+    as_id,
 )
 from cebox_support.tui.i18n import _
 
@@ -59,7 +59,7 @@ class DocumentsArea(ClientBase):
                 return UploadOutcome(refused=[RefusedFile(name=name, reason=reason, kind=kind)])
             raise
         body = self._json(response)
-        doc_id = as_int(body.get("id")) if isinstance(body, dict) else None
+        doc_id = as_id(body.get("id")) if isinstance(body, dict) else None
         if doc_id is None:
             raise E.NotGlpi(_("The server did not confirm the upload."))
         outcome = upload_outcome(body, [name], item_id=doc_id)

@@ -12,7 +12,7 @@ from cebox_support.tui.api import errors as E
 from cebox_support.tui.api.base import ClientBase, understood, upload_outcome
 from cebox_support.tui.api.models import Document, RefusedFile, TicketStatus, UploadOutcome
 from cebox_support.tui.api.text import html_to_text, text_to_html
-from cebox_support.tui.api.transport import as_int
+from cebox_support.tui.api.transport import as_id, as_int
 from cebox_support.tui.i18n import _
 
 
@@ -45,7 +45,7 @@ class FollowupsArea(ClientBase):
         else:
             response = await self._request("POST", "ITILFollowup", json_body={"input": payload})
         body = self._json(response)
-        followup_id = as_int(body.get("id")) if isinstance(body, dict) else None
+        followup_id = as_id(body.get("id")) if isinstance(body, dict) else None
         if followup_id is None:
             raise E.NotGlpi(_("The server did not confirm the reply."))
         return upload_outcome(body, [Path(p).name for p in attachments], item_id=followup_id)

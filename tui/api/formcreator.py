@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from cebox_support.tui.api import errors as E
 from cebox_support.tui.api.text import clean_line, clean_terminal, html_to_text
-from cebox_support.tui.api.transport import as_int
+from cebox_support.tui.api.transport import as_id, as_int
 from cebox_support.tui.forms.server import (
     Condition,
     FormSummary,
@@ -331,7 +331,7 @@ class FormSubmission:
 
 async def _upload_unlinked(client: GlpiClient, path: Path) -> int:
     body = client._json(await client._multipart("Document", {"name": path.name}, [path]))
-    doc_id = as_int(body.get("id")) if isinstance(body, dict) else None
+    doc_id = as_id(body.get("id")) if isinstance(body, dict) else None
     if doc_id is None:
         raise E.NotGlpi(_("The server did not confirm the upload."))
     return doc_id
@@ -394,7 +394,7 @@ async def submit_form(
             result.maybe_sent = bool(getattr(error, "uncertain", False))
             return result
         body = client._json(response) if response.content else None
-        result.answer_id = as_int(body.get("id")) if isinstance(body, dict) else None
+        result.answer_id = as_id(body.get("id")) if isinstance(body, dict) else None
         if result.answer_id is None:
             result.error = E.InvalidRequest(_("The server does not know this form any more."))
             return result

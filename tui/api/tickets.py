@@ -28,7 +28,7 @@ from cebox_support.tui.api.models import (
     TicketType,
 )
 from cebox_support.tui.api.text import clean_line
-from cebox_support.tui.api.transport import as_int
+from cebox_support.tui.api.transport import as_id, as_int
 from cebox_support.tui.i18n import _
 
 SORT_FIELDS = {
@@ -279,7 +279,7 @@ class TicketsArea(ClientBase):
         if urgency:
             ticket_input["urgency"] = int(urgency)
         body = self._json(await self._request("POST", "Ticket", json_body={"input": ticket_input}))
-        ticket_id = as_int(body.get("id")) if isinstance(body, dict) else None
+        ticket_id = as_id(body.get("id")) if isinstance(body, dict) else None
         if ticket_id is None:
             raise E.NotGlpi(_("The server did not return the new ticket's number."))
         return ticket_id

@@ -50,6 +50,19 @@ def as_int(value: Any, default: int | None = None) -> int | None:
         return default
 
 
+def as_id(value: Any) -> int | None:
+    """The id of a created item, or None: only a whole number from 1 up (as GLPI sends
+    it, or as digits). A 201 whose id is 0, negative, a fraction, a flag or garbage
+    confirms nothing."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"[1-9][0-9]{0,17}", value, re.ASCII):
+        number = int(value)
+    else:
+        return None
+    return number if 0 < number < 2**63 else None
+
+
 def basic_authorization(login: str, password: str) -> str:
     """The `Authorization` header of a sign-in with login and password."""
     return "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode("ascii")

@@ -51,9 +51,9 @@ class GlpiVersion:
             return self.sanitizes_by_default
         return filter_bool(header)
 
-    #: ``/search/Ticket`` without ``sort``: 19 (last update) as the existing contract
-    #: tests of 10 have it (the facts sheet saw titles in order), by id on 11.
-    default_ticket_sort = 19
+    #: ``/search/Ticket`` without ``sort``: by title (search option 1) on 10, as the
+    #: facts sheet records it; by id on 11.
+    default_ticket_sort = 1
     #: ``?session_token=`` in the URL is accepted (11: a 500 HTML page).
     token_in_query = True
     #: A REST session token is also a web session under the ``glpi_…`` cookie.
