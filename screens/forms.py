@@ -9,11 +9,13 @@ profile's own directory; a broken file is shown as a warning, the others stay us
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from cebox_support.tui.config import config_dir
 from cebox_support.tui.forms import FormDefinition, FormFileError, load_forms
-from cebox_support.tui.forms.server import FormSummary
+from cebox_support.tui.forms.server import FormSummary, ServerForm
 from cebox_support.tui.i18n import _, language
 from cebox_support.tui.messages import OpenTicket
 from cebox_support.tui.session import Workspace
@@ -27,6 +29,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
+
+T = TypeVar("T")
 
 
 def profile_forms_dir(workspace: Workspace) -> Path:
@@ -49,10 +53,14 @@ class FormsScreen(Screen[None]):
         self.forms: list[FormDefinition] = []
         self.problems: list[FormFileError] = []
         self.server_forms: list[FormSummary] = []
-        from cebox_support.tui.api.formcreator import load_catalogue
+        from cebox_support.tui.server_forms import forms_source
 
+        self.area = forms_source(workspace.client)
         # Asked before the screen is built: the round trip overlaps the mount.
-        self._early_catalogue = workspace.start(load_catalogue)
+        self._early_catalogue = workspace.start(self.area.load_catalogue)
+        self.web_password_asked = False
+        self.browser_only = ""
+        """Why the server's forms can only be used in the browser, and where."""
         self._open_pending = False
         self.source: str | None = None
         """"server" or "builtin" once known; None while the server is being asked."""
@@ -73,9 +81,7 @@ class FormsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = _("New ticket")
-        from cebox_support.tui.api.formcreator import cached_catalogue
-
-        has_plugin, forms = cached_catalogue(self.workspace.client)
+        has_plugin, forms = self.area.cached_catalogue(self.workspace.client)
         if has_plugin is not None:
             self.source = "server" if has_plugin else "builtin"
             self.server_forms = forms
@@ -123,12 +129,21 @@ class FormsScreen(Screen[None]):
     async def load_server_forms(self) -> None:
         """Ask the server for its forms (also when they are known: they may have changed)."""
         from cebox_support.tui.api.errors import GlpiError
-        from cebox_support.tui.api.formcreator import load_catalogue
 
         early, self._early_catalogue = self._early_catalogue, None
         try:
-            found = await self.workspace.call(load_catalogue, early=early)
+            found = await self._with_web_session(
+                lambda: self.workspace.call(self.area.load_catalogue, early=early),
+                lambda: self.workspace.call(self.area.load_catalogue),
+            )
         except GlpiError as error:
+            from cebox_support.tui.api.errors import NeedsBrowser
+
+            if isinstance(error, NeedsBrowser):
+                self.browser_only = _(
+                    "Signed in with a personal API token: the helpdesk's forms need a "
+                    "sign-in with your password, or your browser: {url}"
+                ).format(url=error.url)
             if self.source is None:
                 self.source = "builtin"
                 self.reload()
@@ -143,7 +158,33 @@ class FormsScreen(Screen[None]):
         if self._open_pending:
             self._open_requested()
 
+    async def _with_web_session(
+        self, first: Callable[[], Awaitable[T]], again: Callable[[], Awaitable[T]]
+    ) -> T:
+        """GLPI 11's forms need GLPI's web session: when it has ended, the password is
+        asked once (never kept) and the call made again."""
+        from cebox_support.tui.api.errors import WebLoginRequired
+        from cebox_support.tui.session import settle_web_session
+
+        try:
+            return await first()
+        except WebLoginRequired:
+            await settle_web_session(self.workspace)  # the one opened at sign-in
+            if self.workspace.client.web_cookie:
+                return await again()
+            if self.web_password_asked:
+                raise
+            self.web_password_asked = True
+            from cebox_support.screens.web_password import WebPasswordScreen
+
+            if not await self.app.push_screen_wait(WebPasswordScreen(self.workspace)):
+                raise
+        return await again()
+
     def _show_source(self) -> None:
+        if self.browser_only:
+            self.query_one("#forms-source", Static).update(self.browser_only)
+            return
         text = {
             None: _("The console's own forms, while the server is asked for its forms…"),
             "builtin": _("The console's own forms (this server has no forms of its own)."),
@@ -184,7 +225,8 @@ class FormsScreen(Screen[None]):
         prefix = server_draft_prefix(self.workspace)
         saved: list[str] = self.workspace.drafts.keys()
         drafts = {k for k in saved if k.startswith(prefix)}
-        category: str | None = None
+        # No heading at all when the server sorts no form into a category.
+        category: str | None = None if any(f.category for f in self.server_forms) else ""
         for form in self.server_forms:
             if form.category != category:
                 category = form.category
@@ -231,9 +273,7 @@ class FormsScreen(Screen[None]):
 
     def open_server_form(self, summary: FormSummary) -> None:
         """Open at once from the cache (checked again behind), else after loading it."""
-        from cebox_support.tui.api.formcreator import cached_form
-
-        form = cached_form(self.workspace.client, summary.id)
+        form = self.area.cached_form(self.workspace.client, summary.id)
         if form is not None:
             self._push_server_form(form)
             self.revalidate_form(summary)
@@ -253,13 +293,16 @@ class FormsScreen(Screen[None]):
     @work(group="forms-open", exclusive=True, exit_on_error=False)
     async def fetch_form(self, summary: FormSummary) -> None:
         from cebox_support.tui.api.errors import GlpiError
-        from cebox_support.tui.api.formcreator import load_form
 
         self.query_one("#forms-source", Static).update(
             _("Opening {name}…").format(name=summary.name)
         )
+
+        def read() -> Awaitable[ServerForm]:
+            return self.workspace.call(lambda client: self.area.load_form(client, summary))
+
         try:
-            form = await self.workspace.call(lambda client: load_form(client, summary))
+            form = await self._with_web_session(read, read)
         except GlpiError as error:
             self._show_source()
             self.notify(error.message, title=_("Forms"), severity="error", markup=False)
@@ -272,10 +315,9 @@ class FormsScreen(Screen[None]):
     async def revalidate_form(self, summary: FormSummary) -> None:
         """The next opening gets what the server has now (the open form stays as it is)."""
         from cebox_support.tui.api.errors import GlpiError
-        from cebox_support.tui.api.formcreator import load_form
 
         with contextlib.suppress(GlpiError):
-            await load_form(self.workspace.client, summary)
+            await self.area.load_form(self.workspace.client, summary)
 
     def open(self, form: FormDefinition) -> None:
         from cebox_support.screens.new_ticket import NewTicketScreen

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cebox_support.tui.api.errors import SessionExpired
@@ -21,7 +22,7 @@ from cebox_support.tui.forms.server import ServerForm, validate_server_answers, 
 from cebox_support.tui.i18n import _, language, ngettext
 from cebox_support.tui.messages import TicketCreated
 from cebox_support.tui.session import Workspace
-from cebox_support.tui.submission import SubmissionResult, WriteGuard, submit_ticket
+from cebox_support.tui.submission import CLOCK_SKEW, SubmissionResult, WriteGuard, submit_ticket
 from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.attachments import AttachmentList
 from cebox_support.widgets.form_fields import Answer, DocumentsField, FieldWidget, field_widget
@@ -46,6 +47,8 @@ from textual.widgets import (
 from textual.worker import Worker
 
 SAVE_DELAY = 0.6
+ENGINE_DELAY = 0.3
+"""Seconds of quiet typing before GLPI 11's condition engine is asked."""
 
 if TYPE_CHECKING:
     from cebox_support.tui.machine import MachineFacts
@@ -91,6 +94,13 @@ class NewTicketScreen(Screen[int | None]):
             tooltip=_("Fill the ceBox name, IP and IPv6 from this machine, for you to check"),
         ),
         Binding(
+            "z",
+            "compress_refused",
+            _("Send .gz"),
+            id="new_ticket.compress_refused",
+            tooltip=_("Send a compressed copy of each file the server refused for its type"),
+        ),
+        Binding(
             "escape",
             "close",
             _("Close"),
@@ -115,6 +125,9 @@ class NewTicketScreen(Screen[int | None]):
         self.form_answer_id: int | None = None
         """The server's form answer once confirmed: a retry never sends it again."""
         self.maybe_sent = False
+        self.compress_refused = False
+        self.refused_offer = False
+        """A file was refused for its type: `z` sends its .gz copy instead."""
         self.lang = language()
         self.initial_draft = draft
         self.max_upload_bytes: int | None = None
@@ -123,6 +136,7 @@ class NewTicketScreen(Screen[int | None]):
         self.maybe_created_since: datetime | None = None
         self.busy = False
         self._save_timer: Timer | None = None
+        self._engine_timer: Timer | None = None
         self._unsaved: dict[str, Any] | None = None
         self._restoring = False
         self._done = False
@@ -171,6 +185,8 @@ class NewTicketScreen(Screen[int | None]):
     # -- the checklist filled from this machine ------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "compress_refused":
+            return self.refused_offer
         if action == "fill_from_machine":
             from cebox_support.tui.machine import machine_fields
 
@@ -268,6 +284,33 @@ class NewTicketScreen(Screen[int | None]):
         if self.server_form is None:
             return
         shown = visibility(self.server_form, self.answers())
+        for widget in self.field_widgets():
+            widget.display = shown.get(widget.field.name, True)
+        if self.server_form.native and self.is_mounted:
+            # GLPI 11 keeps its conditions to itself: asked once typing pauses.
+            if self._engine_timer is not None:
+                self._engine_timer.stop()
+            self._engine_timer = self.set_timer(ENGINE_DELAY, self.ask_visibility)
+
+    @work(group="new-ticket-engine", exclusive=True, exit_on_error=False)
+    async def ask_visibility(self) -> None:
+        """The server's condition engine for the answers as they are now; an answer
+        that comes back after more typing is dropped (the next one is on its way)."""
+        from cebox_support.tui.api.errors import GlpiError
+        from cebox_support.tui.api.native_forms import apply_visibility, conversation
+
+        form = self.server_form
+        if form is None:
+            return
+        answers = self.answers()
+        try:
+            seen = await conversation(self.workspace.client).visibility(form, answers)
+        except GlpiError:
+            return  # the last known visibility stays; sending validates on the server
+        if answers != self.answers() or self.server_form is not form:
+            return
+        self.server_form = apply_visibility(form, seen)
+        shown = visibility(self.server_form, answers)
         for widget in self.field_widgets():
             widget.display = shown.get(widget.field.name, True)
 
@@ -503,6 +546,9 @@ class NewTicketScreen(Screen[int | None]):
     async def send_server_form(
         self, form: ServerForm, values: dict[str, object], files: int
     ) -> None:
+        if form.native:
+            await self._send_native_form(form, values, files)
+            return
         from cebox_support.tui.api.formcreator import submit_form
 
         self._set_busy(True, files + 1)
@@ -556,6 +602,89 @@ class NewTicketScreen(Screen[int | None]):
                 markup=False,
             )
         self._finish(SubmissionResult(ticket_id=outcome.ticket_id, uploaded=outcome.uploaded))
+
+    async def _send_native_form(
+        self, form: ServerForm, values: dict[str, object], files: int
+    ) -> None:
+        """GLPI 11: files, the server's validation (its refusals on their fields), the
+        submission; a 500 without a message is looked up before anything is said."""
+        from cebox_support.tui.api.errors import WebLoginRequired
+        from cebox_support.tui.api.native_forms import conversation
+        from cebox_support.tui.compress import gzip_copy, not_kept
+
+        forms = conversation(self.workspace.client)
+        since = self.workspace.now() - CLOCK_SKEW
+
+        def substitute(path: Path, _refused: Any) -> Path | None:
+            return gzip_copy(path) if self.compress_refused else None
+
+        self._set_busy(True, files + 2)
+        try:
+            outcome = await forms.send(
+                form, values, since=since, progress=self._progress, substitute=substitute
+            )
+            if isinstance(outcome.error, WebLoginRequired):
+                from cebox_support.screens.web_password import WebPasswordScreen
+
+                if await self.app.push_screen_wait(WebPasswordScreen(self.workspace)):
+                    outcome = await forms.send(
+                        form, values, since=since, progress=self._progress, substitute=substitute
+                    )
+        finally:
+            self._set_busy(False)
+        if outcome.refused:
+            refused = [r for _p, r in outcome.refused]
+            message = _("The ticket was not created: {files}.").format(files=not_kept(refused))
+            if any(r.compressible for r in refused) and not self.compress_refused:
+                self.refused_offer = True
+                message += " " + _("Press z to send a compressed copy (.gz) instead.")
+                self.refresh_bindings()
+                self.query_one("#form-submit", Button).focus()  # z is not typed in a field
+            self._show_status(message, error=True)
+            return
+        if outcome.errors:
+            errors: dict[str, str] = {}
+            for error in outcome.errors:
+                asked = form.question(str(error.question_id))
+                if asked is not None:
+                    errors[asked.key] = error.message
+            self.show_errors(errors)
+            lines = [f"{e.question_name}: {e.message}" for e in outcome.errors]
+            self._show_status(
+                _("The server refused these answers; nothing was created:")
+                + "\n"
+                + "\n".join(lines),
+                error=True,
+            )
+            first = next((q for q in form.questions if q.key in errors), None)
+            if first is not None:
+                self.field_widget(first.key).focus_input()
+            return
+        if outcome.ticket_id is None:
+            assert outcome.error is not None
+            message = outcome.error.message
+            self.maybe_sent = outcome.maybe_sent
+            self.save_draft()
+            if outcome.maybe_sent:
+                message += " " + _(
+                    "The ticket may have been created all the same: look at your tickets "
+                    "before sending again."
+                )
+            else:
+                message += " " + _("Your answers are kept; press Ctrl+R to try again.")
+            self._show_status(message, error=True)
+            return
+        self.uploaded.update(str(p) for p in outcome.uploaded)
+        self._finish(SubmissionResult(ticket_id=outcome.ticket_id, uploaded=outcome.uploaded))
+
+    def action_compress_refused(self) -> None:
+        """`z` after a refused file: send again with .gz copies in their place."""
+        if not self.refused_offer or self.busy:
+            return
+        self.compress_refused = True
+        self.refused_offer = False
+        self.refresh_bindings()
+        self.action_submit()
 
     def _set_busy(self, busy: bool, steps: int = 1) -> None:
         self.busy = busy

@@ -140,10 +140,11 @@ def _sign_in_sync(profile: Any, password: str) -> Any:
     client's connection pool is created again, lazily, in the app's loop."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from cebox_support.tui.session import sign_in
+    from cebox_support.tui.session import settle_web_session, sign_in
 
     async def go() -> Any:
         workspace = await sign_in("test", profile, password=password, cache_session=False)
+        await settle_web_session(workspace)  # GLPI's web session, opened alongside
         await workspace.client.close()  # drop the pool bound to this temporary loop
         return workspace
 

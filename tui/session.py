@@ -237,6 +237,15 @@ async def sign_in(
     return workspace
 
 
+async def _end_forms(workspace: Workspace) -> None:
+    """Close GLPI 11's forms connection, if forms were used (not imported otherwise)."""
+    import sys
+
+    native = sys.modules.get("cebox_support.tui.api.native_forms")
+    if native is not None:
+        await native.end_conversation(workspace.client)
+
+
 async def settle_web_session(workspace: Workspace) -> None:
     """Wait for the web session opened at sign-in (it never raises)."""
     opening, workspace.web_opening = workspace.web_opening, None
@@ -354,6 +363,7 @@ async def sign_out(workspace: Workspace, *, forget_user_token: bool = False) -> 
     await workspace.client.close_web_session()
     delete_secret(web_cookie_path(workspace.profile_name))
     await workspace.client.logout()
+    await _end_forms(workspace)
     await workspace.client.close()
 
 
@@ -364,6 +374,7 @@ async def close(workspace: Workspace) -> None:
     if not workspace.keep_session:
         await workspace.client.close_web_session()
         await workspace.client.logout()
+    await _end_forms(workspace)
     await workspace.client.close()
 
 

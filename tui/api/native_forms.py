@@ -465,6 +465,45 @@ def cached_form(client: GlpiClient, form_id: int) -> ServerForm | None:
     return _cache(client).forms.get(form_id)
 
 
+_CONVERSATIONS: dict[int, NativeForms] = {}
+
+
+def conversation(client: GlpiClient) -> NativeForms:
+    """The one web conversation about forms of this client (its connection and CSRF
+    token reused by every screen)."""
+    forms = _CONVERSATIONS.get(id(client))
+    if forms is None or forms.client is not client:
+        forms = _CONVERSATIONS[id(client)] = NativeForms(client)
+    return forms
+
+
+async def end_conversation(client: GlpiClient) -> None:
+    """Close the forms' connection of this client (when the workspace closes)."""
+    forms = _CONVERSATIONS.pop(id(client), None)
+    if forms is not None:
+        await forms.close()
+
+
+def catalogue_order(forms: Sequence[FormSummary]) -> list[FormSummary]:
+    """By category, then name, as the Formcreator catalogue (forms without one last)."""
+    return sorted(forms, key=lambda f: (f.category == "", f.category.casefold(), f.name.casefold()))
+
+
+def cached_catalogue_forms(client: GlpiClient) -> tuple[bool | None, list[FormSummary]]:
+    """What is known without asking, in the shape of the Formcreator catalogue's."""
+    known = cached_catalogue(client)
+    return (None, []) if known is None else (True, catalogue_order(known.forms))
+
+
+async def load_catalogue(client: GlpiClient) -> list[FormSummary]:
+    """The service catalog's forms, for the console's catalogue."""
+    return catalogue_order((await conversation(client).catalogue()).forms)
+
+
+async def load_form(client: GlpiClient, summary: FormSummary) -> ServerForm:
+    return await conversation(client).render(summary.id, summary=summary)
+
+
 def form_url(client: GlpiClient, form_id: int, token: str | None = None) -> str:
     return f"{client.web_url}/Form/Render/{form_id}" + (f"?token={token}" if token else "")
 
