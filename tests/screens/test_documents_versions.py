@@ -151,9 +151,11 @@ def test_snapshot_password_asked(snap_compare: Any, size: tuple[int, int]) -> No
         settings = Settings(profiles={"test": profile}, default_profile="test")
         from tests.conftest import _sign_in_sync
 
+        workspace = _sign_in_sync(profile, "postonly")
+        workspace.client.web_cookie = None  # the web session opened at sign-in has ended
         app = CeboxApp(
             LoadedSettings(settings, config_path()),
-            workspace=_sign_in_sync(profile, "postonly"),
+            workspace=workspace,
             now=frozen_now,
             open_ticket=PENDING,
         )
