@@ -508,8 +508,27 @@ async def create(run: Run) -> None:
     files[0].write_text("2026-11-28 09:58 join failed\n", encoding="utf-8")
     files[1].write_bytes(b"\x89PNG\r\n" + b"\0" * 2048)
     await run.settle()
-    app.route(NewTicket("incident"))
-    await wait_for(lambda: isinstance(app.screen, NewTicketScreen))
+    from unittest.mock import patch
+
+    from cebox_support.tui import server_forms
+
+    original = server_forms.forms_source
+
+    def rest_forms(client: Any) -> Any:
+        # This row drives the built-in form's REST writes; on 11 the service catalog's
+        # forms would be offered instead (their faults: tests/cli/test_native_forms_cli.py).
+        source = original(client)
+        if not source.native:
+            return source
+        from cebox_support.tui.api import formcreator as f
+
+        return server_forms.FormsSource(
+            f.load_catalogue, f.cached_catalogue, f.load_form, f.cached_form, False
+        )
+
+    with patch.object(server_forms, "forms_source", rest_forms):
+        app.route(NewTicket("incident"))
+        await wait_for(lambda: isinstance(app.screen, NewTicketScreen))
     await run.settle()
     assert isinstance(app.screen, NewTicketScreen)
     screen: NewTicketScreen = app.screen
