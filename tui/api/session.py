@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from cebox_support.tui.api import errors as E
 from cebox_support.tui.api.base import ClientBase, as_flag, understood
 from cebox_support.tui.api.models import Me, PasswordPolicy, ServerConfig
 from cebox_support.tui.api.transport import SESSION_TOKEN, as_int, basic_authorization
+from cebox_support.tui.api.zone import ServerZone
 from cebox_support.tui.i18n import _
 
 
@@ -102,7 +103,9 @@ class SessionArea(ClientBase):
         return self._set_me(session, response)
 
     def _set_me(self, session: Mapping[str, Any], response: httpx.Response) -> Me:
-        self._learn_timezone(session.get("glpi_currenttime"), response.headers.get("date"))
+        self._learn_timezone(
+            session.get("glpi_currenttime"), response.headers.get("date"), session.get("glpi_tz")
+        )
         user_id = as_int(session.get("glpiID"))
         if user_id is None:
             raise E.NotGlpi(_("Unexpected answer to getFullSession."))
@@ -116,18 +119,23 @@ class SessionArea(ClientBase):
         )
         return self.me
 
-    def _learn_timezone(self, server_now: Any, date_header: str | None) -> None:
-        """Server offset = its local clock minus the HTTP Date header, to the quarter hour."""
-        if not server_now or not date_header:
-            return
+    def _learn_timezone(self, server_now: Any, date_header: str | None, name: Any) -> None:
+        """Server offset now = its local clock minus the HTTP Date header; the zone whose
+        rules give each date its own offset (tui/api/zone.py)."""
+        zone = self._zone()
         try:
-            local = datetime.strptime(str(server_now)[:19], "%Y-%m-%d %H:%M:%S")
-            utc = parsedate_to_datetime(date_header).astimezone(UTC).replace(tzinfo=None)
+            local = datetime.strptime(str(server_now or "")[:19], "%Y-%m-%d %H:%M:%S")
+            utc = parsedate_to_datetime(date_header or "").astimezone(UTC).replace(tzinfo=None)
         except (ValueError, TypeError):
-            return
-        quarters = round((local - utc).total_seconds() / 900)
-        if abs(quarters) <= 14 * 4:
-            self.server_tz = timezone(timedelta(minutes=15 * quarters))
+            pass
+        else:
+            zone.learn_offset(local, utc)
+        zone.learn_name(name)
+
+    def _zone(self) -> ServerZone:
+        if not isinstance(self.server_tz, ServerZone):
+            self.server_tz = ServerZone()
+        return self.server_tz
 
     async def logout(self) -> None:
         """killSession; the local token is forgotten even if the server is unreachable."""
@@ -152,6 +160,8 @@ class SessionArea(ClientBase):
         except (TypeError, ValueError):
             max_size = None
         self._learn_version(str(cfg.get("version", "")))
+        if not self._zone().named:
+            self._zone().learn_name(cfg.get("timezone"))
         self._config = ServerConfig(
             version=str(cfg.get("version", "")),
             url_base=str(cfg.get("url_base", "")),
