@@ -618,18 +618,33 @@ class NewTicketScreen(Screen[int | None]):
         def substitute(path: Path, _refused: Any) -> Path | None:
             return gzip_copy(path) if self.compress_refused else None
 
+        from cebox_support.tui.native_submission import guard_key, send_native_form
+
+        guard = WriteGuard(
+            self.workspace.drafts,
+            guard_key(form),
+            checking=lambda: self._show_status(maybe_sent_checking()),
+        )
+
+        async def send() -> Any:
+            return await send_native_form(
+                forms,
+                form,
+                values,
+                since=since,
+                guard=guard,
+                progress=self._progress,
+                substitute=substitute,
+            )
+
         self._set_busy(True, files + 2)
         try:
-            outcome = await forms.send(
-                form, values, since=since, progress=self._progress, substitute=substitute
-            )
+            outcome = await send()
             if isinstance(outcome.error, WebLoginRequired):
                 from cebox_support.screens.web_password import WebPasswordScreen
 
                 if await self.app.push_screen_wait(WebPasswordScreen(self.workspace)):
-                    outcome = await forms.send(
-                        form, values, since=since, progress=self._progress, substitute=substitute
-                    )
+                    outcome = await send()
         finally:
             self._set_busy(False)
         if outcome.refused:

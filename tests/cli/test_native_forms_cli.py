@@ -245,3 +245,57 @@ def test_several_choices_and_an_e_mail(on_11: Any, capsys: Any) -> None:
     assert main(argv) == 0, capsys.readouterr().err
     ticket, _users = _ticket(on_11, json.loads(capsys.readouterr().out)["id"])
     assert all(c in ticket["content"] for c in two)
+
+
+def test_a_send_nobody_saw_the_end_of_is_looked_up_not_sent_again(
+    on_11: Any, tmp_path: Path, capsys: Any
+) -> None:
+    """A process killed after SubmitAnswers left: its record makes the next run look."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from cebox_support.tui.config import load_settings
+    from cebox_support.tui.native_submission import answers_digest
+    from cebox_support.tui.session import resume
+
+    argv = _incident(tmp_path)
+    assert main(argv) == 0
+    created = json.loads(capsys.readouterr().out)["id"]
+
+    async def replay_the_crash() -> None:
+        loaded = load_settings()
+        name = loaded.settings.default_profile
+        workspace = await resume(name, loaded.settings.profiles[name])
+        assert workspace is not None
+        from cebox_support.tui.api.native_forms import conversation
+
+        forms = conversation(workspace.client)
+        form = await forms.render(3)
+        values = {
+            "q17": "Perte de connexion",
+            "q18": "ceBox injoignable",
+            "q19": "La ceBox ne répond plus depuis ce matin.",
+            "q20": [],
+            "q21": "3",
+        }
+        from cebox_support.tui.forms.server import validate_server_answers
+
+        checked = validate_server_answers(
+            form,
+            {**values, "q20": [str(tmp_path / "diag-cebox.txt")]},
+            now=datetime.now().astimezone(),
+        )
+        since = on_11.clock.now().astimezone(UTC) - timedelta(minutes=1)
+        workspace.drafts.begin(
+            "native-form-3", answers_digest(form, checked.values), {"form": 3}, since=since
+        )
+        await forms.close()
+        await workspace.client.close()
+
+    asyncio.run(replay_the_crash())
+    on_11.clear_log()
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["id"] == created
+    assert "not created again" in captured.err
+    assert not [e for e in on_11.request_log if e.path == "/Form/SubmitAnswers"]

@@ -537,6 +537,8 @@ class NativeSubmission:
     error: E.GlpiError | None = None
     maybe_sent: bool = False
     """SubmitAnswers went out and no clear answer came back: the ticket may exist."""
+    already: bool = False
+    """Found from an earlier send whose outcome nobody saw: not submitted again."""
 
 
 class NativeForms:
@@ -882,6 +884,7 @@ class NativeForms:
         since: datetime,
         progress: Progress | None = None,
         substitute: Callable[[Path, RefusedFile], Path | None] | None = None,
+        before_submit: Callable[[datetime], None] | None = None,
     ) -> NativeSubmission:
         """Upload the files, validate, submit, read the ticket id. Never raises
         ``GlpiError``: a refusal is in ``error``/``errors``/``refused``. A file refused
@@ -936,6 +939,8 @@ class NativeForms:
             step(_("Creating the ticket…"))
             if self.server_clock is not None:  # the validation's answer, just before
                 since = self.server_clock - timedelta(seconds=2)
+            if before_submit is not None:
+                before_submit(since)  # the in-flight record, on disk before it leaves
             try:
                 result.ticket_id = await self.submit_answers(form, body)
             except E.GlpiError as error:

@@ -169,9 +169,24 @@ async def new_with_native_form(workspace: Workspace, args: argparse.Namespace, u
         return _invalid(lines)
     substitute = _compressor() if args.compress_refused else None
 
+    from cebox_support.tui.drafts import maybe_sent_checking
+    from cebox_support.tui.native_submission import guard_key, send_native_form
+    from cebox_support.tui.submission import WriteGuard
+
+    guard = WriteGuard(
+        workspace.drafts,
+        guard_key(form),
+        checking=lambda: print(f"cebox-support: {maybe_sent_checking()}", file=sys.stderr),
+    )
+
     async def send(forms: NativeForms) -> Any:
-        return await forms.send(
-            form, result.values, since=started - CLOCK_SKEW, substitute=substitute
+        return await send_native_form(
+            forms,
+            form,
+            result.values,
+            since=started - CLOCK_SKEW,
+            guard=guard,
+            substitute=substitute,
         )
 
     outcome = await with_web_session(workspace, args, send)
@@ -192,6 +207,14 @@ async def new_with_native_form(workspace: Workspace, args: argparse.Namespace, u
         if outcome.maybe_sent:
             message += " " + _("Check the ticket list before running the command again.")
         return fail(message)
+    if outcome.already:
+        print(
+            "cebox-support: "
+            + _("Already received: ticket {id} exists; it was not created again.").format(
+                id=outcome.ticket_id
+            ),
+            file=sys.stderr,
+        )
     compressed = [p.name for p in outcome.compressed]
     if args.json:
         print_json(
