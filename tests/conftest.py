@@ -91,8 +91,15 @@ def frozen_now() -> datetime:
     return FROZEN_NOW.astimezone()
 
 
+PATIENCE = 30.0
+"""How long a test waits for a condition before failing: generous, as a loaded machine (CI
+with every core busy) can be several times slower; a condition that holds costs nothing."""
+
+
 async def wait_for(
-    predicate: Callable[[], bool | Awaitable[bool]], timeout: float = 5.0, step: float = 0.02
+    predicate: Callable[[], bool | Awaitable[bool]],
+    timeout: float = PATIENCE,
+    step: float = 0.02,
 ) -> None:
     """Poll until `predicate` holds (for background work no pilot call waits on)."""
     loop = asyncio.get_running_loop()
@@ -106,6 +113,31 @@ async def wait_for(
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
         await asyncio.sleep(step)
+
+
+async def settle(pilot: Any, *, timeout: float = PATIENCE) -> None:
+    """Until no worker of the app runs (a worker may start another: wait again), then a pause.
+
+    A worker cancelled by a newer one of its exclusive group (a timer's refresh on a busy
+    machine) is no failure, where `workers.wait_for_complete()` raises WorkerCancelled; a
+    worker that failed still raises. `pilot.pause()` alone is no wait under load: it returns
+    as soon as the process looks idle, which a starved process does.
+    """
+    from textual.worker import WorkerFailed
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    await pilot.pause()
+    while running := [w for w in pilot.app.workers if w.is_running]:
+        waits = asyncio.gather(*(w.wait() for w in running), return_exceptions=True)
+        try:
+            results = await asyncio.wait_for(waits, max(deadline - loop.time(), 0.01))
+        except TimeoutError:
+            raise AssertionError(f"workers still running after {timeout}s: {running}") from None
+        for result in results:
+            if isinstance(result, WorkerFailed):
+                raise result
+        await pilot.pause()
 
 
 @pytest.fixture

@@ -13,6 +13,28 @@ from textual.screen import Screen
 from textual.widgets import Label
 
 
+def thread_in_view(app: Any) -> bool:
+    """Whether the ticket screen shows its whole thread, laid out, at its newest end.
+
+    A long thread is mounted in two steps and scrolled after a refresh; a snapshot taken
+    before both showed the first batch at the top on a loaded machine.
+    """
+    from cebox_support.screens.ticket import TicketScreen
+    from cebox_support.widgets.timeline import Timeline
+
+    screen = app.screen
+    if not isinstance(screen, TicketScreen) or screen.detail is None:
+        return False
+    timeline = screen.query_one(Timeline)
+    entries = timeline.entries
+    if not entries or len(entries) != len(timeline._items) or timeline.is_anchored:
+        return False
+    if any(entry.size.height == 0 for entry in entries):
+        return False  # mounted, not laid out yet: the scroll range is not final
+    end = 0 if timeline.newest_first else timeline.max_scroll_y
+    return timeline.scroll_y == end
+
+
 async def password_works(server: Any, login: str, password: str) -> bool:
     """Whether `password` opens a session for `login` now (a fresh initSession)."""
     from cebox_support.tui.api.client import GlpiClient

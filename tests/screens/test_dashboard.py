@@ -19,7 +19,7 @@ from cebox_support.widgets.ticket_table import PAGE, WINDOW, TicketTable
 from textual.coordinate import Coordinate
 from textual.widgets import Input, Static
 
-from tests.conftest import FROZEN_NOW, wait_for
+from tests.conftest import FROZEN_NOW, settle, wait_for
 
 SIZES = [(80, 24), (120, 40), (160, 48)]
 SIZE_IDS = ["80x24", "120x40", "160x48"]
@@ -56,13 +56,6 @@ def current_id(t: TicketTable) -> int:
 
 def text_of(app: Any, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def searches(server: Any) -> int:
@@ -407,7 +400,7 @@ async def test_auto_refresh(make_app: Callable[..., Any], fresh_helpdesk: Any) -
         new_id = fresh_helpdesk.store.create_ticket(
             name="Arrivé tout seul", content="<p>x</p>", requester_id=3
         )
-        await wait_for(lambda: bool(ids(app)) and ids(app)[0] == new_id, timeout=5)
+        await wait_for(lambda: bool(ids(app)) and ids(app)[0] == new_id)
 
 
 async def test_empty_state_says_what_to_do(

@@ -20,7 +20,8 @@ from cebox_support.tui.config import config_path, load_settings
 from rich.color import Color, ColorSystem, ColorType
 from textual.strip import Strip
 
-from tests.conftest import frozen_now, wait_for
+from tests.conftest import frozen_now, settle, wait_for
+from tests.helpers import thread_in_view
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
@@ -35,20 +36,15 @@ def ansi_app(make_app: Callable[..., Any], **kwargs: Any) -> Any:
     return app
 
 
-async def _settled(pilot: Any) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def _dashboard_ready(pilot: Any) -> None:
     await wait_for(lambda: isinstance(pilot.app.screen, DashboardScreen))
-    await _settled(pilot)
+    await settle(pilot)
 
 
 async def _ticket_ready(pilot: Any) -> None:
     await wait_for(lambda: isinstance(pilot.app.screen, TicketScreen))
-    await _settled(pilot)
+    await settle(pilot)
+    await wait_for(lambda: thread_in_view(pilot.app))
 
 
 # -- snapshots ----------------------------------------------------------------------

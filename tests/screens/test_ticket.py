@@ -23,8 +23,8 @@ from cebox_support.widgets.key_bar import KeyBar
 from cebox_support.widgets.timeline import Timeline, TimelineEntry
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from tests.conftest import FROZEN_NOW, _start, frozen_now, wait_for
-from tests.helpers import stub_dashboard
+from tests.conftest import FROZEN_NOW, _start, frozen_now, settle, wait_for
+from tests.helpers import stub_dashboard, thread_in_view
 
 DOMAIN, SOLVED, CLOSED, OBSERVED = 1, 2, 3, 4
 """Seeded demo tickets (tui/helpdesk/seed.py): in progress, solved, closed, observer only."""
@@ -113,16 +113,10 @@ def ticket_screen(app: Any) -> TicketScreen:
 
 async def opened(pilot: Any) -> TicketScreen:
     await wait_for(lambda: isinstance(pilot.app.screen, TicketScreen))
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     screen = ticket_screen(pilot.app)
     assert screen.detail is not None
     return screen
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_reply(pilot: Any, text: str) -> None:
@@ -139,8 +133,8 @@ def entry_texts(screen: TicketScreen) -> list[str]:
 
 async def _loaded(pilot: Any) -> None:
     await wait_for(lambda: isinstance(pilot.app.screen, TicketScreen))
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
+    await wait_for(lambda: thread_in_view(pilot.app))
     await pilot.pause()
 
 
