@@ -93,8 +93,28 @@ class Server:
         self.running.stop()
 
 
-def prepare_db(path: Path, *, bulk: int = 0, big_ticket: bool = False) -> dict[str, int]:
-    """Accounts + demo data (+ N tickets for the customer, + one 50-item ticket)."""
+def bench_picture() -> bytes:
+    """A 1920×1080 screenshot of about 1 MB: the demo console drawn big, with a band of
+    photo-like noise (a real capture does not compress to 20 kB)."""
+    import io
+    import random
+
+    from cebox_support.tui.helpdesk.pictures import console_screenshot
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(console_screenshot(1920, 1080))).convert("RGB")
+    noise = random.Random(0).randbytes(1920 * 120 * 3)
+    image.paste(Image.frombytes("RGB", (1920, 120), noise), (0, 900))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def prepare_db(
+    path: Path, *, bulk: int = 0, big_ticket: bool = False, picture: bool = False
+) -> dict[str, int]:
+    """Accounts + demo data (+ N tickets for the customer, + one 50-item ticket, + one
+    ticket with a 1920×1080 capture)."""
     from cebox_support.tui.helpdesk.clock import Clock
     from cebox_support.tui.helpdesk.seed import seed_accounts, seed_demo
     from cebox_support.tui.helpdesk.store import Store
@@ -118,6 +138,14 @@ def prepare_db(path: Path, *, bulk: int = 0, big_ticket: bool = False) -> dict[s
         for i in range(5):
             store.add_document(ticket, filename=f"log-{i}.txt", data=b"x" * 2048, user_id=3)
         info["big_ticket"] = ticket
+    if picture:
+        ticket = store.create_ticket(
+            name="Capture plein écran", content="<p>Capture jointe.</p>", requester_id=3
+        )
+        data = bench_picture()
+        store.add_document(ticket, filename="capture-1920x1080.png", data=data, user_id=3)
+        info["picture_ticket"] = ticket
+        info["picture_bytes"] = len(data)
     store.close()
     return info
 
@@ -298,6 +326,26 @@ UI_CHILD = """
                 app.screen.action_send_reply() if hasattr(app.screen, "action_send_reply") else app.screen.run_action("send")
                 await until(lambda: len(app.screen.query("TimelineEntry, .timeline-item")) > before)
                 result["reply"] = time.perf_counter() - t0
+            if MODE == "picture":
+                # Enter on the capture in the documents dialog → the first frame handed to
+                # the driver with the picture drawn: download, decode, resize, half-blocks.
+                app.route(OpenTicket(ARG))
+                await until(lambda: type(app.screen).__name__ == "TicketScreen"
+                            and app.screen.detail is not None)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                await pilot.press("d")
+                await until(lambda: type(app.screen).__name__ == "DocumentsScreen")
+                await pilot.pause()
+                from textual import events
+                def picture_drawn():
+                    views = app.screen.query("ImageView")
+                    return bool(views) and views.first()._drawn_for is not None
+                watch_frames(app, picture_drawn)
+                t0 = time.perf_counter()
+                app._driver.send_message(events.Key("enter", "\\r"))
+                result["picture"] = await first_frame_showing(t0)
+                result["picture_size"] = list(app.screen.query_one("ImageView").image.size)
             if MODE == "form":
                 await app.workers.wait_for_complete()
                 await asyncio.sleep(0.3)
@@ -405,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="*",
         default=None,
-        help="cold, login, open, reply, form, big, show, keys, status, glpi11, native",
+        help="cold, login, open, reply, form, picture, big, show, keys, status, glpi11, native",
     )
     args = parser.parse_args(argv)
     rtt = args.rtt_ms / 1000
@@ -418,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
             "open",
             "reply",
             "form",
+            "picture",
             "big",
             "show",
             "keys",
@@ -432,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         if "cold" in wanted:
             results.append(bench_cold_start(args.runs, home))
         db = Path(tmp) / "bench.db"
-        info = prepare_db(db, big_ticket=True)
+        info = prepare_db(db, big_ticket=True, picture="picture" in wanted)
         server = Server(db, args.rtt_ms).start()
         try:
             env = child_env(home)
@@ -518,6 +567,20 @@ def main(argv: list[str] | None = None) -> int:
                             extra=note,
                         )
                     )
+            if "picture" in wanted:
+                runs = ui("picture", info["picture_ticket"])
+                width, height = runs[0]["picture_size"]
+                results.append(
+                    Result(
+                        "11 picture (Enter in the documents dialog) → first frame drawn",
+                        [r["picture"] for r in runs],
+                        "≤ 300 ms",
+                        rtt=rtt,
+                        requests=runs[0]["ticket_requests"],
+                        extra=f"{width}×{height} PNG of {info['picture_bytes'] / 2**20:.1f} MB,"
+                        " download included (GLPI 10 REST); half-blocks at 120×40",
+                    )
+                )
             if "show" in wanted:
                 results.append(bench_show(server, env, args.runs, rtt, args.rtt_ms))
             if "status" in wanted:

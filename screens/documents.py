@@ -1,4 +1,5 @@
-"""The ticket's documents: download to a folder, or open with the system's opener.
+"""The ticket's documents: view a picture, download to a folder, or open with the system's
+opener.
 
 Only documents GLPI listed for this ticket are offered (downloads are not right-checked
 on GLPI 10), and the client sanitises the server's file names before writing. GLPI 11
@@ -20,7 +21,7 @@ from cebox_support.tui.forms import human_size
 from cebox_support.tui.i18n import _, pgettext
 from cebox_support.tui.processes import resolve, start_detached
 from cebox_support.tui.worker_errors import worker_failure
-from cebox_support.widgets.timeline import format_when
+from cebox_support.widgets.timeline import format_when, is_picture
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -51,6 +52,13 @@ class DocumentsScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", _("Close"), id="documents.close"),
         Binding(
+            "v",
+            "view",
+            _("View"),
+            id="documents.view",
+            tooltip=_("Show the selected picture here (Enter on a picture)"),
+        ),
+        Binding(
             "d",
             "download",
             _("Download"),
@@ -66,11 +74,19 @@ class DocumentsScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, workspace: Workspace, ticket_id: int, documents: list[Document]) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        ticket_id: int,
+        documents: list[Document],
+        *,
+        selected: int | None = None,
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.ticket_id = ticket_id
         self.documents = documents
+        self.first = next((n for n, d in enumerate(documents) if d.id == selected), 0)
         self.opener = system_opener()
         self._waiting: tuple[Document, bool] | None = None
 
@@ -105,7 +121,7 @@ class DocumentsScreen(ModalScreen[None]):
         option_list.display = bool(self.documents)
         self.query_one("#documents-password-row").display = False
         if self.documents:
-            option_list.highlighted = 0
+            option_list.highlighted = self.first
             option_list.focus()
         if not self.documents:
             self.query_one("#documents-download", Button).disabled = True
@@ -154,8 +170,31 @@ class DocumentsScreen(ModalScreen[None]):
 
     @on(OptionList.OptionSelected, "#documents-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
+        """Enter views a picture and downloads anything else."""
         event.stop()
-        self.action_download()
+        document = self.selected()
+        if document is not None and is_picture(document):
+            self.action_view()
+        else:
+            self.action_download()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view":
+            document = self.selected()
+            return True if document is not None and is_picture(document) else None
+        return True
+
+    @on(OptionList.OptionHighlighted, "#documents-list")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def action_view(self) -> None:
+        document = self.selected()
+        if document is None or not is_picture(document):
+            return
+        from cebox_support.screens.image_viewer import ImageViewerScreen
+
+        self.app.push_screen(ImageViewerScreen(self.workspace, self.ticket_id, document))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "documents-download":

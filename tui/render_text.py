@@ -190,4 +190,5 @@ def ticket_detail(
         head = " · ".join(x for x in (_kind_label(item), who, exact_time(item.date)) if x)
         lines.append(f"── {head} " + "─" * max(0, width - len(head) - 4))
         lines.extend(_wrap(item.text, width - 2))
+        lines.extend(_("[image: {name}]").format(name=clean_line(d.filename)) for d in item.images)
     return "\n".join(lines).rstrip() + "\n"

@@ -8,17 +8,42 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from cebox_support.tui.api.models import SolutionStatus, TimelineItem, TimelineKind
+from cebox_support.tui.api.models import Document, SolutionStatus, TimelineItem, TimelineKind
 from cebox_support.tui.api.text import is_heading_rule
 from cebox_support.tui.forms import human_size
 from cebox_support.tui.i18n import _
+from cebox_support.tui.images import is_image
 from cebox_support.tui.render_text import format_when, kind_label
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static
 
-__all__ = ["Timeline", "TimelineEntry", "format_when", "kind_label", "styled_text"]
+__all__ = [
+    "DocumentChosen",
+    "PictureLine",
+    "Timeline",
+    "TimelineEntry",
+    "format_when",
+    "kind_label",
+    "styled_text",
+]
+
+
+def is_picture(document: Document) -> bool:
+    """A document the picture viewer can try (by type, else by extension)."""
+    return is_image(document.filename, document.mime)
+
+
+class DocumentChosen(Message):
+    """Enter on a document of the thread: a picture opens in the viewer."""
+
+    def __init__(self, document: Document) -> None:
+        super().__init__()
+        self.document = document
 
 
 _SOLUTION_CLASS = {
@@ -45,11 +70,32 @@ def styled_text(text: str) -> Text:
     return out
 
 
-class TimelineEntry(Static):
+def _classes(item: TimelineItem, mine: bool) -> str:
+    classes = f"timeline-item kind-{item.kind.value} {'mine' if mine else 'theirs'}"
+    if item.solution_status is not None:
+        classes += f" {_SOLUTION_CLASS[item.solution_status]}"
+    return classes
+
+
+class _Choosable(Static):
+    """A line of the thread that Enter (or a click) opens: it posts DocumentChosen."""
+
+    BINDINGS = [Binding("enter", "choose", _("View"), id="timeline.view")]
+    document: Document | None = None
+
+    def action_choose(self) -> None:
+        if self.document is not None:
+            self.post_message(DocumentChosen(self.document))
+
+    def on_click(self) -> None:
+        self.action_choose()
+
+
+class TimelineEntry(_Choosable):
     """One item of the thread; `mine` when I wrote it, so it stands apart from the support's.
 
     A single widget (its header line and text in one renderable): a thread of 50 items
-    mounts 50 widgets, not 150.
+    mounts 50 widgets, not 150. A document's entry takes the focus: Enter opens it.
     """
 
     DEFAULT_CSS = """
@@ -57,13 +103,15 @@ class TimelineEntry(Static):
     """
 
     def __init__(self, item: TimelineItem, *, mine: bool, author: str) -> None:
-        classes = f"timeline-item kind-{item.kind.value} {'mine' if mine else 'theirs'}"
-        if item.solution_status is not None:
-            classes += f" {_SOLUTION_CLASS[item.solution_status]}"
         self.item = item
         self.mine = mine
         self.author = author
-        super().__init__(Text.assemble(self.meta(), "\n", self.body()), classes=classes)
+        super().__init__(
+            Text.assemble(self.meta(), "\n", self.body()), classes=_classes(item, mine)
+        )
+        if item.kind is TimelineKind.DOCUMENT and item.document is not None:
+            self.document = item.document
+            self.can_focus = True
 
     def meta(self) -> Text:
         item = self.item
@@ -83,12 +131,41 @@ class TimelineEntry(Static):
     def body(self) -> Text:
         item = self.item
         if item.kind is TimelineKind.DOCUMENT and item.document is not None:
+            if is_picture(item.document):
+                return picture_text(item.document)
             body = Text("📎 ")
             body.append(item.document.filename)
             if item.document.size is not None:
                 body.append(f"  {human_size(item.document.size)}", style="dim")
             return body
         return styled_text(item.text) if item.text else Text(_("(no text)"))
+
+
+def picture_text(document: Document) -> Text:
+    line = Text("🖼 ")
+    line.append(document.filename)
+    if document.size is not None:
+        line.append(f"  {human_size(document.size)}", style="dim")
+    line.append(" — ")
+    line.append(_("Enter to view"), style="italic")
+    return line
+
+
+class PictureLine(_Choosable):
+    """A picture pasted in the text of the entry above it, on a line of its own."""
+
+    def __init__(self, item: TimelineItem, document: Document, *, mine: bool) -> None:
+        super().__init__(picture_text(document), classes=_classes(item, mine) + " timeline-picture")
+        self.document = document
+        self.can_focus = True
+
+
+def _unlisted_line(item: TimelineItem, document_id: int, *, mine: bool) -> Static:
+    text = Text("🖼 ", style="dim")
+    text.append(
+        _("picture #{id}: not among the ticket's documents, not downloaded").format(id=document_id)
+    )
+    return Static(text, classes=_classes(item, mine) + " timeline-picture")
 
 
 class Timeline(VerticalScroll):
@@ -114,10 +191,14 @@ class Timeline(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield LoadingIndicator()
 
-    def _entry(self, item: TimelineItem) -> TimelineEntry:
+    def _entry(self, item: TimelineItem) -> list[Widget]:
+        """The item's entry, then a line per picture pasted in its text."""
         mine = self.me_id is not None and item.author_id == self.me_id
         author = item.author or self.names.get(item.author_id or -1, "")
-        return TimelineEntry(item, mine=mine, author=author)
+        widgets: list[Widget] = [TimelineEntry(item, mine=mine, author=author)]
+        widgets.extend(PictureLine(item, doc, mine=mine) for doc in item.images)
+        widgets.extend(_unlisted_line(item, n, mine=mine) for n in item.unlisted_images)
+        return widgets
 
     @property
     def entries(self) -> list[TimelineEntry]:
@@ -148,7 +229,7 @@ class Timeline(VerticalScroll):
             first, rest = ordered[-n:], ordered[:-n]
         with self.app.batch_update():
             await self.remove_children()
-            await self.mount_all([self._entry(item) for item in first])
+            await self.mount_all([w for item in first for w in self._entry(item)])
         self._scroll_newest()
         if rest:
             self.call_after_refresh(self._mount_older, rest, self._generation)
@@ -156,7 +237,7 @@ class Timeline(VerticalScroll):
     async def _mount_older(self, older: list[TimelineItem], generation: int) -> None:
         if generation != self._generation or not self.is_attached:
             return  # the thread was replaced meanwhile
-        entries = [self._entry(item) for item in older]
+        entries = [w for item in older for w in self._entry(item)]
         shown = self.entries
         if self.newest_first or not shown:
             await self.mount_all(entries)
@@ -179,15 +260,15 @@ class Timeline(VerticalScroll):
     async def add_item(self, item: TimelineItem) -> None:
         """One new item (a reply just sent) at the newest end, without redrawing the rest."""
         entries = self.entries
-        entry = self._entry(item)
+        widgets = self._entry(item)
         if self.newest_first:
             self._items.insert(0, item)
         else:
             self._items.append(item)
         if self.newest_first and entries:
-            await self.mount(entry, before=entries[0])
+            await self.mount_all(widgets, before=entries[0])
         else:
-            await self.mount(entry)
+            await self.mount_all(widgets)
         self._scroll_newest()
 
     async def flip(self) -> None:

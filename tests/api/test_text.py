@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cebox_support.tui.api.text import clean_terminal, html_to_text, text_to_html
+from cebox_support.tui.api.text import clean_terminal, html_to_text, pasted_images, text_to_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,13 +18,29 @@ def test_lists_links_images_tables() -> None:
     text = html_to_text(
         "<p>Bonjour</p><ul><li>un</li><li>deux</li></ul>"
         '<p><a href="https://x.example/doc">la doc</a></p>'
-        '<p><img src="/front/document.send.php?docid=3" alt="capture.png"></p>'
+        '<p><img src="https://x.example/capture.png" alt="capture.png"></p>'
         "<table><tr><th>A</th></tr><tr><td>1</td></tr></table><pre><code>ls -l</code></pre>"
     )
     assert "- un" in text and "- deux" in text
     assert "la doc <https://x.example/doc>" in text
     assert "[image: capture.png]" in text
     assert "A\n─\n1" in text and "|" not in text and "ls -l" in text
+
+
+def test_pasted_pictures_leave_the_text_for_lines_of_their_own() -> None:
+    """GLPI's web editor stores a pasted picture as a document, linked from the text
+    (`&amp;` escaped once or twice): the thread shows it on a line of its own."""
+    source = (
+        '<p>Voici :</p><p><a href="/front/document.send.php?docid=12&amp;itemtype=Ticket">'
+        '<img src="/front/document.send.php?docid=12&amp;amp;itemtype=Ticket" alt="5fd3-uuid">'
+        "</a></p><p>Fin</p>"
+        "<img src='/glpi/front/document.send.php?itemtype=Ticket&items_id=6&docid=13'>"
+        '<img src="/front/document.send.php?docid=12">'
+        '<p><a href="/front/document.send.php?docid=14">le journal</a></p>'
+    )
+    assert pasted_images(source) == [12, 13]
+    text = html_to_text(source)
+    assert text == "Voici :\n\nFin\n\nle journal </front/document.send.php?docid=14>"
 
 
 def test_form_markdown_reads_as_text() -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 from cebox_support.tui.api import errors as E
 from cebox_support.tui.api.base import ClientBase, understood, upload_outcome
 from cebox_support.tui.api.filetypes import refused_for_type
-from cebox_support.tui.api.models import Document, RefusedFile, UploadOutcome
+from cebox_support.tui.api.models import Document, DocumentContent, RefusedFile, UploadOutcome
 from cebox_support.tui.api.text import clean_terminal
 from cebox_support.tui.api.transport import (
     DOWNLOAD_FLOOR_BYTES_PER_S,
@@ -20,6 +21,8 @@ from cebox_support.tui.api.transport import (
     as_id,
 )
 from cebox_support.tui.i18n import _
+
+T = TypeVar("T")
 
 
 class DocumentsArea(ClientBase):
@@ -93,6 +96,14 @@ class DocumentsArea(ClientBase):
         """Save a document listed on the ticket into `folder` under a safe, unused name,
         through the REST API (`_save_stream`: streamed, capped, one deadline)."""
         limit = self._download_limit(document)
+        return await self._rest_download(
+            document, limit, lambda response: _save_stream(response, document, folder, limit)
+        )
+
+    async def _rest_download(
+        self, document: Document, limit: int, save: Callable[[httpx.Response], Awaitable[T]]
+    ) -> T:
+        """GET Document/N, its answer handed to `save` as a stream, under one deadline."""
         client = self._client()
         sent_token = self._session_token
         request = client.build_request(
@@ -109,7 +120,7 @@ class DocumentsArea(ClientBase):
                         raise self._http_error(
                             httpx.Response(response.status_code, content=body, request=request)
                         )
-                    return await _save_stream(response, document, folder, limit)
+                    return await save(response)
                 finally:
                     await response.aclose()
         except TimeoutError:
@@ -136,21 +147,55 @@ class DocumentsArea(ClientBase):
         NeedsBrowser for a personal-token sign-in, which has no password). Either way
         streamed to disk under the same cap and whole-download deadline.
         """
+        limit = self._download_limit(document)
+        return await self._fetch(
+            document,
+            ticket_id,
+            password,
+            limit,
+            lambda response: _save_stream(response, document, folder, limit),
+        )
+
+    async def document_content(
+        self, document: Document, *, ticket_id: int, password: str | None = None
+    ) -> DocumentContent:
+        """A document listed on ticket `ticket_id`, downloaded into memory (the picture
+        viewer): the cap, deadline and ways of `fetch_document`, nothing written to disk."""
+        limit = self._download_limit(document)
+        return await self._fetch(
+            document,
+            ticket_id,
+            password,
+            limit,
+            lambda response: _read_stream(response, document, limit),
+        )
+
+    async def _fetch(
+        self,
+        document: Document,
+        ticket_id: int,
+        password: str | None,
+        limit: int,
+        save: Callable[[httpx.Response], Awaitable[T]],
+    ) -> T:
         if (self.glpi_major or 10) < 11:
             try:
-                return await self.download_document(document, folder)
+                return await self._rest_download(document, limit, save)
             except E.PermissionDenied:
                 pass
-        limit = self._download_limit(document)
         try:
             async with asyncio.timeout_at(self._download_deadline(limit)):
-                return await self._web_download(document, folder, ticket_id, password, limit)
+                return await self._web_download(document, ticket_id, password, save)
         except TimeoutError:
             raise self._too_slow(write=False) from None
 
     async def _web_download(
-        self, document: Document, folder: Path, ticket_id: int, password: str | None, limit: int
-    ) -> Path:
+        self,
+        document: Document,
+        ticket_id: int,
+        password: str | None,
+        save: Callable[[httpx.Response], Awaitable[T]],
+    ) -> T:
         from cebox_support.tui.api.web import WebSession, flavour
 
         if (
@@ -165,10 +210,6 @@ class DocumentsArea(ClientBase):
                 ),
                 url=self.ticket_url(ticket_id),
             )
-
-        async def save(response: httpx.Response) -> Path:
-            return await _save_stream(response, document, folder, limit)
-
         web = WebSession(self, self.web_cookie)
         try:
             return await web.download(
@@ -210,6 +251,23 @@ async def _save_stream(
             target.unlink(missing_ok=True)
             raise
     return target
+
+
+async def _read_stream(response: httpx.Response, document: Document, limit: int) -> DocumentContent:
+    """A download's body held in memory (a picture to view), cut at `limit` bytes."""
+    data = bytearray()
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) > limit:
+            raise E.ServerError(
+                _(
+                    "{name}: the server sent more than the {size} the document should have; "
+                    "the download was stopped."
+                ).format(name=document.filename, size=_size(limit))
+            )
+    return DocumentContent(
+        name=download_name(document.filename, response.headers), data=bytes(data)
+    )
 
 
 def too_big(paths: Sequence[Path], max_bytes: int | None) -> list[RefusedFile]:

@@ -6,6 +6,7 @@ import string
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
+from cebox_support.tui.api.text import pasted_images
 from cebox_support.tui.i18n import _
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -317,6 +318,18 @@ class TimelineItem(_Model):
     text: str
     solution_status: SolutionStatus | None = None
     document: Document | None = None
+    images: list[Document] = Field(default_factory=list)
+    """Pictures pasted in the text, each a document listed on the ticket."""
+    unlisted_images: list[int] = Field(default_factory=list)
+    """Pictures pasted in the text whose document the ticket does not list (not offered)."""
+
+
+class DocumentContent(_Model):
+    """A document downloaded into memory (the viewer's picture), saved only on request."""
+
+    name: str
+    """The safe file name to save it under."""
+    data: bytes
 
 
 class TicketDetail(_Model):
@@ -349,17 +362,33 @@ class TicketDetail(_Model):
         except OverflowError:  # a solve date near year 9999: no countdown, no crash
             return None
 
+    def _with_pictures(self, item: TimelineItem, html: str) -> TimelineItem:
+        """`item` with the pictures pasted in its `html`: listed documents, other ids."""
+        ids = pasted_images(html) if "docid" in html else []
+        if not ids:
+            return item
+        listed = {d.id: d for d in self.documents}
+        return item.model_copy(
+            update={
+                "images": [listed[i] for i in ids if i in listed],
+                "unlisted_images": [i for i in ids if i not in listed],
+            }
+        )
+
     def timeline(self) -> list[TimelineItem]:
         """Description, public follow-ups and tasks, solutions and documents by date."""
         t = self.ticket
         items = [
-            TimelineItem(
-                kind=TimelineKind.DESCRIPTION,
-                id=t.id,
-                date=t.date,
-                author=t.recipient,
-                author_id=t.recipient_id,
-                text=t.text,
+            self._with_pictures(
+                TimelineItem(
+                    kind=TimelineKind.DESCRIPTION,
+                    id=t.id,
+                    date=t.date,
+                    author=t.recipient,
+                    author_id=t.recipient_id,
+                    text=t.text,
+                ),
+                t.html,
             )
         ]
         for kind, entries in (
@@ -367,27 +396,33 @@ class TicketDetail(_Model):
             (TimelineKind.TASK, self.tasks),
         ):
             items.extend(
-                TimelineItem(
-                    kind=kind,
-                    id=e.id,
-                    date=e.date,
-                    author=e.author,
-                    author_id=e.author_id,
-                    text=e.text,
+                self._with_pictures(
+                    TimelineItem(
+                        kind=kind,
+                        id=e.id,
+                        date=e.date,
+                        author=e.author,
+                        author_id=e.author_id,
+                        text=e.text,
+                    ),
+                    e.html,
                 )
                 for e in entries
                 if not e.is_private
             )
         for s in self.solutions:
             items.append(
-                TimelineItem(
-                    kind=TimelineKind.SOLUTION,
-                    id=s.id,
-                    date=s.date,
-                    author=s.author,
-                    author_id=s.author_id,
-                    text=s.text,
-                    solution_status=s.status,
+                self._with_pictures(
+                    TimelineItem(
+                        kind=TimelineKind.SOLUTION,
+                        id=s.id,
+                        date=s.date,
+                        author=s.author,
+                        author_id=s.author_id,
+                        text=s.text,
+                        solution_status=s.status,
+                    ),
+                    s.html,
                 )
             )
         for d in self.documents:

@@ -25,6 +25,8 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|[\x9b][0-?]*[ -/]*[@-~]|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*[\x07\x9c]?"
 )
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_DOCID = re.compile(r"document\.send\.php\?(?:[^#]*?[&;?])?docid=(\d{1,9})", re.IGNORECASE)
 
 
 class _FormatCharacters(dict[int, int | None]):
@@ -80,10 +82,27 @@ def text_to_html(text: str) -> str:
     )
 
 
+def pasted_images(source: str) -> list[int]:
+    """The document ids of the pictures pasted in GLPI's HTML (`<img src="…/front/
+    document.send.php?docid=N…">`), in order, each once. The thread shows them as lines
+    of their own, so `html_to_text` leaves them out of the text."""
+    ids: list[int] = []
+    for match in _IMG_SRC.finditer(source[:_MAX_HTML]):
+        found = _DOCID.search(html.unescape(html.unescape(match.group(1) or match.group(2))))
+        if found and int(found.group(1)) not in ids:
+            ids.append(int(found.group(1)))
+    return ids
+
+
+def _pasted(url: str) -> bool:
+    return bool(_DOCID.search(html.unescape(url)))
+
+
 def html_to_text(source: str) -> str:
     """Readable terminal text from GLPI's HTML: lists, links with URLs, code, tables.
 
-    markdownify does the conversion; images become a placeholder naming the file.
+    markdownify does the conversion; images become a placeholder naming the file, except
+    the pictures pasted as GLPI documents (see `pasted_images`), left out with their link.
     Over-long or pathologically nested input degrades to plain text instead of failing.
     """
     if not source:
@@ -119,6 +138,8 @@ def converter() -> tuple[Any, Any]:
 
     class TerminalConverter(MarkdownConverter):
         def convert_img(self, el: Any, text: str, parent_tags: Any = None, **kw: Any) -> str:
+            if _pasted(el.attrs.get("src") or ""):
+                return ""
             name = el.attrs.get("alt") or el.attrs.get("title") or el.attrs.get("src", "")
             name = name.rsplit("/", 1)[-1].split("?", 1)[0] or "image"
             from cebox_support.tui.i18n import _
@@ -128,6 +149,8 @@ def converter() -> tuple[Any, Any]:
         def convert_a(self, el: Any, text: str, parent_tags: Any = None, **kw: Any) -> str:
             href = el.get("href") or ""
             text = (text or "").strip()
+            if not text and _pasted(href):
+                return ""
             if not href or href == text or href.startswith(("javascript:", "data:")):
                 return text
             return f"{text} <{href}>" if text else f"<{href}>"

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from .base import STATUS_ASSIGNED, STATUS_WAITING, hash_password
 from .clock import Clock
+from .pictures import console_screenshot, front_panel_photo
 from .store import Store
 
 DEMO_ACCOUNTS = [
@@ -27,6 +28,12 @@ LOG_SAMPLE = (
 LOG_NAME = "qgaAgent.log.gz"
 #: ``LOG_SAMPLE`` gzipped (mtime 0, so the bytes never change).
 LOG_GZ = gzip.compress(LOG_SAMPLE, mtime=0)
+
+
+CAPTURE_NAME = "capture-console.png"
+"""The customer's screenshot attached to the pending demo ticket."""
+PASTED_NAME = "voyants-facade.png"
+"""The technician's photo pasted in the text of a follow-up of the pending demo ticket."""
 
 
 _SEED_HASHES: dict[str, str] = {}
@@ -249,6 +256,49 @@ def seed_demo(store: Store, clock: Clock) -> None:
         user_id=tech,
         followup_id=f6,
         date=ago(days=6),
+    )
+    # The customer's capture, attached to a follow-up the day before; the technician's
+    # question carries a photo pasted in its text, as GLPI's web editor stores it (a
+    # document linked to the follow-up, referenced by an <img>). Added after the text
+    # document so the documents list in the same order as before.
+    f6b = store.add_followup(
+        t6,
+        user_id=post,
+        content="<p>Voici une capture de la console : la ceBox est en alerte.</p>",
+        date=ago(days=7),
+    )
+    store.add_document(
+        t6,
+        filename=CAPTURE_NAME,
+        data=console_screenshot(),
+        user_id=post,
+        followup_id=f6b,
+        date=ago(days=7),
+    )
+    pasted = store.add_document(
+        t6,
+        filename=PASTED_NAME,
+        data=front_panel_photo(),
+        user_id=tech,
+        followup_id=f6,
+        date=ago(days=6),
+    )
+    link = f"/front/document.send.php?docid={pasted}&amp;itemtype=Ticket&amp;items_id={t6}"
+    store.execute(
+        "UPDATE glpi_itilfollowups SET content = ? WHERE id = ?",
+        (
+            "<p>Pouvez-vous nous envoyer une photo des voyants en façade ? Pour comparaison,"
+            " ceux d'une ceBox qui démarre normalement :</p>"
+            f'<p><a href="{link}" target="_blank"><img src="{link}" '
+            'alt="e2a1c3f0-5b7d-4c1e-9f3a-7d2b8c6e4a10" width="480" height="270" /></a></p>'
+            "<p>Le voyant de gauche doit être vert fixe.</p>",
+            f6,
+        ),
+    )
+    # The last change stays the technician's question (as before the pictures).
+    store.execute(
+        "UPDATE glpi_tickets SET date_mod = ?, users_id_lastupdater = ? WHERE id = ?",
+        (ago(days=6), tech, t6),
     )
 
     # 7. A ticket that post-only cannot see at all.
