@@ -128,7 +128,7 @@ def test_plain_http_to_the_network_is_warned_before_the_secret_is_read(
     command before any traffic leaves."""
     if not url.startswith("http"):
         url = "http://" + url
-    assert login(monkeypatch, url, "\n") == 1
+    assert login(monkeypatch, url, "\n") == 2
     err = capsys.readouterr().err
     assert "WARNING" in err and "plain http" in err and url in err
 
@@ -145,5 +145,5 @@ def test_plain_http_to_the_network_is_warned_before_the_secret_is_read(
 def test_https_and_loopback_are_not_warned(
     url: str, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    assert login(monkeypatch, url, "\n") == 1
+    assert login(monkeypatch, url, "\n") == 2
     assert "plain http" not in capsys.readouterr().err

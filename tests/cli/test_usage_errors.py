@@ -73,3 +73,33 @@ def test_refuse_without_a_reason(logged_in: Any, fresh_helpdesk: Any, reason: st
 def test_ascii_numbers_still_work(logged_in: Any, capsys: Any) -> None:
     assert exit_code(["show", "#1"]) == 0
     assert exit_code(["open", "1"]) == 0 and logged_in
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "--profile", "nope"],
+        ["show", "1", "--profile", "nope"],
+        ["reply", "1", "-m", "x", "--profile", "nope"],
+        ["reply", "1", "-m", "  "],
+        ["login", "--profile", "nope"],
+    ],
+)
+def test_other_bad_input_is_a_usage_error_too(
+    logged_in: Any, fresh_helpdesk: Any, capsys: Any, argv: list[str]
+) -> None:
+    assert exit_code(argv) == 2, argv
+    assert capsys.readouterr().err.count("\n") == 1
+    assert fresh_helpdesk.request_log == []
+
+
+def test_login_without_a_login_or_with_an_empty_password(
+    fresh_helpdesk: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CEBOX_SUPPORT_CONFIG", str(tmp_path / "cebox.toml"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("postonly\n"))
+    assert exit_code(["login", "--server", fresh_helpdesk.api_url, "--password-stdin"]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    login = ["login", "--server", fresh_helpdesk.api_url, "--user", "post-only"]
+    assert exit_code([*login, "--password-stdin"]) == 2
+    assert fresh_helpdesk.request_log == []

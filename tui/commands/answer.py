@@ -90,7 +90,7 @@ def reply_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     except CommandError as exc:
         return fail(str(exc), exc.code)
     if not text.strip() and not args.attach:
-        return fail(_("Write a message before sending."))
+        return fail(_("Write a message before sending."), EXIT_USAGE)
 
     async def action(workspace: Workspace) -> int:
         from cebox_support.tui.api.errors import NotFound, PermissionDenied

@@ -38,7 +38,7 @@ from cebox_support.tui.tokens import (
     session_token_path,
 )
 
-from .common import CommandError, fail, pick_profile
+from .common import EXIT_USAGE, CommandError, fail, pick_profile
 
 EXIT_PASSWORD_EXPIRED = 5
 
@@ -116,7 +116,8 @@ def _login_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[st
     existing = settings.profiles.get(name)
     if existing is None and not args.server:
         raise CommandError(
-            _("Unknown profile {name}: give the server with --server URL.").format(name=name)
+            _("Unknown profile {name}: give the server with --server URL.").format(name=name),
+            EXIT_USAGE,
         )
     update: dict[str, Any] = {}
     if args.server:
@@ -178,7 +179,7 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
                 file=sys.stderr,
             )
         if not token_mode and not profile.login:
-            raise CommandError(_("Give your login with --user LOGIN."))
+            raise CommandError(_("Give your login with --user LOGIN."), EXIT_USAGE)
         if args.token_stdin or args.password_stdin:
             secret = _read_line()
         elif token_mode:
@@ -188,7 +189,7 @@ def login_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
                 _("Password for {login} on {name}: ").format(login=profile.login, name=name)
             )
         if not secret:
-            raise CommandError(_("Empty password or token."))
+            raise CommandError(_("Empty password or token."), EXIT_USAGE)
     except CommandError as exc:
         return fail(str(exc), exc.code)
     except (EOFError, KeyboardInterrupt):

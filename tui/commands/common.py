@@ -141,7 +141,8 @@ def pick_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[str,
         raise CommandError(
             _("Unknown profile {name}; known: {names}.").format(
                 name=name or "-", names=", ".join(sorted(settings.profiles))
-            )
+            ),
+            code=EXIT_USAGE,
         )
     return name, settings.profiles[name]
 
