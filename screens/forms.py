@@ -45,10 +45,18 @@ class FormsScreen(Screen[None]):
         Binding("escape", "back", _("Back"), id="forms.back", tooltip=_("Close the catalogue")),
     ]
 
-    def __init__(self, workspace: Workspace, *, open_form: str | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        open_form: str | None = None,
+        open_link: tuple[int, str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.open_form = open_form
+        self.open_link = open_link
+        """A GLPI 11 form's direct-access link (form id, token): opened from its page."""
         self.lang = language()
         self.forms: list[FormDefinition] = []
         self.problems: list[FormFileError] = []
@@ -89,6 +97,8 @@ class FormsScreen(Screen[None]):
         self.load_server_forms()
         for problem in self.problems:
             self.notify(problem.message, title=_("Form file"), severity="warning", markup=False)
+        if self.open_link is not None:
+            self.open_linked_form(*self.open_link)
         if self.open_form is not None:
             if self.source is None:
                 self._open_pending = True  # decided once the server has answered
@@ -308,6 +318,31 @@ class FormsScreen(Screen[None]):
             self.notify(error.message, title=_("Forms"), severity="error", markup=False)
             return
         self._show_source()
+        if self.app.screen is self:
+            self._push_server_form(form)
+
+    @work(group="forms-open", exclusive=True, exit_on_error=False)
+    async def open_linked_form(self, form_id: int, token: str | None) -> None:
+        """A form of a link: opened from its own page, listed in the catalogue or not."""
+        from cebox_support.tui.api.errors import GlpiError
+
+        if not self.area.native:
+            self.notify(
+                _("Form links open on GLPI 11 only; this server has no such form."),
+                severity="error",
+                markup=False,
+            )
+            return
+        from cebox_support.tui.api.native_forms import conversation
+
+        def read() -> Awaitable[ServerForm]:
+            return conversation(self.workspace.client).render(form_id, token=token)
+
+        try:
+            form = await self._with_web_session(read, read)
+        except GlpiError as error:
+            self.notify(error.message, title=_("Forms"), severity="error", markup=False)
+            return
         if self.app.screen is self:
             self._push_server_form(form)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from cebox_support.tui.api.errors import GlpiError, NotFound, PermissionDenied
 from cebox_support.tui.i18n import _, pgettext
-from cebox_support.tui.links import LinkError, parse_ticket_ref
+from cebox_support.tui.links import LinkError, parse_form_link, parse_ticket_ref
+from cebox_support.tui.messages import NewTicket
 from cebox_support.tui.session import Workspace
 from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.key_bar import KeyBar
@@ -84,6 +85,11 @@ class GotoScreen(ModalScreen[int | None]):
     def action_submit(self) -> None:
         text = self.query_one("#goto-input", Input).value
         try:
+            form = parse_form_link(text, self.workspace.client.web_url)
+            if form is not None:  # a GLPI 11 form's link (direct access): that form
+                self.app.post_message(NewTicket(form_link=form))
+                self.dismiss(None)
+                return
             ticket_id = parse_ticket_ref(text, self.workspace.client.web_url)
         except LinkError as exc:
             self._show_error(str(exc))

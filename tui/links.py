@@ -6,7 +6,7 @@ Pure Python so the console's "go to" box and `cebox-support show/open` agree.
 from __future__ import annotations
 
 import re
-from urllib.parse import SplitResult, parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, parse_qsl, urlsplit
 
 from cebox_support.tui.api.urls import normalize_api_url, web_root
 from cebox_support.tui.i18n import _
@@ -44,6 +44,29 @@ def parse_ticket_ref(text: str, server_url: str | None = None) -> int:
     if server_url:
         _check_same_server(raw, server_url)
     return ticket_id
+
+
+_FORM_LINK = re.compile(r"/Form/Render/(\d+)/?$")
+
+
+def parse_form_link(text: str, server_url: str | None = None) -> tuple[int, str | None] | None:
+    """A GLPI 11 form link (`…/Form/Render/N`, with its `?token=…` when it is a
+    direct-access one) → (N, token); None when `text` is no form link; a link to
+    another server than `server_url` is refused (LinkError)."""
+    raw = text.strip().strip("<>\"'").strip()
+    if "/Form/Render/" not in raw:
+        return None
+    parts = urlsplit(raw)
+    match = _FORM_LINK.search(parts.path)
+    if match is None:
+        return None
+    if "://" in raw:  # a path alone (`/Form/Render/7?token=…`) is this server's
+        if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+            return None
+        if server_url:  # the GLPI the form lives on: what precedes /Form/Render/N
+            _check_same_server(raw[: raw.index("/Form/Render/")], server_url)
+    token = next((v for k, v in parse_qsl(parts.query) if k == "token" and v), None)
+    return int(match.group(1)), token
 
 
 def parse_ticket_number(text: str) -> int:

@@ -45,9 +45,11 @@ class OpenTicket(Message):
 
 @dataclass
 class NewTicket(Message):
-    """Open the forms list, or form `form_id` directly."""
+    """Open the forms list, or form `form_id` directly, or the GLPI 11 form of a
+    direct-access link `(form id, token)`."""
 
     form_id: str | None = None
+    form_link: tuple[int, str | None] | None = None
 
 
 @dataclass

@@ -43,7 +43,7 @@ def screen_for(request: Message, workspace: Workspace | None, settings: Settings
     if isinstance(request, m.NewTicket):
         from cebox_support.screens.forms import FormsScreen
 
-        return FormsScreen(workspace, open_form=request.form_id)
+        return FormsScreen(workspace, open_form=request.form_id, open_link=request.form_link)
     from cebox_support.screens.password import PasswordScreen
 
     assert isinstance(request, m.ChangePassword), request

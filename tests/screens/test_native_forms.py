@@ -173,3 +173,36 @@ async def test_an_ended_web_session_asks_the_password_once(make_app: Any, glpi11
         await wait_for(lambda: forms.source == "server")
         assert any(INCIDENT in p for p in prompts(forms))
         assert app.workspace.client.web_cookie
+
+
+async def test_go_to_accepts_a_direct_form_link(make_app: Any, glpi11: Any) -> None:
+    """`g` with a direct-access link opens that form, although the catalogue never lists it."""
+    app: CeboxApp = make_app(server=glpi11)
+    async with app.run_test(size=(100, 30)) as pilot:
+        from cebox_support.screens.goto import GotoScreen
+
+        await settle(pilot)
+        assert app.workspace is not None
+        app.push_screen(GotoScreen(app.workspace))  # what `g` opens on the ticket list
+        await wait_for(lambda: isinstance(app.screen, GotoScreen))
+        await pilot.pause()
+        link = f"{glpi11.base_url}/Form/Render/7?token=cebox-direct-token-0123456789"
+        app.screen.query_one("#goto-input", Input).value = link
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(lambda: isinstance(app.screen, NewTicketScreen))
+        screen = app.screen
+        assert isinstance(screen, NewTicketScreen) and screen.server_form is not None
+        assert screen.server_form.name == "Formulaire par lien direct"
+        assert "token=cebox-direct-token" in screen.server_form.url
+
+
+def test_form_links_are_read_and_another_servers_refused() -> None:
+    from cebox_support.tui.links import LinkError, parse_form_link
+
+    here = "https://support.example/glpi"
+    assert parse_form_link(f"{here}/Form/Render/7?token=abc", here) == (7, "abc")
+    assert parse_form_link("/Form/Render/3", here) == (3, None)
+    assert parse_form_link(f"{here}/front/ticket.form.php?id=3", here) is None
+    with pytest.raises(LinkError):
+        parse_form_link("https://evil.example/Form/Render/7?token=abc", here)
