@@ -27,11 +27,12 @@ from cebox_support.tui.api.models import (
 )
 from cebox_support.tui.api.text import text_to_html
 from cebox_support.tui.compress import send_compressed
+from cebox_support.tui.drafts import maybe_sent_checking
 from cebox_support.tui.i18n import _, ngettext
 from cebox_support.tui.messages import ShowError, TicketChanged
 from cebox_support.tui.offline import copies_for, unreachable
 from cebox_support.tui.processes import resolve
-from cebox_support.tui.reply import send_reply
+from cebox_support.tui.reply import check_in_flight, has_in_flight, send_reply
 from cebox_support.tui.session import Workspace, background
 from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.key_bar import KeyBar
@@ -150,6 +151,8 @@ class TicketScreen(Screen[None]):
         self.reply.query_one("#reply-notice").display = False
         self.query_one("#timeline", Timeline).focus()
         self.reply.restore_draft()
+        if has_in_flight(self.workspace, self.ticket_id):
+            self._check_in_flight()
         self.load_limits()
         cached = self.workspace.cache.get(self.ticket_id)
         if cached is not None:
@@ -348,7 +351,10 @@ class TicketScreen(Screen[None]):
         self.app.push_screen(DocumentsScreen(self.workspace, self.ticket_id, documents))
 
     def on_unmount(self) -> None:
-        self.reply.draft.save(retry=False)  # the last keystrokes, and a send under way
+        # The last keystrokes only: a send under way is on disk already (its draft and
+        # in-flight record), and rewriting an untouched draft here would bring back a
+        # reply another console has just sent.
+        self.reply.draft.flush()
         if self._early is not None:
             self._early.cancel()
 
@@ -392,6 +398,21 @@ class TicketScreen(Screen[None]):
             self._send(*taken, solved=detail.ticket.status is TicketStatus.SOLVED)
 
     @work(group="ticket-reply", exit_on_error=False)
+    async def _check_in_flight(self) -> None:
+        """A send of this reply was cut off (the console killed, the link dropped): the
+        server is asked before the draft can be sent again, and the box says so."""
+        self.reply.set_sending(True)
+        self.reply.say(maybe_sent_checking())
+        try:
+            check = await check_in_flight(self.workspace, self.ticket_id)
+        finally:
+            self.reply.set_sending(False)
+        self.reply.settle_in_flight(check)
+        if check.received:
+            self.post_message(TicketChanged(self.ticket_id))
+            await self._fetch()
+
+    @work(group="ticket-reply", exit_on_error=False)
     async def _send(self, text: str, paths: list[Path], *, solved: bool) -> None:
         if solved:
             confirmed = await self.app.push_screen_wait(
@@ -417,6 +438,8 @@ class TicketScreen(Screen[None]):
             paths,
             started=started,
             known_documents=known,
+            known_followups=[f.id for f in self.detail.followups] if self.detail else [],
+            checking=lambda: self.reply.say(maybe_sent_checking()),
         )
         result = await self.reply.send(call, paths, started=started)
         self.refresh_bindings()

@@ -115,6 +115,74 @@ def is_reply(ticket_id: int, digest: str) -> Callable[[dict[str, Any]], bool]:
     return matches
 
 
+async def _look(
+    workspace: Workspace,
+    ticket_id: int,
+    text: str,
+    paths: Sequence[Path],
+    record: InFlight,
+    known_documents: list[int],
+) -> ReplyResult | None:
+    """The follow-up of `record`'s send if the server has it: mine, this text, dated from
+    the send's start by the server's clock, newer than what was seen before it."""
+    found = await workspace.call(
+        lambda c: c.find_followup_outcome(
+            ticket_id, text, paths, known_documents=known_documents, since=record.since
+        )
+    )
+    if found is None or found.item_id is None:
+        return None
+    if record.mark is not None and found.item_id <= record.mark:
+        return None
+    return ReplyResult(ReplyState.SENT, found.item_id, found.kept, found.refused)
+
+
+@dataclass
+class InFlightCheck:
+    """What became of replies to a ticket whose sends nobody saw end (a console killed)."""
+
+    received: list[tuple[InFlight, ReplyResult]] = field(default_factory=list)
+    """On the server: not to be sent again."""
+    not_arrived: list[InFlight] = field(default_factory=list)
+    """Not on the server: their text may be sent again."""
+    error: GlpiError | None = None
+    """The server could not be asked: the records stay, the next send looks first."""
+
+
+def has_in_flight(workspace: Workspace, ticket_id: int) -> bool:
+    return bool(workspace.drafts.in_flight(reply_key(ticket_id)))
+
+
+async def check_in_flight(
+    workspace: Workspace, ticket_id: int, *, known_documents: Iterable[int] = ()
+) -> InFlightCheck:
+    """Look up every reply to this ticket still recorded as in flight, whatever its text
+    (what the console restarted after a kill does before offering the draft again).
+    Each record found or not found is removed; none is when the server cannot be asked."""
+    drafts: Drafts = workspace.drafts
+    known = list(known_documents)
+    check = InFlightCheck()
+    for record in drafts.in_flight(reply_key(ticket_id)):
+        text = record.content.get("text")
+        files = record.content.get("attachments") or []
+        if not isinstance(text, str) or not isinstance(files, list):
+            drafts.finish(record)
+            continue
+        paths = [Path(str(f)) for f in files]
+        try:
+            found = await _look(workspace, ticket_id, text, paths, record, known)
+        except GlpiError as error:
+            check.error = error
+            return check
+        drafts.finish(record)
+        if found is None:
+            check.not_arrived.append(record)
+        else:
+            found.already = True
+            check.received.append((record, found))
+    return check
+
+
 async def send_reply(
     workspace: Workspace,
     ticket_id: int,
@@ -142,16 +210,7 @@ async def send_reply(
     mark = max(known_followups, default=None)
 
     async def look(record: InFlight) -> ReplyResult | None:
-        found = await workspace.call(
-            lambda c: c.find_followup_outcome(
-                ticket_id, text, paths, known_documents=known, since=record.since
-            )
-        )
-        if found is None or found.item_id is None:
-            return None
-        if record.mark is not None and found.item_id <= record.mark:
-            return None
-        return ReplyResult(ReplyState.SENT, found.item_id, found.kept, found.refused)
+        return await _look(workspace, ticket_id, text, paths, record, known)
 
     earlier = drafts.in_flight(key, digest)
     if earlier:

@@ -47,9 +47,15 @@ class DraftKeeper:
         self._timer: Timer | None = None
         self._unsaved: Content | None = None
         """What was typed last and not yet on disk: written on unmount if need be."""
+        self._owned = False
+        """The draft on disk is this keeper's (loaded or written since the last discard):
+        emptying the box deletes it. Once sent, it is not: what another console saves
+        under the same key meanwhile stays."""
 
     def load(self) -> Content | None:
-        return self.drafts.load(self.key())
+        content = self.drafts.load(self.key())
+        self._owned = content is not None
+        return content
 
     def changed(self) -> None:
         """Something was typed: written after a pause in typing."""
@@ -64,18 +70,28 @@ class DraftKeeper:
         self._unsaved = None
         content = content or self.content()
         if not self.worth_keeping(content):
-            self.drafts.delete(self.key())
-        elif not self.drafts.save(self.key(), content) and retry:
+            if self._owned:
+                self.drafts.delete(self.key())
+                self._owned = False
+            return
+        self._owned = True
+        if not self.drafts.save(self.key(), content) and retry:
             if (warning := self.drafts.take_warning()) is not None:
                 self.host.notify(warning, severity="warning", markup=False, timeout=10)
             self._unsaved = content
             self._timer = self.host.set_timer(RETRY_SECONDS, self.save)
 
-    def discard(self) -> None:
-        """The server has it: the draft goes."""
+    def discard(self, was_sent: Callable[[Content], bool] | None = None) -> None:
+        """The server has it: the draft goes — with `was_sent`, only if the draft on disk
+        is still what was sent (another console on the same draft may have saved other
+        text since: it stays)."""
         self._stop()
         self._unsaved = None
-        self.drafts.delete(self.key())
+        self._owned = False
+        if was_sent is None:
+            self.drafts.delete(self.key())
+        else:
+            self.drafts.forget_sent(self.key(), was_sent)
 
     def flush(self) -> None:
         """The screen goes away (or the app quits): the last keystrokes are written."""

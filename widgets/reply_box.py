@@ -17,10 +17,10 @@ from typing import Any
 
 from cebox_support.tui.api.models import RefusedFile
 from cebox_support.tui.compress import CompressedResend, not_kept
-from cebox_support.tui.drafts import Drafts
+from cebox_support.tui.drafts import Drafts, already_received
 from cebox_support.tui.editor import edit_text
 from cebox_support.tui.i18n import _
-from cebox_support.tui.reply import ReplyResult
+from cebox_support.tui.reply import InFlightCheck, ReplyResult, is_reply, reply_digest
 from cebox_support.tui.submission import CLOCK_SKEW
 from cebox_support.widgets.attachments import AttachmentList
 from cebox_support.widgets.draft_keeper import DraftKeeper
@@ -173,7 +173,7 @@ class ReplyBox(Vertical):
             self.say(result.message(), error=True)
             return result
         self.pending_since = None
-        self.draft.discard()
+        self.draft.discard(is_reply(self.ticket_id, reply_digest(self.ticket_id, self.text, paths)))
         self.query_one("#reply-text", TextArea).load_text("")
         self.query_one(AttachmentList).set_paths([])
         self.text, self.paths = "", []
@@ -206,6 +206,38 @@ class ReplyBox(Vertical):
                 )
             )
         return outcome
+
+    def settle_in_flight(self, check: InFlightCheck) -> None:
+        """Say what became of sends cut off earlier (`check_in_flight`): a reply the
+        server has leaves the box and the draft; one it does not have is offered again."""
+        if check.error is not None:
+            self.say(
+                _(
+                    "Could not check whether the reply arrived: it is kept; sending it "
+                    "checks first."
+                ),
+                error=True,
+            )
+            return
+        mine = reply_digest(self.ticket_id, self.text, self.paths)
+        for record, _result in check.received:
+            self.draft.discard(is_reply(self.ticket_id, record.digest))
+            if record.digest == mine:
+                self.query_one("#reply-text", TextArea).load_text("")
+                self.query_one(AttachmentList).set_paths([])
+                self.text, self.paths = "", []
+        if check.received:
+            self.say(already_received())
+            return
+        if check.not_arrived:
+            if not self.text.strip() and not self.paths:
+                content = check.not_arrived[-1].content
+                self.text = str(content.get("text") or "")
+                self.paths = [Path(str(p)) for p in content.get("attachments") or []]
+                self.query_one("#reply-text", TextArea).load_text(self.text)
+                self.query_one(AttachmentList).set_paths(self.paths)
+                self.draft.save()
+            self.say(_("Not received by the server: your reply is restored; Ctrl+R sends it."))
 
     # -- the draft -------------------------------------------------------------------
 

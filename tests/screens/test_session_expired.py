@@ -157,14 +157,17 @@ async def test_leaving_a_ticket_while_its_reply_is_in_flight_keeps_a_maybe_sent_
         await pilot.press("escape", "escape")  # out of the reply box, then off the ticket
         await wait_for(lambda: isinstance(app.screen, DashboardScreen))
         draft = app.workspace.drafts.load("reply-1")
-        assert draft["text"] == "Pas de réponse ?" and draft["unconfirmed_since"]
+        assert draft["text"] == "Pas de réponse ?"
+        (in_flight,) = app.workspace.drafts.in_flight("reply-1")  # "maybe sent", on disk
+        assert in_flight.content["text"] == "Pas de réponse ?"
         monkeypatch.setattr(GlpiClient, "send_followup", real_send)
+        fresh_helpdesk.clear_log()
         app.route(OpenTicket(1))
         await wait_for(lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
         again = app.screen
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert again.query_one("#reply-text", TextArea).text == "Pas de réponse ?"
-        fresh_helpdesk.clear_log()
         await pilot.press("ctrl+r")
         message = again.query_one("#reply-message", Static)
         await wait_for(lambda: "Reply sent" in str(message.render()))

@@ -12,11 +12,14 @@ from typing import Any
 
 import pytest
 from cebox_support.screens.new_ticket import NewTicketScreen, draft_key
+from cebox_support.tui.drafts import Drafts
 from cebox_support.tui.helpdesk.faults import FaultConfig
 from cebox_support.tui.messages import NewTicket
 from cebox_support.tui.reply import reply_digest, reply_key
-from textual.widgets import Static
+from cebox_support.widgets.reply_box import ReplyBox
+from textual.widgets import Static, TextArea
 
+from tests.helpers import stub_dashboard
 from tests.screens.test_new_ticket import fill_incident
 from tests.screens.test_ticket import DOMAIN, build_app, opened, settle, type_reply
 
@@ -24,8 +27,13 @@ FOLLOWUP_POST = "POST /apirest.php/ITILFollowup"
 TICKET_POST = "POST /apirest.php/Ticket"
 
 
+def sent(server: Any, text: str) -> list[Any]:
+    return [f for f in server.store.followups(DOMAIN) if text in f["content"]]
+
+
 @pytest.fixture(autouse=True)
 def no_quiet_saves(monkeypatch: pytest.MonkeyPatch) -> None:
+    stub_dashboard(monkeypatch)
     monkeypatch.setattr("cebox_support.widgets.reply_box.DRAFT_DELAY", 3600)
     monkeypatch.setattr("cebox_support.screens.new_ticket.SAVE_DELAY", 3600)
 
@@ -54,13 +62,13 @@ async def test_reply_is_on_disk_while_its_send_is_in_flight(
         assert "Reply sent" in str(screen.query_one("#reply-message", Static).render())
         assert drafts.load(reply_key(DOMAIN)) is None
         assert drafts.in_flight(reply_key(DOMAIN)) == []
-    sent = [f for f in fresh_helpdesk.store.followups(DOMAIN) if text in f["content"]]
-    assert len(sent) == 1
+    assert len(sent(fresh_helpdesk, text)) == 1
 
 
 async def test_new_ticket_is_on_disk_while_its_create_is_in_flight(
-    make_app: Any, fresh_helpdesk: Any
+    make_app: Any, fresh_helpdesk: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    stub_dashboard(monkeypatch, ticket=True)
     fresh_helpdesk.set_faults(FaultConfig(hold=(TICKET_POST,), hold_after=False))
     app = make_app(server=fresh_helpdesk)
     drafts = app.workspace.drafts
@@ -87,3 +95,83 @@ async def test_new_ticket_is_on_disk_while_its_create_is_in_flight(
         "SELECT id FROM glpi_tickets WHERE name = ?", ("Créé en vol",)
     )
     assert len(rows) == 1
+
+
+# -- issue 24 item 3: the console killed in flight, then started again ---------------------
+
+
+def record_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    said: list[str] = []
+    real = ReplyBox.say
+
+    def say(self: ReplyBox, text: str, *, error: bool = False) -> None:
+        said.append(text)
+        real(self, text, error=error)
+
+    monkeypatch.setattr(ReplyBox, "say", say)
+    return said
+
+
+@pytest.mark.parametrize("after", [True, False], ids=["saved-then-killed", "killed-unsaved"])
+async def test_console_killed_in_flight_checks_on_restart_and_posts_once(
+    fresh_helpdesk: Any, monkeypatch: pytest.MonkeyPatch, after: bool
+) -> None:
+    fresh_helpdesk.set_faults(FaultConfig(hold=(FOLLOWUP_POST,), hold_after=after))
+    text = "Envoyée puis coupée"
+    first = await build_app(fresh_helpdesk, ticket=DOMAIN)
+    async with first.run_test() as pilot:
+        await opened(pilot)
+        await type_reply(pilot, text)
+        await pilot.press("ctrl+r")
+        assert await asyncio.to_thread(fresh_helpdesk.wait_held)
+    # The console is gone (its worker cancelled mid-request, as kill -9 would leave it).
+    fresh_helpdesk.release()
+    await asyncio.sleep(0.2)
+    assert len(sent(fresh_helpdesk, text)) == (1 if after else 0)
+
+    said = record_messages(monkeypatch)
+    again = await build_app(fresh_helpdesk, ticket=DOMAIN)
+    drafts = again.workspace.drafts
+    async with again.run_test() as pilot:
+        screen = await opened(pilot)
+        await settle(pilot)
+        assert "Maybe already sent — checking…" in said
+        box = screen.query_one("#reply-text", TextArea)
+        if after:
+            assert said[-1] == "Already received by the server: it was not sent again."
+            assert box.text == "" and drafts.load(reply_key(DOMAIN)) is None
+            await pilot.press("r", "ctrl+r")  # nothing left to send
+            await settle(pilot)
+        else:
+            assert "Not received by the server" in said[-1] and box.text == text
+            await pilot.press("r", "ctrl+r")
+            await settle(pilot)
+            assert "Reply sent" in str(screen.query_one("#reply-message", Static).render())
+        assert drafts.in_flight(reply_key(DOMAIN)) == []
+    assert len(sent(fresh_helpdesk, text)) == 1
+
+
+# -- issue 24 item 6: two consoles on one ticket --------------------------------------------
+
+
+async def test_sending_leaves_the_text_another_console_saved_since(fresh_helpdesk: Any) -> None:
+    """Console A sends "Première"; console B (another process, same draft file) has
+    saved a longer text meanwhile: B's text stays on disk, A's sent one is gone."""
+    app = await build_app(fresh_helpdesk, ticket=DOMAIN)
+    drafts = app.workspace.drafts
+    other = Drafts(
+        app.workspace.profile_name, server=drafts.server, account=drafts.account
+    )  # the same folder, as console B sees it
+    async with app.run_test() as pilot:
+        screen = await opened(pilot)
+        await type_reply(pilot, "Première")
+        await pilot.press("ctrl+r")  # A's draft is written, then the reply leaves
+        other.save(reply_key(DOMAIN), {"text": "Première, et la suite", "attachments": []})
+        await settle(pilot)
+        await pilot.pause(0.6)  # A's emptied box has had time to save itself
+        assert "Reply sent" in str(screen.query_one("#reply-message", Static).render())
+        assert other.load(reply_key(DOMAIN)) == {
+            "text": "Première, et la suite",
+            "attachments": [],
+        }
+    assert other.load(reply_key(DOMAIN)) is not None  # leaving A does not delete it either
