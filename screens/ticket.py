@@ -39,9 +39,9 @@ from cebox_support.widgets.key_bar import KeyBar
 from cebox_support.widgets.offline_banner import OfflineBanner
 from cebox_support.widgets.reply_box import ReplyBox
 from cebox_support.widgets.ticket_header import TicketHeader, changes_by_others
-from cebox_support.widgets.timeline import Timeline
+from cebox_support.widgets.timeline import DocumentChosen, Timeline, is_picture
 from cebox_support.widgets.title_bar import TitleBar
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -172,7 +172,9 @@ class TicketScreen(Screen[None]):
             "closed) and `x` refuses it with a reason (the ticket is reopened). Replying "
             "to a solved ticket also refuses the solution. A closed ticket takes no "
             "more replies: open a new ticket instead.\n\n"
-            "`d` lists the documents, `c` copies the ticket's link, `o` opens it in a browser."
+            "`d` lists the documents, `c` copies the ticket's link, `o` opens it in a browser. "
+            "`Tab` reaches the documents and pictures of the thread: `Enter` shows a picture "
+            "here (`s` saves it, `Esc` comes back)."
         )
 
     # -- loading -------------------------------------------------------------------
@@ -344,11 +346,25 @@ class TicketScreen(Screen[None]):
         if not opened:
             self.notify(_("The browser could not be started."), severity="warning")
 
-    def action_documents(self) -> None:
+    def action_documents(self, selected: int | None = None) -> None:
         from cebox_support.screens.documents import DocumentsScreen
 
         documents = list(self.detail.documents) if self.detail is not None else []
-        self.app.push_screen(DocumentsScreen(self.workspace, self.ticket_id, documents))
+        self.app.push_screen(
+            DocumentsScreen(self.workspace, self.ticket_id, documents, selected=selected)
+        )
+
+    @on(DocumentChosen)
+    def _document_chosen(self, event: DocumentChosen) -> None:
+        """Enter on a document of the thread: a picture opens in the viewer, any other
+        document in the documents dialog, on it."""
+        event.stop()
+        if not is_picture(event.document):
+            self.action_documents(selected=event.document.id)
+            return
+        from cebox_support.screens.image_viewer import ImageViewerScreen
+
+        self.app.push_screen(ImageViewerScreen(self.workspace, self.ticket_id, event.document))
 
     def on_unmount(self) -> None:
         # The last keystrokes only: a send under way is on disk already (its draft and

@@ -116,6 +116,16 @@ async def ticket_opened(pilot: Any) -> TicketScreen:
     return screen
 
 
+async def tab_to(pilot: Any, name: str, kind: type[Any] = PictureLine) -> Any:
+    """Tab through the thread, as a person would, to the line of the document `name`."""
+    for _ in range(20):
+        focused = pilot.app.focused
+        if isinstance(focused, kind) and focused.document and focused.document.filename == name:
+            return focused
+        await pilot.press("tab")
+    raise AssertionError(f"no {kind.__name__} for {name}")
+
+
 async def viewer_shown(pilot: Any, *, password: str | None = None) -> ImageViewerScreen:
     await wait_for(lambda: isinstance(pilot.app.screen, ImageViewerScreen))
     screen = pilot.app.screen
@@ -186,6 +196,35 @@ async def test_the_pasted_photo_in_the_viewer_then_back(glpi: Any, tmp_path: Pat
         assert not any((tmp_path / "downloads").iterdir())  # nothing written
         await pilot.press("escape")
         await wait_for(lambda: pilot.app.screen is dialog)
+
+
+async def test_enter_on_the_pasted_photo_in_the_thread_then_back(glpi: Any) -> None:
+    async with (await build_app(glpi)).run_test(size=(100, 30)) as pilot:
+        await ticket_opened(pilot)
+        line = await tab_to(pilot, PASTED_NAME)
+        await pilot.press("enter")
+        viewer = await viewer_shown(pilot, password="postonly")
+        assert viewer.query_one(ImageView).image.size == (480, 270)
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(pilot.app.screen, TicketScreen))
+        assert pilot.app.focused is line
+
+
+async def test_enter_on_a_document_of_the_thread(glpi: Any) -> None:
+    """The capture's entry opens the viewer; a text document's opens the dialog on it."""
+    async with (await build_app(glpi)).run_test(size=(100, 30)) as pilot:
+        await ticket_opened(pilot)
+        await tab_to(pilot, CAPTURE_NAME, TimelineEntry)
+        await pilot.press("enter")
+        viewer = await viewer_shown(pilot, password="postonly")
+        assert viewer.query_one(ImageView).image.size == (960, 540)
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(pilot.app.screen, TicketScreen))
+        await tab_to(pilot, "procedure-redemarrage.txt", TimelineEntry)
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(pilot.app.screen, DocumentsScreen))
+        dialog = pilot.app.screen
+        assert dialog.selected().filename == "procedure-redemarrage.txt"
 
 
 async def test_zoom_pan_fit_save_and_back(glpi: Any, tmp_path: Path) -> None:
@@ -325,3 +364,69 @@ def test_snapshot_broken_refused(snap_compare: Any, make_app: Any, glpi10: Any, 
 def test_front_panel_photo_is_stable() -> None:
     """Seeded at every start: the same bytes each time (snapshots depend on it)."""
     assert front_panel_photo() == front_panel_photo.__wrapped__()
+
+
+def test_pillow_waits_for_the_first_picture() -> None:
+    """Start-up, the warm-up, the ticket, the documents dialog and the viewer's own module
+    load no Pillow: decoding the first picture does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, sys\n"
+        "from cebox_support.tui.warmup import WARM_UP\n"
+        "for name in WARM_UP: importlib.import_module(name.partition(':')[0])\n"
+        "import cebox_support.tui.app, cebox_support.screens.documents\n"
+        "import cebox_support.screens.image_viewer, cebox_support.widgets.timeline\n"
+        "before = 'PIL' in sys.modules\n"
+        "from cebox_support.tui.helpdesk.pictures import front_panel_photo\n"
+        "from cebox_support.tui.images import decode\n"
+        "decode(front_panel_photo())\n"
+        "print(before, 'PIL' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "True"], result.stderr[-2000:]
+
+
+# -- decoding -----------------------------------------------------------------------
+
+
+def _saved(image: Any, fmt: str, **options: Any) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def test_decode_formats_first_frame_and_transparency() -> None:
+    from cebox_support.tui.images import BACKGROUND, decode
+    from PIL import Image
+
+    red, blue = Image.new("RGB", (4, 3), (255, 0, 0)), Image.new("RGB", (4, 3), (0, 0, 255))
+    gif = _saved(red, "GIF", save_all=True, append_images=[blue])
+    picture = decode(gif)
+    assert picture.format == "GIF" and picture.image.getpixel((0, 0)) == (255, 0, 0)
+    for fmt in ("JPEG", "WEBP", "BMP"):
+        assert decode(_saved(red, fmt)).image.size == (4, 3)
+    clear = Image.new("RGBA", (2, 2), (255, 255, 255, 0))
+    assert decode(_saved(clear, "PNG")).image.getpixel((1, 1)) == BACKGROUND
+
+
+def test_decode_refuses_what_it_should_not_show() -> None:
+    from cebox_support.tui.images import ImageRefused, decode
+    from PIL import Image
+
+    tiff = _saved(Image.new("RGB", (4, 3)), "TIFF")  # Pillow reads it; the viewer does not
+    for data, kind in (
+        (tiff, "unsupported"),
+        (b"%PDF-1.7 not a picture", "unsupported"),
+        (broken_png(), "corrupt"),
+        (huge_png(), "too-large"),
+        (huge_png(7000), "too-large"),  # 49 MP: under Pillow's own limit, over ours
+    ):
+        with pytest.raises(ImageRefused) as refused:
+            decode(data)
+        assert refused.value.kind == kind, data[:8]
+    with pytest.raises(ImageRefused, match="7000×7000"):
+        decode(huge_png(7000))
