@@ -89,6 +89,9 @@ class Profile:
     url: str
     login: str = ""
     app_token: str = ""
+    app_token_server: str = ""
+    """The server `login --app-token` gave the App-Token for: it is sent to that server
+    only. Empty when written by hand, next to the `url` it goes with."""
     use_user_token: bool = False
     ca_bundle: str = ""
     insecure: bool = False
@@ -131,6 +134,15 @@ class Profile:
 
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Profile:
         return replace(self, **(update or {}))
+
+    def app_token_for_server(self) -> str:
+        """The App-Token to send to `url`: none when it was given for another server."""
+        if not self.app_token or not self.app_token_server:
+            return self.app_token
+        from cebox_support.tui.api.urls import server_identity
+
+        same = server_identity(self.app_token_server) == server_identity(self.url)
+        return self.app_token if same else ""
 
 
 @dataclass

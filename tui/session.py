@@ -72,7 +72,7 @@ def make_client(profile: Profile) -> GlpiClient:
         verify = str(Path(profile.ca_bundle).expanduser())
     return GlpiClient(
         profile.url,
-        app_token=profile.app_token or None,
+        app_token=profile.app_token_for_server() or None,
         verify=verify,
         timeout=profile.timeout,
         max_download_bytes=int(profile.download_max_mb * 2**20),

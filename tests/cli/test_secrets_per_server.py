@@ -165,3 +165,32 @@ def test_the_web_session_of_a_is_never_given_to_b(
 
     asyncio.run(on_b())
     assert COOKIE_A.split("=", 1)[1] not in to(server_b, sent)
+
+
+def test_an_app_token_given_for_a_is_not_sent_after_a_hand_edit_to_b(
+    fresh_helpdesk: Any,
+    server_b: Any,
+    config_file: Path,
+    sent: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    a = fresh_helpdesk
+    a.store.app_token = APP_A
+    login = ["login", "--profile", "p", "--user", "post-only", "--password-stdin"]
+    assert cli(monkeypatch, "postonly\n", *login, "--server", a.api_url, "--app-token", APP_A) == 0
+    edited = config_file.read_text().replace(f'url = "{a.api_url}"', f'url = "{server_b.api_url}"')
+    config_file.write_text(edited)
+    assert cli(monkeypatch, "postonly\n", "login", "--profile", "p", "--password-stdin") == 0
+    assert to(server_b, sent) and APP_A not in to(server_b, sent)
+
+
+def test_an_app_token_written_by_hand_with_its_url_is_sent(
+    fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = fresh_helpdesk
+    a.store.app_token = APP_A
+    config_file.write_text(
+        f'[profiles.p]\nurl = "{a.api_url}"\nlogin = "post-only"\napp_token = "{APP_A}"\n'
+    )
+    config_file.chmod(0o600)
+    assert cli(monkeypatch, "postonly\n", "login", "--profile", "p", "--password-stdin") == 0

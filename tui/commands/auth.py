@@ -129,8 +129,9 @@ def _login_profile(args: argparse.Namespace, loaded: LoadedSettings) -> tuple[st
         update["login"] = args.user
     if args.app_token is not None:
         update["app_token"] = args.app_token
+        update["app_token_server"] = update.get("url") or (existing.url if existing else "")
     elif existing is not None and existing.app_token and _moves(existing, args.server):
-        update["app_token"] = ""  # made for the other server: never sent to this one
+        update["app_token"] = update["app_token_server"] = ""  # never sent to the new one
     if args.token_stdin:
         update["use_user_token"] = True
     elif args.password_stdin:
