@@ -112,7 +112,7 @@ async def new_with_native_form(workspace: Workspace, args: argparse.Namespace, u
     )
     from cebox_support.tui.forms.server import validate_server_answers
 
-    from .server_form import _answers, _invalid, _print_fields
+    from .server_answers import answers_from_options, print_fields, report_invalid
 
     wanted = str(args.form).strip()
     link = parse_form_link(wanted) if "/Form/Render/" in wanted else None
@@ -141,12 +141,12 @@ async def new_with_native_form(workspace: Workspace, args: argparse.Namespace, u
             EXIT_INVALID,
         )
     if args.list_fields:
-        _print_fields(loaded, args.json)
+        print_fields(loaded, args.json)
         return 0
     try:
-        answers = _answers(loaded, args)
+        answers = answers_from_options(loaded, args)
     except CommandError as exc:
-        return _invalid(str(exc).split("\n"))
+        return report_invalid(str(exc).split("\n"))
     if getattr(args, "from_this_machine", False):
         from cebox_support.tui.forms.server import to_definition
 
@@ -166,7 +166,7 @@ async def new_with_native_form(workspace: Workspace, args: argparse.Namespace, u
         for q in form.questions:
             if q.key in result.errors:
                 lines.append(f"{q.key} ({q.label}): {result.errors[q.key]}")
-        return _invalid(lines)
+        return report_invalid(lines)
     substitute = _compressor() if args.compress_refused else None
 
     from cebox_support.tui.drafts import maybe_sent_checking
@@ -198,7 +198,7 @@ async def new_with_native_form(workspace: Workspace, args: argparse.Namespace, u
             asked = form.question(str(error.question_id))
             name = f"{asked.key} ({asked.label})" if asked is not None else error.question_name
             lines.append(f"{name}: {error.message}")
-        return _invalid(lines)
+        return report_invalid(lines)
     if outcome.ticket_id is None:
         assert outcome.error is not None
         message = outcome.error.message
