@@ -206,6 +206,8 @@ def bench_cold_start(runs: int, home: Path) -> Result:
                 p.app.exit(0)
             return original(self, headless=True, auto_pilot=pilot)
         app_module.CeboxApp.run = run
+        import cebox_support.tui.commands.console as console
+        console.has_terminal = lambda: True  # headless: the pipes stand in for a terminal
         main([])
     """
     env = child_env(home)
