@@ -550,6 +550,10 @@ class NewTicketScreen(Screen[int | None]):
             await self._send_native_form(form, values, files)
             return
         from cebox_support.tui.api.formcreator import submit_form
+        from cebox_support.tui.compress import gzip_copy
+
+        def substitute(path: Path, _refused: Any) -> Path | None:
+            return gzip_copy(path) if self.compress_refused else None
 
         self._set_busy(True, files + 1)
         try:
@@ -559,7 +563,11 @@ class NewTicketScreen(Screen[int | None]):
                 values,
                 progress=self._progress,
                 answer_id=self.form_answer_id,
+                substitute=substitute,
             )
+            if outcome.refused:
+                self._refused_files([r for _p, r in outcome.refused])
+                return
             if isinstance(outcome.error, SessionExpired) and await self.workspace.relogin():
                 # A 401 means nothing was done; a confirmed answer is not sent again.
                 outcome = await submit_form(
@@ -610,7 +618,7 @@ class NewTicketScreen(Screen[int | None]):
         submission; a 500 without a message is looked up before anything is said."""
         from cebox_support.tui.api.errors import WebLoginRequired
         from cebox_support.tui.api.native_forms import conversation
-        from cebox_support.tui.compress import gzip_copy, not_kept
+        from cebox_support.tui.compress import gzip_copy
 
         forms = conversation(self.workspace.client)
         since = self.workspace.now() - CLOCK_SKEW
@@ -648,14 +656,7 @@ class NewTicketScreen(Screen[int | None]):
         finally:
             self._set_busy(False)
         if outcome.refused:
-            refused = [r for _p, r in outcome.refused]
-            message = _("The ticket was not created: {files}.").format(files=not_kept(refused))
-            if any(r.compressible for r in refused) and not self.compress_refused:
-                self.refused_offer = True
-                message += " " + _("Press z to send a compressed copy (.gz) instead.")
-                self.refresh_bindings()
-                self.query_one("#form-submit", Button).focus()  # z is not typed in a field
-            self._show_status(message, error=True)
+            self._refused_files([r for _p, r in outcome.refused])
             return
         if outcome.errors:
             errors: dict[str, str] = {}
@@ -691,6 +692,18 @@ class NewTicketScreen(Screen[int | None]):
             return
         self.uploaded.update(str(p) for p in outcome.uploaded)
         self._finish(SubmissionResult(ticket_id=outcome.ticket_id, uploaded=outcome.uploaded))
+
+    def _refused_files(self, refused: list[Any]) -> None:
+        """Files the server did not keep stopped the sending: named, with the .gz offer."""
+        from cebox_support.tui.compress import not_kept
+
+        message = _("The ticket was not created: {files}.").format(files=not_kept(refused))
+        if any(r.compressible for r in refused) and not self.compress_refused:
+            self.refused_offer = True
+            message += " " + _("Press z to send a compressed copy (.gz) instead.")
+            self.refresh_bindings()
+            self.query_one("#form-submit", Button).focus()  # z is not typed in a field
+        self._show_status(message, error=True)
 
     def action_compress_refused(self) -> None:
         """`z` after a refused file: send again with .gz copies in their place."""

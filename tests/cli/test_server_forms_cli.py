@@ -167,3 +167,41 @@ def test_from_this_machine_fills_a_server_forms_address_questions(
     assert "q6 = 192.0.2.42" in out.err
     ticket = on_fc.store.ticket(json.loads(out.out)["id"])
     assert "192.0.2.42" in ticket["content"] and "fd00::42" in ticket["content"]
+
+
+def test_a_refused_log_in_a_server_form_gets_the_compressed_offer(
+    on_fc: Any, tmp_path: Path, capsys: Any
+) -> None:
+    """GLPI 10 keeps a refused upload as an empty document (201): the form is not sent
+    with it; --compress-refused sends the .gz in its place."""
+    log = tmp_path / "qgaAgent.log"
+    log.write_text("2026-11-28 09:58 join failed\n")
+    argv = [
+        "new",
+        "--form",
+        INCIDENT,
+        "--title",
+        "Intégration au domaine",
+        "--description",
+        "Échec.",
+        "--field",
+        "Type d'incident=Lenteur",
+        "--field",
+        "q5=3",
+        "--field",
+        "Nom du compte ceBox=ACME",
+        "--attach",
+        str(log),
+        "--json",
+    ]
+    capsys.readouterr()
+    tickets = len(on_fc.store.query("SELECT id FROM glpi_tickets"))
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "qgaAgent.log" in err and "type .log refused" in err and "--compress-refused" in err
+    assert len(on_fc.store.query("SELECT id FROM glpi_tickets")) == tickets
+    assert main([*argv, "--compress-refused"]) == 0, capsys.readouterr().err
+    result = json.loads(capsys.readouterr().out)
+    assert result["compressed"] == ["qgaAgent.log.gz"]
+    names = [d["filename"] for d in on_fc.store.documents(result["id"])]
+    assert names == ["qgaAgent.log.gz"]

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cebox_support.tui.api import errors as E
+from cebox_support.tui.api.base import upload_outcome
+from cebox_support.tui.api.models import RefusedFile
 from cebox_support.tui.api.text import clean_line, clean_terminal, html_to_text
 from cebox_support.tui.api.transport import as_id, as_int
 from cebox_support.tui.forms.server import (
@@ -325,13 +327,22 @@ class FormSubmission:
     error: E.GlpiError | None = None
     answer_id: int | None = None
     """The form answer, once the server confirmed it: a retry only looks for its ticket."""
+    refused: list[tuple[Path, RefusedFile]] = field(default_factory=list)
+    """Files GLPI did not keep: nothing was sent after them."""
+    compressed: list[Path] = field(default_factory=list)
+    """.gz copies sent in place of files refused for their type."""
     maybe_sent: bool = False
     """The answers went out but no reply came back: the ticket may exist."""
 
 
-async def _upload_unlinked(client: GlpiClient, path: Path) -> int:
+async def _upload_unlinked(client: GlpiClient, path: Path) -> int | RefusedFile:
+    """The document's id, or why GLPI did not keep the file (a 201 with an error in
+    ``upload_result``: the answer would then name an empty document)."""
     body = client._json(await client._multipart("Document", {"name": path.name}, [path]))
     doc_id = as_id(body.get("id")) if isinstance(body, dict) else None
+    refused = upload_outcome(body, [path.name], item_id=doc_id).refused
+    if refused:
+        return refused[0]
     if doc_id is None:
         raise E.NotGlpi(_("The server did not confirm the upload."))
     return doc_id
@@ -352,6 +363,7 @@ async def submit_form(
     *,
     progress: Progress | None = None,
     answer_id: int | None = None,
+    substitute: Callable[[Path, RefusedFile], Path | None] | None = None,
 ) -> FormSubmission:
     """Upload the files, send the answers, find the ticket, make sure the files reach it.
 
@@ -375,12 +387,23 @@ async def submit_form(
                 step(_("Sending {name}…").format(name=attachment.name))
                 try:
                     doc_id = await _upload_unlinked(client, attachment.path)
+                    if isinstance(doc_id, RefusedFile) and doc_id.compressible and substitute:
+                        copy = substitute(attachment.path, doc_id)
+                        if copy is not None:
+                            doc_id = await _upload_unlinked(client, copy)
+                            if not isinstance(doc_id, RefusedFile):
+                                result.compressed.append(copy)
                 except E.GlpiError as error:
                     result.error = error
                     return result
+                if isinstance(doc_id, RefusedFile):
+                    result.refused.append((attachment.path, doc_id))
+                    continue
                 doc_ids.setdefault(key, []).append(doc_id)
                 uploaded[doc_id] = attachment
                 done += 1
+        if result.refused:
+            return result  # said before anything is created, with the .gz offer
         step(_("Creating the ticket…"))
         plain = {k: v for k, v in values.items() if k not in files}
         try:

@@ -58,7 +58,12 @@ def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unkno
                 if q.key in result.errors:
                     lines.append(f"{q.key} ({q.label}): {result.errors[q.key]}")
             return report_invalid(lines)
-        outcome = await submit_form(client, form, result.values)
+        from .native_form import _compressor, _refused
+
+        substitute = _compressor() if args.compress_refused else None
+        outcome = await submit_form(client, form, result.values, substitute=substitute)
+        if outcome.refused:
+            return _refused(outcome.refused, args.compress_refused)
         if outcome.ticket_id is None:
             assert outcome.error is not None
             detail = outcome.error.detail
@@ -76,6 +81,7 @@ def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unkno
                     "id": outcome.ticket_id,
                     "url": client.ticket_url(outcome.ticket_id),
                     "documents": [p.name for p in outcome.uploaded],
+                    "compressed": [p.name for p in outcome.compressed],
                     "failed": [
                         {"file": str(path), "error": error.message}
                         for path, error in outcome.failed
