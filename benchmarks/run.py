@@ -190,7 +190,7 @@ def bench_cold_start(runs: int, home: Path) -> Result:
         import sys, time
         from cebox_support.tui.cli import main
         import cebox_support.tui.app as app_module
-        original = app_module.CeboxApp.run
+        original = app_module.CeboxApp.run_async
         display = app_module.CeboxApp._display
         painted = []
         def _display(self, screen, renderable):
@@ -199,13 +199,13 @@ def bench_cold_start(runs: int, home: Path) -> Result:
                 print("PAINTED", flush=True)
             return display(self, screen, renderable)
         app_module.CeboxApp._display = _display
-        def run(self, *a, **k):
+        async def run_async(self, *a, **k):  # what the console's run_app awaits
             async def pilot(p):
                 await p.pause()
                 print("READY", flush=True)
                 p.app.exit(0)
-            return original(self, headless=True, auto_pilot=pilot)
-        app_module.CeboxApp.run = run
+            return await original(self, headless=True, auto_pilot=pilot)
+        app_module.CeboxApp.run_async = run_async
         import cebox_support.tui.commands.console as console
         console.has_terminal = lambda: True  # headless: the pipes stand in for a terminal
         main([])
