@@ -205,3 +205,21 @@ def test_a_refused_log_in_a_server_form_gets_the_compressed_offer(
     assert result["compressed"] == ["qgaAgent.log.gz"]
     names = [d["filename"] for d in on_fc.store.documents(result["id"])]
     assert names == ["qgaAgent.log.gz"]
+
+
+def test_list_fields_shows_whole_ranges_and_speaks_french(
+    on_fc: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cebox_support.tui.i18n import set_language
+
+    capsys.readouterr()
+    assert main(["new", "--form", "1", "--list-fields"]) == 0
+    out = capsys.readouterr().out
+    assert "1–500" in out and "1.0" not in out
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    set_language("fr")
+    try:
+        assert main(["new", "--form", "1", "--list-fields"]) == 0
+    finally:
+        set_language("en")
+    assert 'affiché si q1 = "Perte de connexion"' in capsys.readouterr().out

@@ -130,6 +130,7 @@ async def test_catalogue_shows_the_servers_forms_by_category(
         assert prompts[0] == "ceBox"
         assert prompts[1].startswith("Déclarer un incident ceBox\nQuelque chose")
         assert not any("Ancien" in p or "interne" in p for p in prompts)
+        assert not any("intervention sur site" in p for p in prompts)  # Technician-only
         assert "helpdesk" in str(screen.query_one("#forms-source", Static).render())
 
 
