@@ -80,8 +80,11 @@ class ImageViewerScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        from cebox_support.tui.images import load_decoder
+
         self.sub_title = self.document.filename
         self.query_one("#viewer-password-row").display = False
+        self.run_worker(load_decoder, thread=True, group="viewer-decoder", exit_on_error=False)
         self.load()
 
     def help_text(self) -> str:

@@ -62,6 +62,14 @@ def is_image(filename: str, mime: str = "") -> bool:
     return PurePath(filename.lower()).suffix in EXTENSIONS
 
 
+def load_decoder() -> None:
+    """Import Pillow and its screenshot decoders (run in a thread while the picture
+    downloads, so the decode does not wait for them)."""
+    from PIL import Image as PILImage
+
+    PILImage.preinit()
+
+
 def decode(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Picture:
     """`data` as an RGB picture, or ImageRefused saying why not.
 

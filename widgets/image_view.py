@@ -163,15 +163,24 @@ class ImageView(Widget, can_focus=True):
         )
         resample = PILImage.Resampling.BOX if scale < 1 else PILImage.Resampling.NEAREST
         # reducing_gap: a large shrink first halves in whole pixels (fast), then resamples
-        part = self.image.resize((shown_w, shown_h), resample=resample, box=box, reducing_gap=3.0)
+        part = self.image.resize((shown_w, shown_h), resample=resample, box=box, reducing_gap=2.0)
         pixels = part.tobytes()
         left = (columns - shown_w) // 2
         top = (rows - shown_h // 2) // 2
         base = self.rich_style
         blank = Strip.blank(columns, base)
         styles: dict[bytes, Style] = {}
+        colours: dict[bytes, Color] = {}
+
+        def colour(rgb: bytes) -> Color:
+            found = colours.get(rgb)
+            if found is None:
+                found = colours[rgb] = Color.from_rgb(rgb[0], rgb[1], rgb[2])
+            return found
+
         stride = shown_w * 3
         strips = [blank] * top
+        right = columns - left - shown_w
         for row in range(shown_h // 2):
             upper = pixels[2 * row * stride : (2 * row + 1) * stride]
             lower = pixels[(2 * row + 1) * stride : (2 * row + 2) * stride]
@@ -187,13 +196,9 @@ class ImageView(Widget, can_focus=True):
                     segments.append(Segment("▀" * run, styles[run_key]))
                 run_key, run = key, 1
                 if key not in styles:
-                    styles[key] = Style(
-                        color=Color.from_rgb(key[0], key[1], key[2]),
-                        bgcolor=Color.from_rgb(key[3], key[4], key[5]),
-                    )
+                    styles[key] = Style(color=colour(key[:3]), bgcolor=colour(key[3:]))
             if run:
                 segments.append(Segment("▀" * run, styles[run_key]))
-            right = columns - left - shown_w
             if right > 0:
                 segments.append(Segment(" " * right, base))
             strips.append(Strip(segments, columns))
