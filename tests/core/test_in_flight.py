@@ -130,7 +130,7 @@ def test_sending_removes_only_what_it_sent(tmp_path: Path) -> None:
 # -- item 3: a reply cut off in flight ---------------------------------------------------
 
 
-@pytest.mark.parametrize("after", [True, False], ids=["saved-then-killed", "killed-unsaved"])
+@pytest.mark.parametrize("after", [True, False], ids=["saved-then-killed", "killed-before-saving"])
 async def test_a_reply_cut_off_in_flight_is_posted_once(
     fresh_helpdesk: Any, workspaces: list[Workspace], after: bool
 ) -> None:
@@ -145,16 +145,16 @@ async def test_a_reply_cut_off_in_flight_is_posted_once(
     assert record["server"] == fresh_helpdesk.api_url and record["content"]["text"] == text
     assert record["since"] is not None  # the server's clock, from its answers
     await cut_off(task)
-    fresh_helpdesk.release()
-    await asyncio.sleep(0.1)  # the held request ends on the server
-    assert len(mine(fresh_helpdesk, text)) == (1 if after else 0)
+    await asyncio.to_thread(fresh_helpdesk.release)  # returns once it is over there
+    saved = len(mine(fresh_helpdesk, text)) == 1
+    assert saved or not after  # held before saving, a server may still save it
 
     said: list[str] = []
     again = await signed_in(fresh_helpdesk)  # a new process, the same reply
     workspaces.append(again)
     result = await send_reply(again, DOMAIN, text, checking=lambda: said.append("checking"))
     assert said == ["checking"]
-    assert result.state is ReplyState.SENT and result.already is after
+    assert result.state is ReplyState.SENT and result.already is saved
     assert [f["id"] for f in mine(fresh_helpdesk, text)] == [result.followup_id]
     assert in_flight_files(again) == []
 
@@ -181,8 +181,7 @@ async def test_a_new_ticket_cut_off_in_flight_is_created_once(
     (record,) = in_flight_files(first)
     assert record["key"] == "new-incident" and record["since"] is not None
     await cut_off(task)
-    fresh_helpdesk.release()
-    await asyncio.sleep(0.1)
+    await asyncio.to_thread(fresh_helpdesk.release)
 
     said: list[str] = []
     again = await signed_in(fresh_helpdesk)

@@ -35,9 +35,11 @@ class FaultConfig:
 
     - ``hold`` (rules as ``paths``): the answer to the first ``hold_max`` matching
       requests is held until ``FaultInjector.release()`` or ``hold_s`` seconds, after the
-      helpdesk has handled (saved) the request with ``hold_after``, before otherwise. A
-      test reads the client's disk while a write is in flight, or kills the client
-      then; ``FaultInjector.wait_held()`` says when a request is held.
+      helpdesk has handled (saved) the request with ``hold_after``, before otherwise
+      (then, as PHP does, it is still handled if its body arrived, even when the
+      client has gone meanwhile). A test reads the client's disk while a write is in
+      flight, or kills the client then; ``FaultInjector.wait_held()`` says when a
+      request is held, ``wait_settled()`` when it is over on the server.
 
     Every injected fault is written in the request log (``LogEntry.fault``).
     """
@@ -98,6 +100,7 @@ class FaultInjector:
         """Requests held so far (see ``FaultConfig.hold``)."""
         self._holding = threading.Event()
         self._released = threading.Event()
+        self._settled = threading.Event()
 
     def take_hold(self, method: str, path: str) -> bool:
         """Whether this request is to be held (counts it)."""
@@ -124,6 +127,15 @@ class FaultInjector:
     def release(self) -> None:
         """Let every held answer (and any later one) go."""
         self._released.set()
+
+    def settled(self) -> None:
+        """A held request has been handled (or given up) on the server's side."""
+        self._settled.set()
+
+    def wait_settled(self, timeout: float = 10.0) -> bool:
+        """Block (a test's thread) until the held request is over on the server: what it
+        saved, if anything, is saved by then."""
+        return self._settled.wait(timeout)
 
     def draw(self, *, has_session: bool) -> str | None:
         cfg = self.config

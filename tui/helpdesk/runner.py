@@ -59,10 +59,13 @@ class RunningHelpdesk:
         injector = self._state.injector if self._state is not None else None
         return injector is not None and injector.wait_held(timeout)
 
-    def release(self) -> None:
-        """Let the held answers go (see ``FaultConfig.hold``)."""
+    def release(self, *, wait: bool = True) -> None:
+        """Let the held answers go (see ``FaultConfig.hold``); with ``wait``, returns
+        once the held request is over on the server (saved or not)."""
         if self._state is not None and self._state.injector is not None:
             self._state.injector.release()
+            if wait:
+                self._state.injector.wait_settled()
 
     def clear_log(self) -> None:
         self.request_log.clear()

@@ -126,11 +126,18 @@ class HelpdeskMiddleware:
                 # A web page goes on as for a browser whose session ended.
         if injector is not None and injector.take_hold(method, path):
             entry.fault = "hold"
-            if not injector.config.hold_after:
+            try:
+                if injector.config.hold_after:
+                    await self._answer_after_hold(injector, scope, receive, send_wrapper)
+                    return
                 await injector.hold()
-            else:
-                await self._answer_after_hold(injector, scope, receive, send_wrapper)
+                # Its client may be gone: the request is handled all the same when its
+                # body arrived (as PHP carries on), or fails reading it.
+                with contextlib.suppress(ClientDisconnect):
+                    await self.app(scope, receive, send_wrapper)
                 return
+            finally:
+                injector.settled()
         # A client that gave up (e.g. after an injected timeout) is not an error.
         with contextlib.suppress(ClientDisconnect):
             await self.app(scope, receive, send_wrapper)
