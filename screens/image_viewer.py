@@ -82,7 +82,6 @@ class ImageViewerScreen(Screen[None]):
     def on_mount(self) -> None:
         from cebox_support.tui.images import load_decoder
 
-        self.sub_title = self.document.filename
         self.query_one("#viewer-password-row").display = False
         self.run_worker(load_decoder, thread=True, group="viewer-decoder", exit_on_error=False)
         self.load()

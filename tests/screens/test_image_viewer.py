@@ -29,6 +29,8 @@ PENDING = 6
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
 HUGE, BROKEN = "huge.png", "broken.png"
+HOSTILE = "[b]voyants\x1b]0;pwned\x07[/b].png"
+"""A file name with markup and a terminal title sequence: shown as text, inert."""
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -69,6 +71,19 @@ def _with_refusals(running: Any) -> Any:
     )
     store.add_document(
         ticket, filename=BROKEN, data=broken_png(), user_id=3, date="2026-11-27 09:01:00"
+    )
+    store.add_document(
+        ticket,
+        filename=HOSTILE,
+        data=front_panel_photo(),
+        user_id=4,
+        date="2026-11-27 09:02:00",
+    )
+    store.add_followup(
+        ticket,
+        user_id=4,
+        content='<p>Voir :</p><p><img src="/front/document.send.php?docid=999999"></p>',
+        date="2026-11-27 10:00:00",
     )
     running.refusals_ticket = ticket
     return running
@@ -277,6 +292,27 @@ async def test_documents_dialog_enter_views_a_picture(glpi: Any, tmp_path: Path)
         await pilot.press("escape")
         await wait_for(lambda: pilot.app.screen is dialog)
         assert not (tmp_path / "downloads").exists() or not any((tmp_path / "downloads").iterdir())
+
+
+async def test_a_pasted_picture_the_ticket_does_not_list_is_not_offered(glpi: Any) -> None:
+    async with (await build_app(glpi, ticket=glpi.refusals_ticket)).run_test() as pilot:
+        screen = await ticket_opened(pilot)
+        assert not screen.query(PictureLine)
+        lines = [str(w.render()) for w in screen.query(".timeline-picture")]
+        assert lines == ["🖼 picture #999999: not among the ticket's documents, not downloaded"]
+        assert not any(w.focusable for w in screen.query(".timeline-picture"))
+
+
+async def test_a_hostile_file_name_is_shown_as_text(glpi: Any) -> None:
+    async with (await build_app(glpi, ticket=glpi.refusals_ticket)).run_test() as pilot:
+        await ticket_opened(pilot)
+        names = [d.filename for d in pilot.app.screen.detail.documents]
+        shown = next(n for n in names if n.startswith("[b]"))
+        viewer = await from_dialog(pilot, shown)
+        title = viewer.query_one("#viewer-title", Static).render()
+        assert "[b]voyants" in str(title) and "[/b].png" in str(title)
+        assert "\x1b" not in str(title) and "\x07" not in str(title)
+        assert viewer.query_one(ImageView).image.size == (480, 270)
 
 
 async def test_a_huge_picture_is_refused_and_can_be_saved(glpi: Any, tmp_path: Path) -> None:
