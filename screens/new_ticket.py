@@ -22,7 +22,15 @@ from cebox_support.tui.forms.server import ServerForm, validate_server_answers, 
 from cebox_support.tui.i18n import _, language, ngettext
 from cebox_support.tui.messages import TicketCreated
 from cebox_support.tui.session import Workspace
-from cebox_support.tui.submission import CLOCK_SKEW, SubmissionResult, WriteGuard, submit_ticket
+from cebox_support.tui.submission import (
+    CLOCK_SKEW,
+    SubmissionResult,
+    WriteGuard,
+    server_form_key,
+    server_now,
+    submit_server_form,
+    submit_ticket,
+)
 from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.attachments import AttachmentList
 from cebox_support.widgets.form_fields import Answer, DocumentsField, FieldWidget, field_widget
@@ -549,7 +557,6 @@ class NewTicketScreen(Screen[int | None]):
         if form.native:
             await self._send_native_form(form, values, files)
             return
-        from cebox_support.tui.api.formcreator import submit_form
         from cebox_support.tui.compress import gzip_copy
 
         def substitute(path: Path, _refused: Any) -> Path | None:
@@ -557,10 +564,16 @@ class NewTicketScreen(Screen[int | None]):
 
         self._set_busy(True, files + 1)
         try:
-            outcome = await submit_form(
+            guard = WriteGuard(
+                self.workspace.drafts,
+                server_form_key(form.id),
+                checking=lambda: self._show_status(maybe_sent_checking()),
+            )
+            outcome, _already = await submit_server_form(
                 self.workspace.client,
                 form,
                 values,
+                guard=guard,
                 progress=self._progress,
                 answer_id=self.form_answer_id,
                 substitute=substitute,
@@ -570,10 +583,11 @@ class NewTicketScreen(Screen[int | None]):
                 return
             if isinstance(outcome.error, SessionExpired) and await self.workspace.relogin():
                 # A 401 means nothing was done; a confirmed answer is not sent again.
-                outcome = await submit_form(
+                outcome, _already = await submit_server_form(
                     self.workspace.client,
                     form,
                     values,
+                    guard=guard,
                     progress=self._progress,
                     answer_id=outcome.answer_id,
                 )
@@ -621,7 +635,8 @@ class NewTicketScreen(Screen[int | None]):
         from cebox_support.tui.compress import gzip_copy
 
         forms = conversation(self.workspace.client)
-        since = self.workspace.now() - CLOCK_SKEW
+        # The server's clock (its last answer), never ours; ours only before any.
+        since = server_now(self.workspace.client) or self.workspace.now() - CLOCK_SKEW
 
         def substitute(path: Path, _refused: Any) -> Path | None:
             return gzip_copy(path) if self.compress_refused else None

@@ -202,3 +202,54 @@ def test_the_same_content_has_the_same_hash_in_every_process() -> None:
     assert reply_digest(DOMAIN, "Bonjour\n") == reply_digest(DOMAIN, "Bonjour")
     assert reply_digest(DOMAIN, "Bonjour") != reply_digest(DOMAIN + 1, "Bonjour")
     assert content_digest("x", 1) == content_digest("x", 1)
+
+
+async def test_a_server_form_cut_off_in_flight_creates_one_ticket(
+    fresh_fc_helpdesk: Any, workspaces: list[Workspace]
+) -> None:
+    """Formcreator: the answers saved (held after saving), the sender killed; sent again
+    by a new process, the answer of mine dated from then is found and carried on."""
+    from cebox_support.tui.api.formcreator import _CACHE, load_catalogue, load_form
+    from cebox_support.tui.forms.server import validate_server_answers
+    from cebox_support.tui.submission import server_form_key, submit_server_form
+
+    from tests.api.test_formcreator_client import GOOD, _answers
+    from tests.conftest import frozen_now
+
+    server = fresh_fc_helpdesk
+    server.set_faults(FaultConfig(hold=("POST /apirest.php/PluginFormcreatorFormAnswer",)))
+
+    async def ready() -> tuple[Workspace, Any, dict[str, object]]:
+        _CACHE.clear()
+        workspace = await signed_in(server)
+        workspaces.append(workspace)
+        forms = await load_catalogue(workspace.client)
+        assert forms is not None
+        summary = next(f for f in forms if f.name == "Déclarer un incident ceBox")
+        form = await load_form(workspace.client, summary)
+        title = {"Titre": "Formulaire coupé en vol"}
+        result = validate_server_answers(
+            form, _answers(form, **{**GOOD, **title}), now=frozen_now()
+        )
+        assert result.ok, result.errors
+        return workspace, form, result.values
+
+    first, form, values = await ready()
+    guard = WriteGuard(first.drafts, server_form_key(form.id))
+    task = asyncio.create_task(submit_server_form(first.client, form, values, guard=guard))
+    assert await asyncio.to_thread(server.wait_held)
+    (record,) = in_flight_files(first)
+    assert record["key"] == server_form_key(form.id) and record["since"] is not None
+    await cut_off(task)
+    await asyncio.to_thread(server.release)
+
+    said: list[str] = []
+    again, form, values = await ready()
+    guard = WriteGuard(again.drafts, server_form_key(form.id), lambda: said.append("checking"))
+    outcome, already = await submit_server_form(again.client, form, values, guard=guard)
+    assert said == ["checking"] and already and outcome.ticket_id is not None
+    rows = server.store.query(
+        "SELECT id FROM glpi_tickets WHERE name = ?", ("Formulaire coupé en vol",)
+    )
+    assert [r["id"] for r in rows] == [outcome.ticket_id]
+    assert in_flight_files(again) == []

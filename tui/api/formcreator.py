@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -315,6 +316,28 @@ async def load_form(client: GlpiClient, summary: FormSummary) -> ServerForm:
     )
     _cache(client).forms[summary.id] = form
     return form
+
+
+async def find_my_answer(client: GlpiClient, form_id: int, *, since: datetime) -> int | None:
+    """After a send of this form whose outcome nobody saw: my newest answer to it dated
+    from `since` (by the server's clock), if the server has one."""
+    rows = await _rows(
+        client,
+        "PluginFormcreatorFormAnswer",
+        [("searchText[plugin_formcreator_forms_id]", str(int(form_id)))],
+    )
+    found: int | None = None
+    for row in rows:
+        if as_int(row.get("plugin_formcreator_forms_id")) != int(form_id):
+            continue
+        if client.me is not None and as_int(row.get("requester_id")) != client.me.id:
+            continue
+        dated = client.parse_date(row.get("request_date") or row.get("date_creation"))
+        answer_id = as_int(row.get("id"))
+        if dated is None or dated < since or answer_id is None:
+            continue
+        found = max(found or 0, answer_id)
+    return found
 
 
 @dataclass

@@ -171,7 +171,7 @@ async def new_with_native_form(workspace: Workspace, args: argparse.Namespace, u
 
     from cebox_support.tui.drafts import maybe_sent_checking
     from cebox_support.tui.native_submission import guard_key, send_native_form
-    from cebox_support.tui.submission import WriteGuard
+    from cebox_support.tui.submission import WriteGuard, server_now
 
     guard = WriteGuard(
         workspace.drafts,
@@ -184,7 +184,8 @@ async def new_with_native_form(workspace: Workspace, args: argparse.Namespace, u
             forms,
             form,
             result.values,
-            since=started - CLOCK_SKEW,
+            # The server's clock (its last answer), never ours; ours only before any.
+            since=server_now(forms.client) or started - CLOCK_SKEW,
             guard=guard,
             substitute=substitute,
         )

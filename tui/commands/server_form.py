@@ -17,8 +17,10 @@ from .server_answers import EXIT_INVALID, answers_from_options, print_fields, re
 
 def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unknown: str) -> int:
     async def action(workspace: Workspace) -> int:
-        from cebox_support.tui.api.formcreator import load_catalogue, load_form, submit_form
+        from cebox_support.tui.api.formcreator import load_catalogue, load_form
+        from cebox_support.tui.drafts import maybe_sent_checking
         from cebox_support.tui.forms.server import validate_server_answers
+        from cebox_support.tui.submission import WriteGuard, server_form_key, submit_server_form
 
         from .native_form import is_native, new_with_native_form
 
@@ -61,7 +63,22 @@ def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unkno
         from .native_form import _compressor, _refused
 
         substitute = _compressor() if args.compress_refused else None
-        outcome = await submit_form(client, form, result.values, substitute=substitute)
+        guard = WriteGuard(
+            workspace.drafts,
+            server_form_key(form.id),
+            checking=lambda: print(f"cebox-support: {maybe_sent_checking()}", file=sys.stderr),
+        )
+        outcome, already = await submit_server_form(
+            client, form, result.values, guard=guard, substitute=substitute
+        )
+        if already and outcome.ticket_id is not None:
+            print(
+                "cebox-support: "
+                + _("Already received: ticket {id} exists; it was not created again.").format(
+                    id=outcome.ticket_id
+                ),
+                file=sys.stderr,
+            )
         if outcome.refused:
             return _refused(outcome.refused, args.compress_refused)
         if outcome.ticket_id is None:
