@@ -175,3 +175,40 @@ async def test_sending_leaves_the_text_another_console_saved_since(fresh_helpdes
             "attachments": [],
         }
     assert other.load(reply_key(DOMAIN)) is not None  # leaving A does not delete it either
+
+
+async def test_server_form_is_on_disk_while_its_answers_are_in_flight(
+    make_app: Any, fresh_fc_helpdesk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Formcreator: the form's draft and the answers' in-flight record, while held."""
+    from cebox_support.tui.api.formcreator import _CACHE
+    from cebox_support.tui.submission import server_form_key
+
+    from tests.screens.test_server_forms import GOOD, fill, open_incident
+
+    stub_dashboard(monkeypatch, ticket=True)
+    _CACHE.clear()
+    server = fresh_fc_helpdesk
+    server.set_faults(
+        FaultConfig(hold=("POST /apirest.php/PluginFormcreatorFormAnswer",), hold_after=False)
+    )
+    app = make_app(server=server)
+    drafts = app.workspace.drafts
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_incident(pilot)
+        fill(screen, **{**GOOD, "Titre": "Formulaire en vol"})
+        await pilot.pause()
+        assert drafts.load(screen.key) is None  # no quiet-typing save yet
+        await pilot.press("ctrl+r")
+        assert await asyncio.to_thread(server.wait_held)
+        saved = drafts.load(screen.key)
+        assert saved is not None and "Formulaire en vol" in saved["answers"].values()
+        assert screen.server_form is not None
+        (record,) = drafts.in_flight(server_form_key(screen.server_form.id))
+        assert record.stored and record.since is not None
+        await asyncio.to_thread(server.release)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert drafts.load(screen.key) is None
+    rows = server.store.query("SELECT id FROM glpi_tickets WHERE name = ?", ("Formulaire en vol",))
+    assert len(rows) == 1
