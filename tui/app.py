@@ -46,7 +46,7 @@ class CeboxApp(App[int]):
         *,
         profile_name: str | None = None,
         demo: DemoLogin | None = None,
-        open_ticket: int | None = None,
+        open_ticket: int | Message | None = None,
         now: Callable[[], datetime] | None = None,
         workspace: Workspace | None = None,
     ) -> None:
@@ -84,7 +84,7 @@ class CeboxApp(App[int]):
         first = nav.first_screen(workspace)
         (self.switch_screen if len(self.screen_stack) > 1 else self.push_screen)(first)
         if self.open_ticket_id is not None and not workspace.me.password_expired:
-            self.route(m.OpenTicket(self.open_ticket_id))
+            self.route(nav.opening(self.open_ticket_id))
             self.open_ticket_id = None
 
     async def _relogin(self, workspace: Workspace) -> bool:

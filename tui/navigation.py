@@ -50,6 +50,11 @@ def screen_for(request: Message, workspace: Workspace | None, settings: Settings
     return PasswordScreen(workspace, forced=False)
 
 
+def opening(request: int | Message) -> Message:
+    """What `open N|LINK` starts the console on: a ticket, or a GLPI 11 form's link."""
+    return m.OpenTicket(request) if isinstance(request, int) else request
+
+
 def login_screen(
     settings: Settings, profile_name: str | None, demo: DemoLogin | None = None
 ) -> Screen[Any]:

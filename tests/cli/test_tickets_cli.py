@@ -182,6 +182,27 @@ def test_open_starts_the_console_on_the_ticket(
     assert code == 2 and "elsewhere.example" in err and calls == [4, 2]
 
 
+def test_open_with_a_form_link_starts_the_console_on_that_form(
+    helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """A GLPI 11 direct form link (this profile's server only) starts on that form."""
+    from cebox_support.tui.messages import NewTicket
+
+    login(monkeypatch, helpdesk, capsys)
+    calls: list[Any] = []
+
+    def fake_console(args: Any, loaded: Any, open_ticket: Any = None) -> int:
+        calls.append(open_ticket)
+        return 0
+
+    monkeypatch.setattr("cebox_support.tui.commands.console.run_console", fake_console)
+    assert main(["open", f"{helpdesk.base_url}/Form/Render/7?token=abc"]) == 0
+    assert len(calls) == 1 and isinstance(calls[0], NewTicket)
+    assert calls[0].form_link == (7, "abc") and calls[0].form_id is None
+    code, _out, err = run(capsys, "open", "https://elsewhere.example/Form/Render/7?token=abc")
+    assert code == 2 and "elsewhere.example" in err and len(calls) == 1
+
+
 def test_show_sends_the_ticket_reads_with_the_session_check(
     fresh_helpdesk: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:

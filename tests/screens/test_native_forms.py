@@ -206,3 +206,16 @@ def test_form_links_are_read_and_another_servers_refused() -> None:
     assert parse_form_link(f"{here}/front/ticket.form.php?id=3", here) is None
     with pytest.raises(LinkError):
         parse_form_link("https://evil.example/Form/Render/7?token=abc", here)
+
+
+async def test_open_with_a_direct_form_link_starts_on_that_form(make_app: Any, glpi11: Any) -> None:
+    """`cebox-support open LINK`: the console's first screen is the linked form."""
+    link = (7, "cebox-direct-token-0123456789")
+    app: CeboxApp = make_app(server=glpi11, open_ticket=NewTicket(form_link=link))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await wait_for(lambda: isinstance(app.screen, NewTicketScreen))
+        screen = app.screen
+        assert isinstance(screen, NewTicketScreen) and screen.server_form is not None
+        assert screen.server_form.name == "Formulaire par lien direct"
+        assert "token=cebox-direct-token" in screen.server_form.url

@@ -21,6 +21,7 @@ from .common import EXIT_USAGE, fail
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.message import Message
 
 EXIT_CRASH = 1
 EXIT_SIGNALS = {"SIGHUP": 128 + 1, "SIGTERM": 128 + 15}
@@ -39,8 +40,10 @@ def no_terminal() -> int:
 
 
 def run_console(
-    args: argparse.Namespace, loaded: LoadedSettings, open_ticket: int | None = None
+    args: argparse.Namespace, loaded: LoadedSettings, open_ticket: int | Message | None = None
 ) -> int:
+    """`open_ticket`: a ticket number, or the request the console starts on (a GLPI 11
+    form's link: `NewTicket(form_link=…)`)."""
     if not has_terminal():
         return no_terminal()
     from cebox_support.tui.app import CeboxApp

@@ -57,8 +57,10 @@ def register(sub: Any) -> None:
     p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
     p.set_defaults(handler=show_command)
 
-    p = sub.add_parser("open", help=_("start the console on a ticket"))
-    p.add_argument("ticket", metavar="N|URL", help=_("ticket number or link"))
+    p = sub.add_parser("open", help=_("start the console on a ticket or a GLPI 11 form link"))
+    p.add_argument(
+        "ticket", metavar="N|URL", help=_("ticket number or link, or a GLPI 11 form link")
+    )
     p.add_argument("--profile", default=argparse.SUPPRESS, help=_("profile name in config.toml"))
     p.set_defaults(handler=open_command)
 
@@ -266,10 +268,20 @@ def open_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             server_url = pick_profile(args, loaded)[1].url
         except CommandError as exc:
             return fail(str(exc), exc.code)
+    from cebox_support.tui.links import LinkError, parse_form_link
+
+    try:
+        form = parse_form_link(args.ticket, server_url)
+    except LinkError as exc:  # another server's form
+        return fail(str(exc), EXIT_USAGE)
+    from cebox_support.tui.commands.console import run_console
+
+    if form is not None:  # a GLPI 11 form's (direct-access) link: that form
+        from cebox_support.tui.messages import NewTicket
+
+        return run_console(args, loaded, open_ticket=NewTicket(form_link=form))
     try:
         ticket_id = _ticket_id(args.ticket, server_url)
     except CommandError as exc:
         return fail(str(exc), exc.code)
-    from cebox_support.tui.commands.console import run_console
-
     return run_console(args, loaded, open_ticket=ticket_id)
