@@ -1,5 +1,5 @@
-"""The last copy of my ticket lists and of the tickets I opened, for reading while the
-link to the helpdesk is down.
+"""The last copy of my ticket lists, of the tickets I opened and of the forms catalogue,
+for reading while the link to the helpdesk is down.
 
 Kept per profile under the state dir in 0600 files (a ticket may be as private as a
 draft), each with its fetch time and the server it came from, best effort (a full or
@@ -26,6 +26,7 @@ from cebox_support.tui.localfiles import keep
 if TYPE_CHECKING:
     from cebox_support.tui.api.errors import GlpiError
     from cebox_support.tui.api.models import Me, TicketDetail, TicketSummary
+    from cebox_support.tui.forms.server import FormSummary
     from cebox_support.tui.session import Workspace
 
 MAX_TICKETS = 100
@@ -70,6 +71,14 @@ class ListCopy:
     """The list the copy was taken of: the filter itself, or a wider one."""
     complete: bool = True
     """False when derived from a wider copy that held only its first rows."""
+
+
+@dataclass
+class CatalogueCopy:
+    fetched_at: float
+    has_forms: bool
+    """False: the server has no forms of its own (GLPI 10 without Formcreator)."""
+    forms: list[FormSummary]
 
 
 @dataclass
@@ -158,6 +167,28 @@ class OfflineCopies:
         total = data.get("total")
         total = total if isinstance(total, int) and total >= len(rows) else len(rows)
         return ListCopy(float(data["fetched_at"]), total, rows, status)
+
+    # -- the forms catalogue ----------------------------------------------------------
+
+    def save_catalogue(self, has_forms: bool, forms: list[FormSummary]) -> None:
+        """The server's forms as offered (Formcreator's on 10, the service catalog's on 11)."""
+        self._write(
+            "forms.json",
+            {"has_forms": has_forms, "forms": [f.model_dump(mode="json") for f in forms]},
+        )
+
+    def load_catalogue(self) -> CatalogueCopy | None:
+        from cebox_support.tui.forms.server import FormSummary
+        from pydantic import ValidationError
+
+        data = self._read("forms.json")
+        if data is None or not isinstance(data.get("has_forms"), bool):
+            return None
+        try:
+            forms = [FormSummary.model_validate(f) for f in data.get("forms") or []]
+        except ValidationError:
+            return None
+        return CatalogueCopy(float(data["fetched_at"]), data["has_forms"], forms)
 
     # -- tickets ----------------------------------------------------------------------
 

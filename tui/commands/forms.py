@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from cebox_support.tui.config import LoadedSettings, config_dir
+from cebox_support.tui.config import LoadedSettings, Profile, config_dir
 from cebox_support.tui.i18n import _, language
 from cebox_support.tui.session import Workspace
 
@@ -24,13 +25,16 @@ def register(sub: Any) -> None:
 
 
 def builtin_forms(workspace: Workspace) -> list[dict[str, Any]]:
+    return builtin_forms_of(workspace.profile, workspace.profile_name)
+
+
+def builtin_forms_of(profile: Profile, profile_name: str) -> list[dict[str, Any]]:
     from cebox_support.tui.forms import load_forms
 
-    profile = workspace.profile
     folder = (
         Path(profile.forms_dir).expanduser()
         if profile.forms_dir
-        else config_dir() / "forms" / workspace.profile_name
+        else config_dir() / "forms" / profile_name
     )
     forms, _problems = load_forms([folder])
     lang = language()
@@ -48,6 +52,8 @@ def builtin_forms(workspace: Workspace) -> list[dict[str, Any]]:
 def forms_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     async def action(workspace: Workspace) -> int:
         from cebox_support.tui.api.formcreator import load_catalogue
+        from cebox_support.tui.forms.server import FormSummary
+        from cebox_support.tui.offline import copies_for
 
         from .native_form import is_native, native_catalogue
 
@@ -60,21 +66,57 @@ def forms_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
             else:
                 source = "server"
                 forms = [f.model_dump() for f in catalogue]
-        if args.json:
-            print_json({"source": source, "forms": forms}, ensure_ascii=False)
-            return 0
-        from cebox_support.tui.api.text import clean_line
+        kept = [FormSummary.model_validate(f) for f in forms] if source == "server" else []
+        copies_for(workspace).save_catalogue(source == "server", kept)
+        return _print(args, source, forms, None)
 
-        print(
-            _("Forms of the server:")
-            if source == "server"
-            else _("Built-in forms (the server has none):")
-        )
-        for form in forms:
-            category = f"[{clean_line(form['category'])}] " if form["category"] else ""
-            print(f"  {form['id']!s:<10} {category}{clean_line(form['name'])}")
-            if form["description"]:
-                print(" " * 13 + clean_line(form["description"]))
+    def offline() -> str | int:
+        """The server cannot be reached: the last copy of its catalogue, marked."""
+        from cebox_support.tui.api.urls import normalize_api_url
+        from cebox_support.tui.offline import OfflineCopies, copy_label
+
+        from .common import pick_profile
+
+        name, profile = pick_profile(args, loaded)
+        copy = OfflineCopies(name, normalize_api_url(profile.url)).load_catalogue()
+        if copy is None:
+            return _(
+                "No copy of the forms is kept: `cebox-support forms` keeps one while the "
+                "server answers."
+            )
+        print(f"cebox-support: {copy_label(copy.fetched_at)}", file=sys.stderr)
+        if not copy.has_forms:  # a server without forms of its own: the built-in ones
+            return _print(args, "builtin", builtin_forms_of(profile, name), copy.fetched_at)
+        return _print(args, "server", [f.model_dump() for f in copy.forms], copy.fetched_at)
+
+    return run(args, loaded, action, offline)
+
+
+def _print(
+    args: argparse.Namespace,
+    source: str,
+    forms: list[dict[str, Any]],
+    fetched_at: float | None,
+) -> int:
+    """`fetched_at`: the time of the copy shown while the server cannot be reached."""
+    from cebox_support.tui.offline import iso
+
+    freshness: dict[str, Any] = (
+        {"stale": False} if fetched_at is None else {"stale": True, "fetched_at": iso(fetched_at)}
+    )
+    if args.json:
+        print_json({"source": source, "forms": forms, **freshness}, ensure_ascii=False)
         return 0
+    from cebox_support.tui.api.text import clean_line
 
-    return run(args, loaded, action)
+    print(
+        _("Forms of the server:")
+        if source == "server"
+        else _("Built-in forms (the server has none):")
+    )
+    for form in forms:
+        category = f"[{clean_line(form['category'])}] " if form["category"] else ""
+        print(f"  {form['id']!s:<10} {category}{clean_line(form['name'])}")
+        if form["description"]:
+            print(" " * 13 + clean_line(form["description"]))
+    return 0
