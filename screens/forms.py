@@ -1,7 +1,8 @@
 """The forms catalogue ("Formulaires"): choose what kind of ticket to open.
 
 When the helpdesk has the Formcreator plugin, its forms are the catalogue (grouped by
-category; remembered per server and checked again in the background). Otherwise the
+category; remembered per server and checked again in the background; the last copy,
+marked, while the server cannot be reached). Otherwise the
 console's own forms: TOML files, the shipped ones replaced or extended by the
 profile's own directory; a broken file is shown as a warning, the others stay usable.
 """
@@ -18,8 +19,10 @@ from cebox_support.tui.forms import FormDefinition, FormFileError, load_forms
 from cebox_support.tui.forms.server import FormSummary, ServerForm
 from cebox_support.tui.i18n import _, language
 from cebox_support.tui.messages import OpenTicket
+from cebox_support.tui.offline import copies_for, unreachable
 from cebox_support.tui.session import Workspace
 from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.offline_banner import OfflineBanner
 from cebox_support.widgets.title_bar import TitleBar
 from rich.text import Text
 from textual import on, work
@@ -75,6 +78,7 @@ class FormsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
+        yield OfflineBanner()
         with Vertical(id="forms-panel"):
             yield Label(_("Forms"), id="forms-title")
             yield Static(
@@ -154,6 +158,8 @@ class FormsScreen(Screen[None]):
                     "Signed in with a personal API token: the helpdesk's forms need a "
                     "sign-in with your password, or your browser: {url}"
                 ).format(url=error.url)
+            if unreachable(error) and self._show_copy():
+                return
             if self.source is None:
                 self.source = "builtin"
                 self.reload()
@@ -162,11 +168,27 @@ class FormsScreen(Screen[None]):
                 self._open_requested()
             return
         source = "builtin" if found is None else "server"
+        copies_for(self.workspace).save_catalogue(found is not None, found or [])
+        self.query_one(OfflineBanner).show_copy(None)
         if source != self.source or (found or []) != self.server_forms:
             self.source, self.server_forms = source, found or []
             self.reload()
         if self._open_pending:
             self._open_requested()
+
+    def _show_copy(self) -> bool:
+        """The server cannot be reached: the last copy of its catalogue, marked (True),
+        if this profile kept one for this server."""
+        copy = copies_for(self.workspace).load_catalogue()
+        if copy is None:
+            return False
+        self.source = "server" if copy.has_forms else "builtin"
+        self.server_forms = copy.forms
+        self.reload()
+        self.query_one(OfflineBanner).show_copy(copy.fetched_at)
+        if self._open_pending:
+            self._open_requested()
+        return True
 
     async def _with_web_session(
         self, first: Callable[[], Awaitable[T]], again: Callable[[], Awaitable[T]]
