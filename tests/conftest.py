@@ -140,6 +140,25 @@ async def settle(pilot: Any, *, timeout: float = PATIENCE) -> None:
         await pilot.pause()
 
 
+async def screen_ready(pilot: Any, screen_type: type[Any], *, timeout: float = PATIENCE) -> Any:
+    """Until a `screen_type` is the active screen with every widget mounted and no worker
+    runs: a screen pushed by another after its worker (the forms catalogue opening a form)
+    comes later than any pause."""
+
+    def ready() -> bool:
+        screen = pilot.app.screen
+        return (
+            isinstance(screen, screen_type)
+            and screen.is_mounted
+            and all(widget.is_mounted for widget in screen.walk_children())
+        )
+
+    await wait_for(ready, timeout)
+    await settle(pilot, timeout=timeout)
+    await wait_for(ready, timeout)
+    return pilot.app.screen
+
+
 @pytest.fixture
 def make_app(helpdesk: Any) -> Callable[..., Any]:
     """Build a console logged in as `login` on `server` (default: the shared helpdesk)."""

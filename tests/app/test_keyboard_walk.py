@@ -32,15 +32,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, TextArea
 from textual_fspicker import FileOpen
 
-from tests.conftest import wait_for
+from tests.conftest import settle, wait_for
 
 SOLVED = 2
 """Seeded demo ticket with a solution awaiting approval (so `x` opens the refusal)."""
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def arrive(pilot: Any, screen_type: type[Any], *, workers: bool = True) -> Any:

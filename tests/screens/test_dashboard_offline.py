@@ -13,7 +13,7 @@ from cebox_support.screens.dashboard import DashboardScreen
 from cebox_support.tui.offline import OfflineCopies, offline_dir
 from textual.widgets import Static
 
-from tests.conftest import FROZEN_NOW, _start, wait_for
+from tests.conftest import FROZEN_NOW, _start, settle, wait_for
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
@@ -35,13 +35,6 @@ def dashboard(app: Any) -> DashboardScreen:
 
 def banner(app: Any) -> Static:
     return dashboard(app).query_one("#offline-banner", Static)
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def seed_seen(since: datetime) -> None:

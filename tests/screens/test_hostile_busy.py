@@ -14,6 +14,8 @@ from cebox_support.tui.api.client import GlpiClient
 from cebox_support.tui.messages import ChangePassword
 from textual.widgets import Button, Input, Static
 
+from tests.conftest import settle
+
 UNEXPECTED = "Unexpected error (RuntimeError)"
 
 
@@ -22,12 +24,6 @@ def explode(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
         raise RuntimeError("not planned")
 
     monkeypatch.setattr(GlpiClient, method, boom)
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_password_screen_is_not_left_changing(

@@ -20,7 +20,7 @@ from cebox_support.widgets.form_fields import FieldWidget
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Static
 
-from tests.conftest import wait_for
+from tests.conftest import screen_ready, settle, wait_for
 from tests.helpers import StubDashboard, stub_dashboard
 
 POST_ONLY = 3
@@ -62,16 +62,10 @@ def restarted(make_app: Any, fresh_helpdesk: Any) -> tuple[CeboxApp, CeboxApp]:
 # -- helpers ----------------------------------------------------------------------------
 
 
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def open_form(pilot: Any, form_id: str = "incident") -> NewTicketScreen:
     await pilot.pause()
     pilot.app.route(NewTicket(form_id))
-    await settle(pilot)
+    await screen_ready(pilot, NewTicketScreen)
     return form_screen(pilot.app)
 
 
@@ -448,8 +442,8 @@ async def test_declined_draft_starts_empty(restarted: tuple[CeboxApp, CeboxApp])
     async with second.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         second.route(NewTicket("request"))
-        await settle(pilot)
-        assert isinstance(second.screen, ConfirmScreen)
+        await wait_for(lambda: isinstance(second.screen, ConfirmScreen))
+        await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
         assert field(second, "title").get_value() == ""
@@ -528,8 +522,8 @@ async def test_partial_failure_survives_a_restart(
     async with second.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         second.route(NewTicket("incident"))
-        await settle(pilot)
-        assert isinstance(second.screen, ConfirmScreen)
+        await wait_for(lambda: isinstance(second.screen, ConfirmScreen))
+        await pilot.pause()
         assert f"Ticket {ticket_id} was created" in str(
             second.screen.query_one("#dialog-body", Static).render()
         )
@@ -587,10 +581,10 @@ async def test_browse_opens_the_file_picker(app: CeboxApp, files: dict[str, Path
         screen = await open_form(pilot, "request")
         field(app, "documents").focus_input()
         await pilot.press("tab", "enter")  # the Browse… button
-        await pilot.pause()
-        assert isinstance(app.screen, FileOpen)
+        await wait_for(lambda: isinstance(app.screen, FileOpen))
         app.screen.dismiss(files["log"])
-        await pilot.pause()
         attachments = screen.query_one(AttachmentList)
+        path_input = attachments.query_one(Input)
+        await wait_for(lambda: app.screen is screen and screen.focused is path_input)
         assert attachments.paths == [files["log"].resolve()]
-        assert screen.focused is attachments.query_one(Input)
+        assert screen.focused is path_input

@@ -14,6 +14,7 @@ from cebox_support.tui.machine import MachineFacts
 from cebox_support.tui.messages import NewTicket
 from textual.widgets import Input
 
+from tests.conftest import screen_ready, settle
 from tests.helpers import stub_dashboard
 
 FACTS = MachineFacts(hostname="cebox-042", ipv4="10.20.0.10", ipv6="2001:db8:42::10")
@@ -35,16 +36,10 @@ def qga(tmp_path: Path) -> Path:
     return log
 
 
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def open_form(pilot: Any, form_id: str = "incident") -> NewTicketScreen:
     await pilot.pause()
     pilot.app.route(NewTicket(form_id))
-    await settle(pilot)
+    await screen_ready(pilot, NewTicketScreen)
     screen = pilot.app.screen
     assert isinstance(screen, NewTicketScreen), screen
     return screen

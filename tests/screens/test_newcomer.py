@@ -8,14 +8,7 @@ from typing import Any
 from cebox_support.tui.messages import OpenTicket
 from textual.widgets import Static
 
-from tests.conftest import wait_for
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.conftest import settle, wait_for
 
 
 def table_ids(app: Any) -> list[int]:

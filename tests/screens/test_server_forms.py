@@ -18,6 +18,7 @@ from cebox_support.widgets.form_fields import FieldWidget
 from textual.message import Message
 from textual.widgets import Input, OptionList, Select, SelectionList, Static, TextArea
 
+from tests.conftest import screen_ready, settle
 from tests.helpers import stub_dashboard
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -28,12 +29,6 @@ POST_ONLY = 3
 def stub_screens(monkeypatch: pytest.MonkeyPatch) -> None:
     stub_dashboard(monkeypatch, ticket=True)
     _CACHE.clear()
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def catalogue(pilot: Any) -> FormsScreen:
@@ -318,8 +313,7 @@ async def test_the_palettes_new_incident_opens_the_servers_incident_form(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.route(NewTicket("incident"))
-        await settle(pilot)
-        screen = app.screen
+        screen = await screen_ready(pilot, NewTicketScreen)
         assert isinstance(screen, NewTicketScreen)
         assert screen.server_form is not None
         assert screen.server_form.name == "Déclarer un incident ceBox"

@@ -15,7 +15,7 @@ from cebox_support.screens.relogin import ReloginScreen
 from cebox_support.tui.messages import ChangePassword
 from textual.widgets import Input, Static
 
-from tests.conftest import wait_for
+from tests.conftest import settle, wait_for
 
 
 async def kill_session(app: Any, server: Any) -> None:
@@ -23,11 +23,6 @@ async def kill_session(app: Any, server: Any) -> None:
     async with httpx.AsyncClient() as http:
         response = await http.get(f"{server.api_url}/killSession", headers={"Session-Token": token})
         assert response.status_code == 200
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def status(app: Any) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cebox_support.screens.documents import DocumentsScreen
+from cebox_support.screens.new_ticket import NewTicketScreen
 from cebox_support.screens.ticket import TicketScreen
 from cebox_support.tui.helpdesk.faults import FaultConfig
 from cebox_support.tui.i18n import set_language
@@ -18,9 +19,8 @@ from cebox_support.tui.messages import NewTicket
 from cebox_support.widgets.timeline import Timeline
 from textual.notifications import Notification
 from textual.widgets import Input, TextArea
-from textual.worker import WorkerCancelled
 
-from tests.conftest import wait_for
+from tests.conftest import screen_ready, settle, wait_for
 from tests.screens.test_new_ticket import attach, fill_incident, form_screen
 
 DOMAIN, SOLVED = 1, 2
@@ -44,17 +44,6 @@ async def opened(pilot: Any) -> TicketScreen:
     screen = pilot.app.screen
     assert isinstance(screen, TicketScreen) and screen.detail is not None
     return screen
-
-
-async def settle(pilot: Any) -> None:
-    """Wait for the workers; one cancelled by a newer read of its group is not a failure."""
-    for _ in range(5):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            continue
-        break
-    await pilot.pause()
 
 
 async def tick(pilot: Any, screen: TicketScreen) -> None:
@@ -244,7 +233,7 @@ async def test_new_ticket_with_documents_says_they_are_uploaded(
     async with app.run_test() as pilot:
         await pilot.pause()
         app.route(NewTicket("incident"))
-        await settle(pilot)
+        await screen_ready(pilot, NewTicketScreen)
         await fill_incident(pilot)
         attach(app, log)
         form_screen(app).action_submit()

@@ -19,6 +19,7 @@ from cebox_support.tui.reply import reply_digest, reply_key
 from cebox_support.widgets.reply_box import ReplyBox
 from textual.widgets import Static, TextArea
 
+from tests.conftest import screen_ready
 from tests.helpers import stub_dashboard
 from tests.screens.test_new_ticket import fill_incident
 from tests.screens.test_ticket import DOMAIN, build_app, opened, settle, type_reply
@@ -76,7 +77,7 @@ async def test_new_ticket_is_on_disk_while_its_create_is_in_flight(
     async with app.run_test() as pilot:
         await pilot.pause()
         app.route(NewTicket("incident"))
-        await pilot.pause()
+        await screen_ready(pilot, NewTicketScreen)
         await fill_incident(pilot, title="Créé en vol")
         assert drafts.load(key) is None  # no quiet-typing save yet
         await pilot.press("ctrl+r")
