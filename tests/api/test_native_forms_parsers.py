@@ -290,3 +290,41 @@ def test_ajax_dropdowns_are_read_only_and_hidden_sections_hide_their_questions()
     assert post.shown_by_server is False
     shown = apply_visibility(form, parse_visibility({"questions_visibility": {"2": True}}))
     assert shown.questions[1].shown_by_server is True and post.shown_by_server is False
+
+
+def test_a_section_the_engine_hides_hides_its_questions_and_their_answers() -> None:
+    """A server whose engine says a section is hidden while naming its questions shown
+    (the browser hides the whole section): those questions are hidden and not sent."""
+    html = (
+        '<section data-glpi-form-renderer-section="0" data-glpi-form-renderer-id="10" '
+        'aria-label="Premier"></section>'
+        '<section data-glpi-form-renderer-section="1" data-glpi-form-renderer-id="11" '
+        'aria-label="Second"></section>'
+        '<section data-glpi-form-renderer-question data-glpi-form-renderer-id="1" '
+        'data-glpi-form-renderer-parent-section="0" aria-label="Titre">'
+        '<input type="text" name="answers_1"></section>'
+        '<section data-glpi-form-renderer-question data-glpi-form-renderer-id="2" '
+        'data-glpi-form-renderer-parent-section="1" aria-label="Poste">'
+        '<input type="text" name="answers_2"></section>'
+    )
+    form = parse_render(html, form_id=5, url=URL)
+    assert [q.section_id for q in form.questions] == [10, 11]
+    engine = {
+        "form_visibility": True,
+        "sections_visibility": {"10": True, "11": False},
+        "questions_visibility": {"1": True, "2": True},
+    }
+    hidden = apply_visibility(form, parse_visibility(engine))
+    assert [q.shown_by_server for q in hidden.questions] == [True, False]
+    values = {"q1": "Écran noir", "q2": "PC-42"}
+    shown = visibility(hidden, values)
+    assert shown["q1"] is True and shown["q2"] is False
+    sent = dict(answer_fields(hidden, values, {}, shown=shown))
+    assert sent["answers_1"] == "Écran noir" and "answers_2" not in sent
+    engine["sections_visibility"] = {"10": True, "11": True}
+    again = apply_visibility(hidden, parse_visibility(engine))
+    assert [q.shown_by_server for q in again.questions] == [True, True]
+    assert (
+        form.fingerprint()
+        == parse_render(html.replace('"11"', '"12"'), form_id=5, url=URL).fingerprint()
+    )

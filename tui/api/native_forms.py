@@ -228,12 +228,15 @@ def parse_render(
     and whether the server hides them for the empty answers."""
     soup = _soup(page)
     section_names: dict[str, str] = {}
+    section_ids: dict[str, int] = {}
     hidden_sections: set[str] = set()
     for index, element in enumerate(
         soup.find_all(True, attrs={"data-glpi-form-renderer-section": True})
     ):
         if element.has_attr("data-glpi-form-renderer-hidden-by-condition"):
             hidden_sections.add(str(index))
+        if str(section_id := element.get("data-glpi-form-renderer-id") or "").isdigit():
+            section_ids[str(index)] = int(str(section_id))
         heading = element.find(["h2", "h3"])
         name = element.get("aria-label") or (heading.get_text(" ") if heading is not None else "")
         section_names[str(index)] = _line(name)
@@ -261,6 +264,7 @@ def parse_render(
                 choice_keys=keys,
                 description=_description(element),
                 section=section if len(section_names) > 1 else "",
+                section_id=section_ids.get(parent),
                 shown_by_server=parent not in hidden_sections
                 and not element.has_attr("data-glpi-form-renderer-hidden-by-condition"),
             )
@@ -281,11 +285,17 @@ def parse_render(
 
 
 def apply_visibility(form: ServerForm, seen: Visibility) -> ServerForm:
-    """The form with each question shown or hidden as the condition engine said."""
+    """The form with each question shown or hidden as the condition engine said: a
+    question of a section the engine hides is hidden whatever is said of the question
+    itself (the browser hides the whole section), so its answer is neither asked nor
+    sent."""
     copy = form.model_copy(deep=True)
     for q in copy.questions:
-        if q.id in seen.questions:
-            q.shown_by_server = seen.questions[q.id] and seen.form
+        section = seen.sections.get(q.section_id) if q.section_id is not None else None
+        if q.id not in seen.questions and section is None:
+            continue
+        shown = seen.questions.get(q.id, q.shown_by_server is not False)
+        q.shown_by_server = seen.form and shown and section is not False
     return copy
 
 

@@ -84,6 +84,8 @@ class ServerQuestion(BaseModel):
     """GLPI 11: the option key sent for each of ``choices`` (same order)."""
     shown_by_server: bool | None = None
     """GLPI 11: visibility as the server's condition engine last said (None: by rules)."""
+    section_id: int | None = None
+    """GLPI 11: the id of the question's section (the engine says which sections show)."""
 
     @property
     def key(self) -> str:
@@ -115,7 +117,8 @@ class ServerForm(BaseModel):
     def fingerprint(self) -> str:
         """Changes whenever the support changes the questions (drafts are keyed by it)."""
         raw = json.dumps(
-            [q.model_dump(exclude={"shown_by_server"}) for q in self.questions], sort_keys=True
+            [q.model_dump(exclude={"shown_by_server", "section_id"}) for q in self.questions],
+            sort_keys=True,
         )
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
