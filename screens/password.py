@@ -14,6 +14,7 @@ from cebox_support.tui.api.errors import (
     Unreachable,
 )
 from cebox_support.tui.i18n import _
+from cebox_support.tui.localfiles import say_warning
 from cebox_support.tui.messages import SignedIn, SignOut
 from cebox_support.tui.session import Workspace, save_session
 from cebox_support.tui.worker_errors import worker_failure
@@ -238,6 +239,7 @@ class PasswordScreen(Screen[None]):
         await client.logout()
         workspace.me = await client.login(login, password)
         save_session(workspace)
+        say_warning(self.notify)  # the disk did not keep it: said once
 
     def action_leave(self) -> None:
         if self.busy:

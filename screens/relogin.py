@@ -9,6 +9,7 @@ from __future__ import annotations
 from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.api.models import Me
 from cebox_support.tui.i18n import _
+from cebox_support.tui.localfiles import say_warning
 from cebox_support.tui.session import InsecureTokenFile, Workspace, save_session
 from cebox_support.tui.tokens import read_secret, user_token_path
 from cebox_support.tui.worker_errors import worker_failure
@@ -168,5 +169,6 @@ class ReloginScreen(ModalScreen[bool]):
             return
         self.workspace.me = me
         save_session(self.workspace)
+        say_warning(self.notify)  # the disk did not keep it: said once
         self.busy = False
         self.dismiss(True)

@@ -1,6 +1,7 @@
 """A disk that refuses to write, for tests that run as root (where a read-only folder
 still accepts root's writes): ENOSPC on every write into a file under a folder (the
-file is created fine, as on a full disk), or EROFS on every file or folder created."""
+file is created fine, as on a full disk), or EROFS on every file or folder created or
+removed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 def refusing_disk(monkeypatch: pytest.MonkeyPatch, folder: Path, code: int) -> None:
     """Under `folder`: `code` (errno.ENOSPC or errno.EROFS) as described above."""
-    real_open, real_write, real_mkdir = os.open, os.write, os.mkdir
+    real_open, real_write, real_mkdir, real_unlink = os.open, os.write, os.mkdir, os.unlink
     inside = str(folder) + os.sep
 
     def under(path: Any) -> bool:
@@ -42,9 +43,15 @@ def refusing_disk(monkeypatch: pytest.MonkeyPatch, folder: Path, code: int) -> N
             raise refuse()
         real_mkdir(path, *args, **kwargs)
 
+    def fake_unlink(path: Any, *args: Any, **kwargs: Any) -> None:
+        if code == errno.EROFS and under(path) and os.path.lexists(path):
+            raise refuse()  # a missing file is ENOENT first, as on a real read-only mount
+        real_unlink(path, *args, **kwargs)
+
     monkeypatch.setattr(os, "open", fake_open)
     monkeypatch.setattr(os, "write", fake_write)
     monkeypatch.setattr(os, "mkdir", fake_mkdir)
+    monkeypatch.setattr(os, "unlink", fake_unlink)
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -69,6 +69,9 @@ class CeboxApp(App[int]):
             self.run_worker(nav.demo_sign_in(self, self.demo), group="sign-in")
 
     def on_signed_in(self, message: m.SignedIn) -> None:
+        from cebox_support.tui.localfiles import say_warning
+
+        say_warning(self.notify)  # a session the disk did not keep: the next start asks
         self._enter(message.workspace)
 
     def _enter(self, workspace: Workspace) -> None:

@@ -1,10 +1,11 @@
 """The small files the console keeps for itself (offline copies, "seen" marks, the
-status cache): written whole or not at all, 0600, through a unique temporary name, and
-a lock that works on every platform.
+status cache, the session tokens): written whole or not at all, 0600, through a unique
+temporary name, and a lock that works on every platform.
 
 Keeping them is best effort: a full or read-only disk must not cost the user the
-answer the server just gave. `keep` never raises; the first failure of the process is
-turned into one warning (`take_warning`) and no temporary file is left behind.
+answer the server just gave, nor a sign-in. `keep` and `remove` never raise; the
+failures of the process are turned into one warning (`take_warning`: a session not kept
+or not removed says so first) and no temporary file is left behind.
 
 Light on purpose: `status` imports it on every tmux tick (os and contextlib only).
 """
@@ -22,8 +23,12 @@ from cebox_support.tui.i18n import _
 LOCK_STALE = 10.0
 """A lock folder older than this (seconds) was left by a dead process (portable lock)."""
 
-_problem: tuple[str, str] | None = None
-"""(folder, reason) of the first failed write of this process."""
+COPIES, REMOVAL, SESSION = 0, 1, 2
+"""What could not be kept, weightiest last: copies, marks or caches; a token's removal; a
+session (or personal) token."""
+
+_problem: tuple[int, str, str] | None = None
+"""(kind, folder, reason) of the failure the warning names: the first of the weightiest kind."""
 _warned = False
 
 
@@ -49,20 +54,33 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def keep(path: Path, data: bytes) -> bool:
+def keep(path: Path, data: bytes, *, kind: int = COPIES) -> bool:
     """`write_atomic`, best effort: False (and the problem noted) when it failed."""
     try:
         write_atomic(path, data)
     except OSError as exc:
-        note_problem(path.parent, exc)
+        note_problem(path.parent, exc, kind=kind)
         return False
     return True
 
 
-def note_problem(folder: Path, exc: OSError) -> None:
+def remove(path: Path, *, kind: int = REMOVAL) -> bool:
+    """Delete `path` (a symlink itself, never its target), best effort: False (and the
+    problem noted) when the disk refused; a file already gone is no problem."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        note_problem(path.parent, exc, kind=kind)
+        return False
+    return True
+
+
+def note_problem(folder: Path, exc: OSError, *, kind: int = COPIES) -> None:
     global _problem
-    if _problem is None:
-        _problem = (str(folder), exc.strerror or type(exc).__name__)
+    if _problem is None or kind > _problem[0]:
+        _problem = (kind, str(folder), exc.strerror or type(exc).__name__)
 
 
 def take_warning() -> str | None:
@@ -71,10 +89,25 @@ def take_warning() -> str | None:
     if _problem is None or _warned:
         return None
     _warned = True
-    folder, reason = _problem
-    return _("Local copies could not be saved in {folder} ({reason}); shown, not kept.").format(
-        folder=folder, reason=reason
-    )
+    kind, folder, reason = _problem
+    if kind == SESSION:
+        text = _(
+            "Your session could not be kept in {folder} ({reason}): you are signed in for "
+            "now; the next command will ask you to sign in again."
+        )
+    elif kind == REMOVAL:
+        text = _("A session file could not be removed from {folder} ({reason}).")
+    else:
+        text = _("Local copies could not be saved in {folder} ({reason}); shown, not kept.")
+    return text.format(folder=folder, reason=reason)
+
+
+def say_warning(notify: Callable[..., object]) -> None:
+    """The console's form of the one warning: a toast (`notify` is a widget's or the
+    app's), given by whoever first shows something after a file was refused."""
+    warning = take_warning()
+    if warning:
+        notify(warning, severity="warning", markup=False, timeout=10)
 
 
 def reset_warning() -> None:

@@ -4,11 +4,13 @@ Only tokens are ever written (a GLPI session token, GLPI's web session cookie, a
 personal API token the user asked to keep) — never a password. Each file names the
 server it was made for on its first line; it is read only for that server, so a
 profile pointed at another server never sends (or offers) the first one's secrets.
+
+Written and removed through `localfiles`, best effort: a full or read-only disk costs
+the kept session (said once), never the sign-in nor the command's answer.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import stat
@@ -17,6 +19,7 @@ from pathlib import Path
 from cebox_support.tui.api.urls import server_identity
 from cebox_support.tui.config import data_dir, file_safe, state_dir
 from cebox_support.tui.i18n import _
+from cebox_support.tui.localfiles import SESSION, keep, remove
 
 
 class InsecureTokenFile(Exception):
@@ -42,8 +45,8 @@ def read_web_cookie(profile: str, api_url: str) -> str | None:
     return read_secret(web_cookie_path(profile), server=api_url)
 
 
-def write_web_cookie(profile: str, api_url: str, cookie: str) -> None:
-    write_secret(web_cookie_path(profile), cookie, server=api_url)
+def write_web_cookie(profile: str, api_url: str, cookie: str) -> bool:
+    return write_secret(web_cookie_path(profile), cookie, server=api_url)
 
 
 def _symlink_refused(path: Path) -> InsecureTokenFile:
@@ -65,15 +68,14 @@ def _open_no_follow(path: Path, flags: int) -> int:
         raise
 
 
-def write_secret(path: Path, value: str, *, server: str) -> None:
-    """Keep `value` for `server` (any form of its URL) only."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = _open_no_follow(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, f"{server_identity(server)}\n{value}".encode())
-    finally:
-        os.close(fd)
+def write_secret(path: Path, value: str, *, server: str) -> bool:
+    """Keep `value` for `server` (any form of its URL) only: a new 0600 file replaces the
+    old one in one step (a rename replaces a planted symlink, never writes through it).
+    False, noted for the one warning, when the disk refused: the secret is not kept and
+    the one kept before, if any, is left whole."""
+    if path.is_symlink():
+        raise _symlink_refused(path)
+    return keep(path, f"{server_identity(server)}\n{value}".encode(), kind=SESSION)
 
 
 def read_secret(path: Path, *, server: str) -> str | None:
@@ -124,15 +126,14 @@ def forget_other_servers(profile: str, server: str) -> list[str]:
             bound = secret_server(path)
         except InsecureTokenFile:
             bound = None
-        if bound != server_identity(server):
-            delete_secret(path)
+        if bound != server_identity(server) and delete_secret(path):
             dropped.append(kind)
     return dropped
 
 
-def delete_secret(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
+def delete_secret(path: Path) -> bool:
+    """Gone (or never there); False, noted for the one warning, when the disk refused."""
+    return remove(path)
 
 
 class Secret:

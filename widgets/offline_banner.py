@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cebox_support.tui.i18n import _
-from cebox_support.tui.localfiles import take_warning
+from cebox_support.tui.localfiles import say_warning
 from cebox_support.tui.offline import copy_label
 from textual.widgets import Static
 
@@ -21,6 +21,4 @@ class OfflineBanner(Static):
         self.display = fetched_at is not None
         if fetched_at is not None:
             self.update(copy_label(fetched_at) + " · " + _("what you write stays a draft"))
-        warning = take_warning()
-        if warning:
-            self.notify(warning, severity="warning", markup=False, timeout=10)
+        say_warning(self.notify)

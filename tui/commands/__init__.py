@@ -20,4 +20,9 @@ def run_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         return 2
-    return int(handler(args, loaded) or 0)
+    try:
+        return int(handler(args, loaded) or 0)
+    finally:
+        from .common import warn_local_files
+
+        warn_local_files()  # every command: a token, copy or mark the disk refused, once

@@ -230,7 +230,8 @@ def _run(main: Callable[[], Coroutine[object, object, int]], offline: Offline | 
 
 
 def warn_local_files() -> None:
-    """Once, on stderr: a copy, mark or cache that a full or read-only disk did not keep."""
+    """Once, on stderr: a session, copy, mark or cache that a full or read-only disk did
+    not keep (or a session file it did not let go)."""
     from cebox_support.tui.localfiles import take_warning
 
     warning = take_warning()
