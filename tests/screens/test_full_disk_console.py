@@ -13,7 +13,7 @@ from cebox_support.screens.dashboard import DashboardScreen
 from cebox_support.tui.config import state_dir
 from cebox_support.tui.localfiles import reset_warning
 
-from tests.conftest import wait_for
+from tests.conftest import screen_ready, wait_for
 from tests.diskfaults import leftovers, refusing_disk
 
 
@@ -71,8 +71,7 @@ async def test_the_console_signs_in_and_says_the_session_is_not_kept(
         await pilot.pause()
         app.screen.query_one("#server-url", Input).focus()
         await pilot.press(*helpdesk.api_url, "tab", *"post-only", "tab", *"postonly", "enter")
-        await wait_for(lambda: isinstance(app.screen, DashboardScreen))
-        screen = app.screen
+        screen = await screen_ready(pilot, DashboardScreen)
         await wait_for(lambda: len(screen.table.loaded) > 0)
         await app.workers.wait_for_complete()
         await pilot.pause()
