@@ -15,7 +15,7 @@ from cebox_support.tui.tokens import read_secret, session_token_path
 from cebox_support.widgets.password_checklist import PasswordChecklist
 from textual.widgets import Input, Label, Static
 
-from tests.conftest import _start, wait_for
+from tests.conftest import _start, screen_ready, wait_for
 from tests.helpers import StubDashboard, lose_password_verdict, password_works, stub_dashboard
 
 NEW = "N3w-pass!"
@@ -60,9 +60,7 @@ def message(app: CeboxApp) -> str:
 async def open_password(pilot: Any) -> PasswordScreen:
     await pilot.pause()
     pilot.app.route(ChangePassword())
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await screen_ready(pilot, PasswordScreen)
     return password_screen(pilot.app)
 
 
@@ -181,8 +179,12 @@ async def test_change_then_new_works_and_old_is_refused(
         policy_helpdesk.clear_log()
         await pilot.press("enter", "enter")  # the second one is ignored while in flight
         await pilot.app.workers.wait_for_complete()
-        await wait_for(lambda: isinstance(signed_in_app.screen, StubDashboard))
-        assert any("password was changed" in n.message for n in signed_in_app._notifications)
+        await wait_for(
+            lambda: (
+                isinstance(signed_in_app.screen, StubDashboard)
+                and any("password was changed" in n.message for n in signed_in_app._notifications)
+            )
+        )
     posts = [
         e for e in policy_helpdesk.request_log if e.method == "POST" and "updatepassword" in e.path
     ]
@@ -227,12 +229,10 @@ async def test_expired_password_goes_through_the_change_then_the_app(
     settings = Settings(profiles={"work": profile}, default_profile="work")
     app = CeboxApp(LoadedSettings(settings, config_path()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        assert isinstance(app.screen, LoginScreen)
+        await screen_ready(pilot, LoginScreen)
         await pilot.press(*"Temp1234!", "enter")
         await pilot.app.workers.wait_for_complete()
-        await wait_for(lambda: isinstance(app.screen, PasswordScreen))
+        await screen_ready(pilot, PasswordScreen)
         screen = password_screen(app)
         assert screen.forced
         assert not session_token_path("work").exists()
@@ -259,10 +259,9 @@ async def test_expired_password_escape_logs_out(fresh_helpdesk: Any) -> None:
     profile = Profile(url=fresh_helpdesk.api_url, login="newbie")
     app = CeboxApp(LoadedSettings(Settings(profiles={"work": profile}), config_path()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await screen_ready(pilot, LoginScreen)
         await pilot.press(*"Temp1234!", "enter")
-        await wait_for(lambda: isinstance(app.screen, PasswordScreen))
+        await screen_ready(pilot, PasswordScreen)
         await pilot.press("escape")
         await wait_for(lambda: isinstance(app.screen, LoginScreen))
         await pilot.pause()
@@ -291,8 +290,12 @@ async def test_uncertain_change_then_retry_says_changed(
         assert policy_helpdesk.store.check_password("post-only", NEW)  # it did change
         retry = len(policy_helpdesk.request_log)
         await pilot.press("enter")
-        await wait_for(lambda: isinstance(app.screen, StubDashboard))
-        assert any("password was changed" in n.message for n in app._notifications)
+        await wait_for(
+            lambda: (
+                isinstance(app.screen, StubDashboard)
+                and any("password was changed" in n.message for n in app._notifications)
+            )
+        )
         sent = [(e.method, e.path) for e in policy_helpdesk.request_log[retry:]]
     assert sent[0] == ("GET", "/apirest.php/initSession"), sent
     assert not [p for _m, p in sent if "updatepassword" in p or "login.php" in p], sent

@@ -539,7 +539,7 @@ async def test_a_long_thread_is_whole_in_both_orders_and_opens_at_its_end(
         store.add_followup(ticket, user_id=4 if i % 2 else 3, content=f"<p>Message {i}</p>")
     async with (await build_app(fresh_helpdesk, ticket=ticket)).run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)
-        await settle(pilot)
+        await wait_for(lambda: thread_in_view(pilot.app))
         timeline = screen.query_one(Timeline)
         texts = entry_texts(screen)
         assert len(texts) == 41
@@ -547,8 +547,10 @@ async def test_a_long_thread_is_whole_in_both_orders_and_opens_at_its_end(
         assert timeline.max_scroll_y > 0 and timeline.scroll_y == timeline.max_scroll_y
         await pilot.press("s")
         await settle(pilot)
+        await wait_for(lambda: thread_in_view(pilot.app))
         assert entry_texts(screen) == list(reversed(texts))
         assert timeline.scroll_y == 0
         await pilot.press("s")
         await settle(pilot)
+        await wait_for(lambda: thread_in_view(pilot.app))
         assert entry_texts(screen) == texts
