@@ -4,7 +4,8 @@ keeps exactly one copy.
 
 Faults come from the embedded helpdesk (`timeout`, `500`, `reset`, `expired-session`, on
 every API request but `initSession`; the login row faults `initSession` itself, the
-password row the web form's POST to `updatepassword.php`), plus `lost-answer`: the write
+password row the web form's POST to `updatepassword.php`, the native-form row, GLPI 11
+only, the web route `/Form/SubmitAnswers`), plus `lost-answer`: the write
 reaches the server but its answer never comes back (injected in the client's transport,
 because the helpdesk's `timeout` drops the request unread). Each journey is set up
 without faults, then faults are switched on for the action, then off for the retry (or
@@ -63,6 +64,7 @@ LOGIN_FAULTS = ["timeout", "500", "reset"]
 PATHS = {
     "login": ("/apirest.php/initSession",),
     "password": ("POST /front/updatepassword.php",),
+    "native-form": ("POST /Form/SubmitAnswers",),
 }
 """Rows whose request the helpdesk faults only when named (see FaultConfig.paths)."""
 LOST = "lost-answer"
@@ -516,7 +518,7 @@ async def create(run: Run) -> None:
 
     def rest_forms(client: Any) -> Any:
         # This row drives the built-in form's REST writes; on 11 the service catalog's
-        # forms would be offered instead (their faults: tests/cli/test_native_forms_cli.py).
+        # forms would be offered instead (their faults: the native-form row).
         source = original(client)
         if not source.native:
             return source
@@ -572,6 +574,78 @@ async def create(run: Run) -> None:
     assert app.workspace.drafts.load("new-incident") is None
 
 
+# -- a GLPI 11 native form -------------------------------------------------------------------
+
+NATIVE_INCIDENT = "Déclarer un incident ceBox"
+
+
+async def native_form(run: Run) -> None:
+    """GLPI 11 only: the service catalog's form sent through the web routes; the fault
+    hits SubmitAnswers, and the server ends with exactly one ticket after the retries."""
+    app, pilot, store = run.app, run.pilot, run.server.store
+    assert app.workspace is not None
+    if (app.workspace.client.glpi_major or 10) < 11:
+        pytest.skip("native forms are GLPI 11's")
+    from cebox_support.screens.web_password import WebPasswordScreen
+
+    from tests.screens.test_native_forms import open_incident
+    from tests.screens.test_server_forms import fill
+
+    await run.settle()
+    screen = await open_incident(pilot)
+    title = f"ceBox lente ({run.kind})"
+    fill(
+        screen,
+        **{
+            "Type d'incident": "Lenteur",
+            "Titre": title,
+            "Description": "Tout est lent depuis ce matin.",
+            "Nombre de postes impactés": "3",
+        },
+    )
+    await run.settle()
+    answers = screen.answers()
+
+    async def submit() -> None:
+        await pilot.press("ctrl+r")
+
+    async def failed() -> None:
+        assert app.screen is screen
+        status = assert_error_text(screen.query_one("#form-status", Static))
+        # GLPI 11 answers a refused submission with a bare 500 too: looked up, then said.
+        if "no ticket was created" not in status:
+            run.expect_message(status)
+        assert screen.answers() == answers
+        assert not screen.busy
+
+    if run.kind == EXPIRED:  # the web session ended: its password asked once, then sent
+        run.faults_on()
+        await submit()
+        await wait_for(lambda: isinstance(app.screen, WebPasswordScreen), timeout=WAIT)
+        await run.faults_off()
+        await pilot.pause()
+        await pilot.press(*"postonly", "enter")
+        await run.settle()
+    else:
+        run.faults_on()
+        await submit()
+        await run.settle()
+        # A write that may have happened (a timeout held on the server, a lost answer) is
+        # looked up at once: found, the ticket opens; else the failure is said.
+        if app.screen is screen:
+            await failed()
+        await run.faults_off()
+        if app.screen is screen:
+            await submit()
+            await run.settle()
+            if isinstance(app.screen, ConfirmScreen):  # "Send again?" after no answer
+                await pilot.press("y")
+                await run.settle()
+    await wait_for(lambda: app.screen is not screen, timeout=WAIT)
+    rows = store.query("SELECT id FROM glpi_tickets WHERE name = ?", (title,))
+    assert len(rows) == 1, rows
+
+
 # -- password ------------------------------------------------------------------------------
 
 NEW_PASSWORD = "Nouveau-mot-2026"
@@ -623,6 +697,7 @@ JOURNEYS: dict[str, tuple[Journey, list[str]]] = {
     "approve": (approve, [*SERVER_FAULTS, LOST]),
     "refuse": (refuse, [*SERVER_FAULTS, LOST]),
     "password": (password, [*LOGIN_FAULTS, LOST]),
+    "native-form": (native_form, [*SERVER_FAULTS, LOST]),
 }
 NAMED = {
     "login": r"GET /apirest\.php/initSession",
@@ -634,6 +709,7 @@ NAMED = {
     "approve": r"POST /apirest\.php/ITILFollowup",
     "refuse": r"POST /apirest\.php/ITILFollowup",
     "password": r"POST /front/updatepassword\.php",
+    "native-form": r"POST /Form/SubmitAnswers",
 }
 """The request each row is named after, as "METHOD /path": the fault must hit it."""
 MATRIX = [
