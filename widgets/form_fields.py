@@ -160,9 +160,6 @@ class MultilineField(FieldWidget):
         area = self.query_one(TextArea)
         configured = getattr(getattr(self.app, "settings", None), "editor", "") or ""
         edited = edit_text(self.app, area.text, configured=configured, suffix=".txt")
-        if edited is None:
-            self.notify(_("No editor could be started: set $EDITOR."), severity="warning")
-            return
         area.load_text(edited.rstrip("\n"))
         area.focus()
 

@@ -128,12 +128,6 @@ class ReplyBox(Vertical):
     def edit_in_editor(self, configured: str) -> None:
         area = self.query_one("#reply-text", TextArea)
         edited = edit_text(self.app, area.text, configured=configured)
-        if edited is None:
-            self.notify(
-                _("No editor could be started: set $EDITOR or `editor` in config.toml."),
-                severity="warning",
-            )
-            return
         area.load_text(edited.rstrip("\n"))
         self.text = area.text
         self.draft.save()
