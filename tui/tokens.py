@@ -96,7 +96,7 @@ def secret_server(path: Path) -> str | None:
 def _read(path: Path) -> tuple[str, str] | None:
     try:
         fd = _open_no_follow(path, os.O_RDONLY)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a file where its folder should be
         return None
     with os.fdopen(fd, "rb") as handle:
         if os.fstat(handle.fileno()).st_mode & (stat.S_IRWXG | stat.S_IRWXO):

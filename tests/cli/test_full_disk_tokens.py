@@ -143,3 +143,19 @@ def test_logout_on_a_read_only_disk_says_what_stayed(
     token = read_secret(session_token_path(PROFILE), server=fresh_helpdesk.api_url)
     assert token is not None
     assert cli(monkeypatch, "", "list", "--profile", PROFILE) == 3
+
+
+def test_login_with_a_file_where_the_sessions_folder_should_be(
+    fresh_helpdesk: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Not a directory (ENOTDIR) when reading or writing a token: no token, not a failure."""
+    folder = state_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sessions").write_text("in the way")
+    assert cli(monkeypatch, "postonly\n", *login_argv(fresh_helpdesk), "--password-stdin") == 0
+    out, err = capsys.readouterr()
+    assert "Logged in to p as post-only" in out
+    one_warning(err, "session could not be kept")
+    assert cli(monkeypatch, "", "list", "--profile", PROFILE) == 3
+    assert "Not logged in to p" in capsys.readouterr().err
+    assert leftovers(folder) == []
