@@ -573,8 +573,9 @@ class NativeForms:
                 "follow_redirects": False,
                 "headers": {"User-Agent": "Mozilla/5.0 (cebox-support)"},
             }
-            if self.client._transport is not None:
-                kwargs["transport"] = self.client._transport
+            lent = self.client.lent_transport()
+            if lent is not None:
+                kwargs["transport"] = lent
             elif self.client.web_url.startswith("https:"):
                 kwargs["verify"] = self.client.ssl_verify()
             self._http = httpx.AsyncClient(**kwargs)

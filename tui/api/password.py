@@ -54,7 +54,7 @@ class PasswordArea(ClientBase):
             app_token=self._app_token,
             verify=self._verify,
             timeout=self._timeout,
-            transport=self._transport,
+            transport=self.lent_transport(),
         )
         try:
             response = await probe._request(

@@ -68,6 +68,21 @@ def basic_authorization(login: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode("ascii")
 
 
+class _Lent(httpx.AsyncBaseTransport):
+    """The transport a caller gave `Transport`, lent to the web side's own short-lived
+    clients: closing one of them must not close the pool under a request in flight on
+    the API client, which alone closes it."""
+
+    def __init__(self, owned: httpx.AsyncBaseTransport) -> None:
+        self._owned = owned
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._owned.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        return None
+
+
 class Transport:
     """HTTP to one GLPI server: tokens, deadlines, caps and error mapping."""
 
@@ -110,6 +125,12 @@ class Transport:
     @property
     def session_token(self) -> str | None:
         return self._session_token
+
+    def lent_transport(self) -> httpx.AsyncBaseTransport | None:
+        """The transport for another client to the same server (web pages, a sign-in
+        probe): the one given to this client, which that client may not close; None to
+        open its own."""
+        return None if self._transport is None else _Lent(self._transport)
 
     def ssl_verify(self) -> Any:
         """httpx `verify`: the system trust store by default, a CA bundle, or off."""

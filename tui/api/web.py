@@ -126,8 +126,9 @@ class WebSession:
             "follow_redirects": False,
             "headers": {"User-Agent": "Mozilla/5.0 (cebox-support)"},
         }
-        if self.client._transport is not None:
-            kwargs["transport"] = self.client._transport
+        lent = self.client.lent_transport()
+        if lent is not None:
+            kwargs["transport"] = lent
         elif self.web.startswith("https:"):
             kwargs["verify"] = self.client.ssl_verify()
         async with httpx.AsyncClient(**kwargs) as http:
