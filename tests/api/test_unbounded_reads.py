@@ -140,3 +140,41 @@ async def test_a_server_without_a_document_max_size_gets_glpis_default(said: obj
 def test_a_server_limit_is_kept() -> None:
     assert ServerConfig(document_max_size_mb=10).max_upload_bytes == 10 * 2**20
     assert ServerConfig(document_max_size_mb=0.5).max_upload_bytes == 2**19
+
+
+async def test_a_native_form_attachment_is_streamed_from_disk_never_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GLPI 11's uploader (/ajax/fileupload.php) gets the file like every other upload:
+    from disk, over real HTTP to the helpdesk playing 11.0, the whole file kept."""
+    from cebox_support.tui.api.native_forms import NativeForms, UploadedFile
+
+    from tests.conftest import _start
+
+    eleven = _start(demo=True, formcreator=False, glpi_version="11.0")
+    client = GlpiClient(eleven.api_url)
+    forms = NativeForms(client)
+    try:
+        await client.login("post-only", "postonly")
+        await forms.sign_in("post-only", "postonly")
+        incident = next(f for f in (await forms.catalogue()).forms if "incident" in f.name)
+        form = await forms.render(incident.id, summary=incident)
+        question = next(q for q in form.questions if q.fieldtype == "file")
+        log = tmp_path / "trace.txt"
+        log.write_bytes(b"0123456789" * 20_000)
+
+        def whole(self: Path) -> bytes:
+            raise AssertionError(f"{self} read whole")
+
+        monkeypatch.setattr(Path, "read_bytes", whole)
+        kept = await forms.upload(question, log, form)
+        monkeypatch.undo()
+        assert isinstance(kept, UploadedFile)
+        [(data,)] = eleven.store.execute(
+            "SELECT data FROM x_forms_uploads WHERE name = ?", (kept.name,)
+        ).fetchall()
+        assert bytes(data) == b"0123456789" * 20_000
+    finally:
+        await forms.close()
+        await client.close()
+        eleven.stop()

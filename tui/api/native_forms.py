@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 import httpx
 from cebox_support.tui.api import errors as E
 from cebox_support.tui.api.models import RefusedFile
 from cebox_support.tui.api.text import clean_line, clean_terminal, html_to_text
+from cebox_support.tui.api.transport import open_at_size
 from cebox_support.tui.forms.server import FormSummary, ServerForm, ServerQuestion
 from cebox_support.tui.forms.values import Attachment
 from cebox_support.tui.i18n import _
@@ -800,23 +801,18 @@ class NativeForms:
     async def upload(
         self, question: ServerQuestion, path: Path, form: ServerForm
     ) -> UploadedFile | RefusedFile:
-        """One file to the uploader, named with the prefix GLPI strips."""
+        """One file to the uploader, named with the prefix GLPI strips, streamed from disk
+        at the size it had when opened (as every other upload)."""
         field_name = f"_uploader_answers_{question.id}"
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise E.InvalidRequest(
-                _("{name}: cannot be read ({reason}).").format(
-                    name=path.name, reason=exc.strerror or exc
-                )
-            ) from None
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        response = await self._post(
-            "/ajax/fileupload.php",
-            {"name": field_name, "showfilesize": "false"},
-            refresh=lambda: self._refresh_csrf(form),
-            files=[(f"{field_name}[]", (upload_prefix() + path.name, content, mime))],
-        )
+        with open_at_size(path) as part:
+            content = cast(IO[bytes], part)
+            response = await self._post(
+                "/ajax/fileupload.php",
+                {"name": field_name, "showfilesize": "false"},
+                refresh=lambda: self._refresh_csrf(form),
+                files=[(f"{field_name}[]", (upload_prefix() + path.name, content, mime))],
+            )
         if response.status_code != 200:
             raise self._refusal(response)
         return parse_upload(_json(response), field_name, path.name)

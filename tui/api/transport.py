@@ -433,7 +433,7 @@ class Transport:
             files: list[tuple[str, tuple[str, IO[bytes], str]]] = []
             total = 0
             for i, p in enumerate(paths):
-                part = opened.enter_context(_open_at_size(Path(p)))
+                part = opened.enter_context(open_at_size(Path(p)))
                 total += part.size
                 mime = mimetypes.guess_type(names[i])[0] or "application/octet-stream"
                 files.append((f"filename[{i}]", (names[i], cast(IO[bytes], part), mime)))
@@ -469,7 +469,7 @@ class FileAtSize:
 
 
 @contextlib.contextmanager
-def _open_at_size(path: Path) -> Iterator[FileAtSize]:
+def open_at_size(path: Path) -> Iterator[FileAtSize]:
     """A regular file opened for an upload; anything else (a device, a pipe) refused."""
     try:
         handle = path.open("rb")
