@@ -112,7 +112,12 @@ async def new_with_native_form(workspace: Workspace, args: argparse.Namespace, u
     )
     from cebox_support.tui.forms.server import validate_server_answers
 
-    from .server_answers import answers_from_options, print_fields, report_invalid
+    from .server_answers import (
+        answers_from_options,
+        print_fields,
+        report_invalid,
+        report_not_created,
+    )
 
     wanted = str(args.form).strip()
     link = parse_form_link(wanted) if "/Form/Render/" in wanted else None
@@ -162,11 +167,7 @@ async def new_with_native_form(workspace: Workspace, args: argparse.Namespace, u
     started = datetime.now().astimezone()
     result = validate_server_answers(form, answers, now=started, max_upload_bytes=limit)
     if not result.ok:
-        lines = [_("The ticket was not created; fix these fields:")]
-        for q in form.questions:
-            if q.key in result.errors:
-                lines.append(f"{q.key} ({q.label}): {result.errors[q.key]}")
-        return report_invalid(lines)
+        return report_not_created(form, result)
     substitute = _compressor() if args.compress_refused else None
 
     from cebox_support.tui.drafts import maybe_sent_checking

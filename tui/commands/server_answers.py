@@ -14,6 +14,7 @@ from .common import CommandError, description_text, print_json
 
 if TYPE_CHECKING:
     from cebox_support.tui.forms.server import ServerForm
+    from cebox_support.tui.forms.validate import ValidationResult
 
 EXIT_INVALID = 2
 TITLE_LABELS = ("titre", "title")
@@ -104,3 +105,12 @@ def report_invalid(lines: list[str]) -> int:
         file=sys.stderr,
     )
     return EXIT_INVALID
+
+
+def report_not_created(form: ServerForm, result: ValidationResult) -> int:
+    """The fields to fix, in the form's order, for a form refused before sending."""
+    lines = [_("The ticket was not created; fix these fields:")]
+    for q in form.questions:
+        if q.key in result.errors:
+            lines.append(f"{q.key} ({q.label}): {result.errors[q.key]}")
+    return report_invalid(lines)

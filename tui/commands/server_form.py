@@ -12,7 +12,13 @@ from cebox_support.tui.i18n import _
 from cebox_support.tui.session import Workspace
 
 from .common import CommandError, fail, fill_from_this_machine, print_json, run
-from .server_answers import EXIT_INVALID, answers_from_options, print_fields, report_invalid
+from .server_answers import (
+    EXIT_INVALID,
+    answers_from_options,
+    print_fields,
+    report_invalid,
+    report_not_created,
+)
 
 
 def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unknown: str) -> int:
@@ -55,11 +61,7 @@ def new_from_server_form(args: argparse.Namespace, loaded: LoadedSettings, unkno
             form, answers, now=datetime.now().astimezone(), max_upload_bytes=limit
         )
         if not result.ok:
-            lines = [_("The ticket was not created; fix these fields:")]
-            for q in form.questions:
-                if q.key in result.errors:
-                    lines.append(f"{q.key} ({q.label}): {result.errors[q.key]}")
-            return report_invalid(lines)
+            return report_not_created(form, result)
         from .native_form import _compressor, _refused
 
         substitute = _compressor() if args.compress_refused else None
