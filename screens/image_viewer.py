@@ -17,7 +17,8 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cebox_support.tui.api.errors import AuthError, GlpiError, NeedsBrowser, WebLoginRequired
+from cebox_support.screens.download_errors import explain_download_failure
+from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.api.models import Document
 from cebox_support.tui.config import downloads_dir
 from cebox_support.tui.forms import human_size
@@ -149,31 +150,10 @@ class ImageViewerScreen(Screen[None]):
             content = await self.workspace.call(
                 lambda c: c.document_content(document, ticket_id=self.ticket_id, password=password)
             )
-        except WebLoginRequired:
-            self._ask_password(
-                _(
-                    "This server hands documents out through its web pages: type your GLPI "
-                    "password, then Enter (asked once, never stored)."
-                )
-            )
-            return
-        except NeedsBrowser as error:
-            self.app.copy_to_clipboard(error.url)
-            self.say(
-                _("{reason} The ticket's link is copied: {url}").format(
-                    reason=error.message, url=error.url
-                ),
-                error=True,
-            )
-            return
-        except AuthError as error:
-            if error.code != "WEB_LOGIN":
-                self.say(str(error), error=True)
-                return
-            self._ask_password(_("Wrong password: type your GLPI password again."))
-            return
         except GlpiError as error:
-            self.say(str(error), error=True)
+            explain_download_failure(
+                error, app=self.app, say=self.say, ask_password=self._ask_password
+            )
             return
         self.content = content
         self._show_title()
