@@ -249,7 +249,7 @@ class FormsScreen(Screen[None]):
         warnings.display = bool(self.problems)
 
     def _list_server_forms(self) -> None:
-        from cebox_support.screens.new_ticket import server_draft_prefix
+        from cebox_support.screens.server_form import server_draft_prefix
 
         option_list = self.query_one("#forms-list", OptionList)
         highlighted = option_list.highlighted_option
@@ -313,14 +313,11 @@ class FormsScreen(Screen[None]):
             self.fetch_form(summary)
 
     def _push_server_form(self, form: object) -> None:
-        from cebox_support.screens.new_ticket import NewTicketScreen
-        from cebox_support.tui.forms.server import ServerForm, to_definition
+        from cebox_support.screens.server_form import ServerFormScreen
+        from cebox_support.tui.forms.server import ServerForm
 
         assert isinstance(form, ServerForm)
-        self.app.push_screen(
-            NewTicketScreen(self.workspace, to_definition(form), server_form=form),
-            self._form_closed,
-        )
+        self.app.push_screen(ServerFormScreen(self.workspace, form), self._form_closed)
 
     @work(group="forms-open", exclusive=True, exit_on_error=False)
     async def fetch_form(self, summary: FormSummary) -> None:

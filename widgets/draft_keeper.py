@@ -1,16 +1,18 @@
-"""Where a draft is written while the user types: the one place for the reply box and forms.
+"""Drafts while the user types: the one place for the reply box and the new-ticket form.
 
-What a draft holds is its owner's business (a reply's text and files and its
-unconfirmed send; a form's answers and the ticket already created); when and how it
-reaches the disk is decided here: a short pause in typing writes it, a write that fails
-is warned about once and tried again, the last keystrokes are written when the screen
-goes away, and a draft the server has confirmed is deleted. The store is
-``tui.drafts.Drafts`` (the workspace's ``drafts``).
+When and how a draft reaches the disk is decided here (``DraftKeeper``): a short pause
+in typing writes it, a write that fails is warned about once and tried again, the last
+keystrokes are written when the screen goes away, and a draft the server has confirmed
+is deleted. What a form's draft holds besides the answers — how far sending went — is
+``FormDraft`` below; a reply's is ``ReplyBox._draft_content`` (its text, files and the
+start of an unconfirmed send). The store is ``tui.drafts.Drafts`` (``workspace.drafts``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from cebox_support.tui.drafts import RETRY_SECONDS, Drafts
@@ -103,3 +105,60 @@ class DraftKeeper:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+
+@dataclass
+class FormDraft:
+    """A new-ticket form's draft: the answers, and how far sending went — the ticket
+    already created (only missing documents are sent again), the documents the server
+    has, and the start of a send whose ticket may exist (looked for before sending)."""
+
+    form: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str | None = None
+    """The source's version of the questions (a changed form is said when restoring)."""
+    ticket_id: int | None = None
+    uploaded: set[str] = field(default_factory=set)
+    maybe_created_since: datetime | None = None
+
+    def content(self) -> Content:
+        return {
+            "form": self.form,
+            "fingerprint": self.fingerprint,
+            "answers": self.answers,
+            "ticket_id": self.ticket_id,
+            "uploaded": sorted(self.uploaded),
+            "maybe_created_since": (
+                self.maybe_created_since.isoformat() if self.maybe_created_since else None
+            ),
+        }
+
+    @classmethod
+    def read(cls, content: Content) -> FormDraft:
+        """From disk, where anything may be: what does not fit is left out."""
+        answers = content.get("answers")
+        ticket_id = content.get("ticket_id")
+        uploaded = content.get("uploaded")
+        since = content.get("maybe_created_since")
+        try:
+            maybe_created_since = datetime.fromisoformat(since) if since else None
+        except (TypeError, ValueError):
+            maybe_created_since = None
+        return cls(
+            form=str(content.get("form") or ""),
+            answers=answers if isinstance(answers, dict) else {},
+            ticket_id=ticket_id if isinstance(ticket_id, int) else None,
+            uploaded={str(p) for p in uploaded} if isinstance(uploaded, list) else set(),
+            maybe_created_since=maybe_created_since,
+        )
+
+
+def form_draft_has_content(content: Content | None) -> bool:
+    """Worth keeping: an answer typed, or a ticket already created."""
+    if not content:
+        return False
+    answers = content.get("answers")
+    filled = isinstance(answers, dict) and any(
+        (v.strip() if isinstance(v, str) else v) for v in answers.values()
+    )
+    return bool(filled or content.get("ticket_id"))
