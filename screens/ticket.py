@@ -18,14 +18,9 @@ from typing import Any
 from cebox_support.screens.confirm import ConfirmScreen
 from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.api.models import (
-    ActorRole,
-    Followup,
     TicketDetail,
     TicketStatus,
-    TimelineItem,
-    TimelineKind,
 )
-from cebox_support.tui.api.text import text_to_html
 from cebox_support.tui.compress import send_compressed
 from cebox_support.tui.drafts import maybe_sent_checking
 from cebox_support.tui.i18n import _, ngettext
@@ -37,8 +32,8 @@ from cebox_support.tui.session import Workspace, background
 from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.key_bar import KeyBar
 from cebox_support.widgets.offline_banner import OfflineBanner
-from cebox_support.widgets.reply_box import ReplyBox
-from cebox_support.widgets.ticket_header import TicketHeader, changes_by_others
+from cebox_support.widgets.reply_box import ReplyBox, my_reply
+from cebox_support.widgets.ticket_header import TicketHeader, news_from_support
 from cebox_support.widgets.timeline import DocumentChosen, Timeline, is_picture
 from cebox_support.widgets.title_bar import TitleBar
 from textual import on, work
@@ -46,7 +41,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button
 from textual.worker import Worker
 
 
@@ -249,7 +243,7 @@ class TicketScreen(Screen[None]):
         await self.query_one("#timeline", Timeline).show_items(
             detail.timeline(), me_id=me.id, names=names
         )
-        self._update_reply_area()
+        self.reply.show_ticket(detail, me.id)
         self.refresh_bindings()
 
     @work(group="ticket-limits", exclusive=True, exit_on_error=False)
@@ -257,44 +251,15 @@ class TicketScreen(Screen[None]):
         config = await self.workspace.server_config()
         self.reply.set_max_bytes(config.max_upload_bytes)
 
-    def _update_reply_area(self) -> None:
-        if self.detail is not None:
-            status = self.detail.ticket.status
-            self.reply.show_state(
-                closed=status is TicketStatus.CLOSED,
-                observer=self._observer_only,
-                solved=self.detail.pending_solution is not None,
-            )
-
     # -- navigation and small actions -----------------------------------------------
 
-    @property
-    def _observer_only(self) -> bool:
-        """Observer, not requester: GLPI refuses this user's replies and answers."""
-        detail = self.detail
-        me = self.workspace.me.id
-        return (
-            detail is not None
-            and not detail.is_requester(me)
-            and any(a.user_id == me for a in detail.people(ActorRole.OBSERVER))
-        )
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        detail = self.detail
         if action in ("approve", "refuse"):
-            return (
-                detail is not None
-                and detail.pending_solution is not None
-                and not self._observer_only
-            )
+            return self.reply.may_answer
         if action == "send_compressed":
             return bool(self.reply.refused) and not self.sending
         if action in ("send_reply", "edit_reply", "focus_reply"):
-            return (
-                detail is not None
-                and detail.ticket.status is not TicketStatus.CLOSED
-                and not self._observer_only
-            )
+            return self.reply.may_reply
         return True
 
     def action_back(self) -> None:
@@ -317,15 +282,8 @@ class TicketScreen(Screen[None]):
         self.load(announce=True)
 
     def _announce(self, before: TicketDetail, after: TicketDetail) -> None:
-        changes = changes_by_others(before, after, self.workspace.me.id)
-        if changes:
-            self.notify(
-                _("Ticket #{id} was updated by the support team: {changes}.").format(
-                    id=self.ticket_id, changes=", ".join(changes)
-                ),
-                title=_("Ticket updated"),
-                markup=False,
-            )
+        if news := news_from_support(before, after, self.workspace.me.id):
+            self.notify(news, title=_("Ticket updated"), markup=False)
 
     def action_copy_link(self) -> None:
         url = self.workspace.client.ticket_url(self.ticket_id)
@@ -387,17 +345,6 @@ class TicketScreen(Screen[None]):
     @property
     def sending(self) -> bool:
         return self.reply.sending
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {
-            "reply-send": self.action_send_reply,
-            "reply-approve": self.action_approve,
-            "reply-refuse": self.action_refuse,
-        }
-        action = actions.get(event.button.id or "")
-        if action is not None:
-            event.stop()
-            action()
 
     def action_edit_reply(self) -> None:
         self.reply.edit_in_editor(self.workspace.settings.editor)
@@ -484,31 +431,13 @@ class TicketScreen(Screen[None]):
     async def _sent(self, followup_id: int, text: str, *, refetch: bool) -> None:
         """The reply joins the thread at once (the server's copy comes with the next
         fetch) and the dashboard below hears of it."""
-        me = self.workspace.me
-        now = self.workspace.now()
-        followup = Followup(
-            id=followup_id,
-            author_id=me.id,
-            author=me.name,
-            html=text_to_html(text),
-            text=text.strip(),
-            date=now,
-        )
+        followup, item = my_reply(followup_id, text, self.workspace.me, self.workspace.now())
         if self.detail is not None:
             self.detail = self.detail.model_copy(
                 update={"followups": [*self.detail.followups, followup]}
             )
             self.workspace.cache[self.ticket_id] = self.detail
-        await self.query_one("#timeline", Timeline).add_item(
-            TimelineItem(
-                kind=TimelineKind.FOLLOWUP,
-                id=followup_id,
-                date=now,
-                author=me.name,
-                author_id=me.id,
-                text=followup.text or _("(documents)"),
-            )
-        )
+        await self.query_one("#timeline", Timeline).add_item(item)
         self.post_message(TicketChanged(self.ticket_id))
         if refetch:
             await self._fetch()

@@ -15,7 +15,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cebox_support.tui.api.models import RefusedFile
+from cebox_support.tui.api.models import (
+    ActorRole,
+    Followup,
+    Me,
+    RefusedFile,
+    TicketDetail,
+    TicketStatus,
+    TimelineItem,
+    TimelineKind,
+)
+from cebox_support.tui.api.text import text_to_html
 from cebox_support.tui.compress import CompressedResend, not_kept
 from cebox_support.tui.drafts import Drafts, already_received
 from cebox_support.tui.editor import edit_text
@@ -52,6 +62,10 @@ class ReplyBox(Vertical):
         """Files of the last reply the server refused for their type: `z` sends them
         compressed (from ``refused_paths``)."""
         self.refused_paths: list[Path] = []
+        self.may_reply = False
+        """The ticket is known and GLPI would take this user's reply."""
+        self.may_answer = False
+        """A solution awaits, and GLPI would take this user's approval or refusal."""
         self.draft = DraftKeeper(
             self,
             drafts,
@@ -78,10 +92,26 @@ class ReplyBox(Vertical):
             yield Button(_("Refuse"), id="reply-refuse", variant="error", compact=True)
             yield Static("", id="reply-message", markup=False)
 
+    @on(Button.Pressed)
+    async def _pressed(self, event: Button.Pressed) -> None:
+        """Its buttons do what the screen's keys do (Ctrl+R, a, x)."""
+        action = {"reply-send": "send_reply", "reply-approve": "approve", "reply-refuse": "refuse"}
+        if (name := action.get(event.button.id or "")) is not None:
+            event.stop()
+            await self.run_action(f"screen.{name}")
+
     # -- what the box shows ------------------------------------------------------------
 
-    def show_state(self, *, closed: bool, observer: bool, solved: bool) -> None:
-        """Shown once the ticket is known; what GLPI would refuse is said beforehand."""
+    def show_ticket(self, detail: TicketDetail, me_id: int) -> None:
+        """Shown once the ticket is known; what GLPI would refuse is said beforehand (an
+        observer, not requester, may neither reply nor answer the solution)."""
+        closed = detail.ticket.status is TicketStatus.CLOSED
+        solved = detail.pending_solution is not None
+        observer = not detail.is_requester(me_id) and any(
+            a.user_id == me_id for a in detail.people(ActorRole.OBSERVER)
+        )
+        self.may_reply = not closed and not observer
+        self.may_answer = solved and not observer
         self.display = True
         self.set_class(closed, "-closed")
         self.set_class(observer and not closed, "-observer")  # no box that can only fail
@@ -283,3 +313,24 @@ def _pending_since(draft: dict[str, Any]) -> datetime | None:
         except ValueError:
             pass
     return datetime.fromtimestamp(0, UTC) if draft.get("unconfirmed") else None
+
+
+def my_reply(followup_id: int, text: str, me: Me, now: datetime) -> tuple[Followup, TimelineItem]:
+    """The reply just sent, as the thread shows it until a fetch brings the server's copy."""
+    followup = Followup(
+        id=followup_id,
+        author_id=me.id,
+        author=me.name,
+        html=text_to_html(text),
+        text=text.strip(),
+        date=now,
+    )
+    item = TimelineItem(
+        kind=TimelineKind.FOLLOWUP,
+        id=followup_id,
+        date=now,
+        author=me.name,
+        author_id=me.id,
+        text=followup.text or _("(documents)"),
+    )
+    return followup, item

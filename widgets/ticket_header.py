@@ -86,6 +86,16 @@ class TicketHeader(Vertical):
             notice.display = False
 
 
+def news_from_support(before: TicketDetail, after: TicketDetail, me_id: int) -> str | None:
+    """A toast's words for what changed between two fetches that the user did not do."""
+    changes = changes_by_others(before, after, me_id)
+    if not changes:
+        return None
+    return _("Ticket #{id} was updated by the support team: {changes}.").format(
+        id=after.ticket.id, changes=", ".join(changes)
+    )
+
+
 def changes_by_others(before: TicketDetail, after: TicketDetail, me_id: int) -> list[str]:
     """What changed between two fetches that the user did not do here, in words."""
     changes = []
