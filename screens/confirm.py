@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cebox_support.tui.i18n import _
 from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.plain import plain
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -29,8 +30,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(self.question_title, id="dialog-title", markup=False)
-            yield Static(self.question, id="dialog-body", markup=False)
+            yield Label(plain(self.question_title), id="dialog-title")
+            yield Static(plain(self.question), id="dialog-body")
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.yes_label, id="yes", variant="primary")
                 yield Button(self.no_label, id="no")

@@ -23,6 +23,7 @@ from cebox_support.tui.offline import copies_for, unreachable
 from cebox_support.tui.session import Workspace
 from cebox_support.widgets.key_bar import KeyBar
 from cebox_support.widgets.offline_banner import OfflineBanner
+from cebox_support.widgets.plain import plain
 from cebox_support.widgets.title_bar import TitleBar
 from rich.text import Text
 from textual import on, work
@@ -237,10 +238,10 @@ class FormsScreen(Screen[None]):
         for index, form in enumerate(self.forms):
             if index:
                 option_list.add_option(None)
-            label = Text(form.title.get(self.lang), style="bold")
+            label = plain(form.title.get(self.lang), style="bold")
             if f"new-{form.id}" in drafts:
                 label.append("  " + _("(draft saved)"), style="italic")
-            label.append("\n" + form.summary.get(self.lang), style="dim")
+            label.append_text(plain("\n" + form.summary.get(self.lang), style="dim"))
             option_list.add_option(Option(label, id=form.id))
         if self.forms:
             option_list.highlighted = 0
@@ -264,13 +265,13 @@ class FormsScreen(Screen[None]):
                 category = form.category
                 if option_list.option_count:
                     option_list.add_option(None)
-                heading = Text(category or _("Other forms"), style="bold underline")
+                heading = plain(category or _("Other forms"), style="bold underline")
                 option_list.add_option(Option(heading, disabled=True))
-            label = Text(form.name, style="bold")
+            label = plain(form.name, style="bold")
             if f"{prefix}{form.id}" in drafts:
                 label.append("  " + _("(draft saved)"), style="italic")
             if form.description:
-                label.append("\n" + form.description, style="dim")
+                label.append_text(plain("\n" + form.description, style="dim"))
             option_list.add_option(Option(label, id=f"server-{form.id}"))
         if not self.server_forms:
             option_list.add_option(

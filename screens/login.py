@@ -25,6 +25,7 @@ from cebox_support.tui.i18n import _
 from cebox_support.tui.messages import SignedIn
 from cebox_support.tui.tokens import InsecureTokenFile, Secret
 from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.plain import plain
 from cebox_support.widgets.tab_input import TabInput
 from cebox_support.widgets.title_bar import TitleBar
 from textual import on, work
@@ -96,7 +97,7 @@ class LoginScreen(Screen[None]):
                 with Horizontal(classes="login-row"):
                     yield Label(_("Saved server"), classes="login-label")
                     yield Select(
-                        [(name, name) for name in sorted(self.settings.profiles)],
+                        [(plain(name), name) for name in sorted(self.settings.profiles)],
                         prompt=_("New server"),
                         value=self.profile_name or Select.NULL,
                         id="server-select",

@@ -16,8 +16,9 @@ from cebox_support.tui.config import LoadedSettings
 from cebox_support.tui.i18n import _
 from cebox_support.tui.palette import system_commands
 from cebox_support.tui.warmup import start_warm_up
+from cebox_support.widgets.plain import PlainToastsApp
 from textual import events, on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from cebox_support.tui.session import Workspace
 
 
-class CeboxApp(App[int]):
+class CeboxApp(PlainToastsApp[int]):
     TITLE = "cebox-support"
     CSS_PATH = [
         f"../styles/{n}.tcss" for n in ("base", "login", "dashboard", "ticket", "forms", "modals")

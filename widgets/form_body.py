@@ -30,6 +30,7 @@ from cebox_support.tui.forms import FieldKind, FormDefinition
 from cebox_support.tui.i18n import _
 from cebox_support.widgets.attachments import AttachmentList
 from cebox_support.widgets.form_fields import Answer, DocumentsField, FieldWidget, field_widget
+from cebox_support.widgets.plain import plain
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -59,12 +60,12 @@ class FormBody(Vertical):
         self.visibility = visibility
 
     def compose(self) -> ComposeResult:
-        yield Static(self.form.summary.get(self.lang), id="form-summary", markup=False)
+        yield Static(plain(self.form.summary.get(self.lang)), id="form-summary")
         yield Static(_("Fields marked * are required."), id="form-legend", classes="hint")
         section = None
         for f in self.form.fields:
             if f.section is not None and f.section != section:
-                yield Label(f.section.get(self.lang), classes="section-title", markup=False)
+                yield Label(plain(f.section.get(self.lang)), classes="section-title")
             section = f.section
             yield field_widget(f, self.lang)
 

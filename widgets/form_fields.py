@@ -1,7 +1,7 @@
 """One small widget per kind of form field: label, required marker, input, help, error.
 
-Labels and help come from form files (edited by administrators), so they are shown
-as plain text, never as markup.
+Labels, help and choices come from the server or from form files others edit: they
+reach every widget through `plain()` (widgets/plain.py), never as markup.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 from cebox_support.tui.forms import FieldKind, FormField
 from cebox_support.tui.i18n import _
 from cebox_support.widgets.attachments import AttachmentList
+from cebox_support.widgets.plain import plain
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -45,10 +46,10 @@ class FieldWidget(Vertical):
         label = self.field.label.get(self.lang)
         if self.field.required:
             label += " *"
-        yield Label(label, classes="field-label", markup=False)
+        yield Label(plain(label), classes="field-label")
         yield self.make_input()
         if self.field.help is not None:
-            yield Static(self.field.help.get(self.lang), classes="field-help hint", markup=False)
+            yield Static(plain(self.field.help.get(self.lang)), classes="field-help hint")
         error = Static("", classes="field-error error-text", markup=False)
         error.display = False
         yield error
@@ -83,7 +84,7 @@ class FieldWidget(Vertical):
 
 class ChoiceField(FieldWidget):
     def make_input(self) -> Widget:
-        options = [(c.label.get(self.lang), c.value) for c in self.field.choices]
+        options = [(plain(c.label.get(self.lang)), c.value) for c in self.field.choices]
         return Select(options, prompt=_("Choose…"), classes="field-input", compact=True)
 
     def get_value(self) -> Answer:
@@ -100,7 +101,7 @@ class ChoicesField(FieldWidget):
 
     def make_input(self) -> Widget:
         return SelectionList[str](
-            *[(c.label.get(self.lang), c.value) for c in self.field.choices],
+            *[(plain(c.label.get(self.lang)), c.value) for c in self.field.choices],
             classes="field-input",
             compact=True,
         )
@@ -170,9 +171,9 @@ class NoteField(FieldWidget):
     can_focus = False
 
     def compose(self) -> ComposeResult:
-        yield Label(self.field.label.get(self.lang), classes="field-label", markup=False)
+        yield Label(plain(self.field.label.get(self.lang)), classes="field-label")
         if self.field.help is not None:
-            yield Static(self.field.help.get(self.lang), classes="field-note", markup=False)
+            yield Static(plain(self.field.help.get(self.lang)), classes="field-note")
 
     def show_error(self, message: str | None) -> None:
         """A note is never wrong."""

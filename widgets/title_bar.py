@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 
+from cebox_support.tui.api.text import clean_line
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
@@ -22,6 +24,13 @@ class TitleBar(Header):
     meantime (signing in replaces the login screen) its title is gone and the query
     raised NoMatches, which ended the app.
     """
+
+    def format_title(self) -> Content:
+        """Plain text (Textual's own), without what a terminal would interpret: a title
+        may be a form's name from the server."""
+        return self.app.format_title(
+            clean_line(self.screen_title), clean_line(self.screen_sub_title)
+        )
 
     def _on_mount(self, event: Mount) -> None:
         event.prevent_default()
