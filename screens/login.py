@@ -26,7 +26,7 @@ from cebox_support.tui.messages import SignedIn
 from cebox_support.tui.tokens import InsecureTokenFile, Secret
 from cebox_support.widgets.key_bar import KeyBar
 from cebox_support.widgets.plain import plain
-from cebox_support.widgets.tab_input import TabInput
+from cebox_support.widgets.tab_input import FIELD_BY_FIELD, TabInput
 from cebox_support.widgets.title_bar import TitleBar
 from textual import on, work
 from textual.app import ComposeResult
@@ -66,6 +66,7 @@ class LoginScreen(Screen[None]):
             id="login.submit",
             tooltip=_("Sign in with what is filled in (from any field)"),
         ),
+        *FIELD_BY_FIELD,  # a burst of keys (auto-type, tmux) moves field by field
     ]
 
     def __init__(

@@ -34,6 +34,7 @@ from cebox_support.widgets.draft_keeper import DraftKeeper, FormDraft, form_draf
 from cebox_support.widgets.form_body import FormBody, Visibility
 from cebox_support.widgets.form_fields import Answer, FieldWidget
 from cebox_support.widgets.key_bar import KeyBar
+from cebox_support.widgets.tab_input import FIELD_BY_FIELD
 from cebox_support.widgets.title_bar import TitleBar
 from textual import on, work
 from textual.app import ComposeResult
@@ -86,6 +87,7 @@ class NewTicketScreen(Screen[int | None]):
             id="new_ticket.close",
             tooltip=_("Leave the form; what you typed is kept as a draft"),
         ),
+        *FIELD_BY_FIELD,  # a burst of keys (tmux, auto-type) moves field by field
     ]
 
     server_form: ServerForm | None = None

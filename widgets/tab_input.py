@@ -1,15 +1,26 @@
-"""An Input for forms whose fields follow one another (the login form).
+"""Fields that follow one another, filled as fast as keys arrive (login, ticket forms).
 
 Keys that arrive in one burst — a paste, a password manager's auto-type
-("login⇥password⏎") — reach Textual as one paste, which Input would put whole in the
-first field. Here each tab moves on to the next field of the screen, and a final
-newline submits, as the same keys typed one by one would.
+("login⇥password⏎"), tmux's send-keys — must land field by field, as the same keys
+typed one by one would:
+- as a paste, Input would put them whole in the first field: `TabInput` moves each
+  tab's part on to the next field of the screen, and a final newline submits;
+- as single keys, Textual hands each key to the widget focused when it arrives, before
+  the tab ahead of it has moved the focus: `FIELD_BY_FIELD` makes Tab and Shift+Tab
+  priority bindings, handled as they arrive, so the keys after a tab go to the next field.
 """
 
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.widgets import Input
+
+# Tab is Textual's own key (no description: listed in no key bar, help or palette).
+FIELD_BY_FIELD = [
+    Binding("tab", "app.focus_next", show=False, priority=True, id="form.next_field"),
+    Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="form.previous_field"),
+]
 
 
 class TabInput(Input):
