@@ -42,7 +42,7 @@ async def arrive(pilot: Any, screen_type: type[Any], *, workers: bool = True) ->
     """Wait for the screen; `workers=False` for a modal a worker is waiting on."""
     await wait_for(lambda: isinstance(pilot.app.screen, screen_type))
     if workers:
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
     await pilot.pause()
     return pilot.app.screen
 
