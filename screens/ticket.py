@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-import webbrowser
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from cebox_support.screens.confirm import ConfirmScreen
+from cebox_support.screens.ticket_solution import SolutionAnswers
 from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.api.models import (
     TicketDetail,
@@ -24,9 +23,9 @@ from cebox_support.tui.api.models import (
 from cebox_support.tui.compress import send_compressed
 from cebox_support.tui.drafts import maybe_sent_checking
 from cebox_support.tui.i18n import _, ngettext
-from cebox_support.tui.messages import ShowError, TicketChanged
+from cebox_support.tui.messages import TicketChanged
 from cebox_support.tui.offline import copies_for, unreachable
-from cebox_support.tui.processes import resolve
+from cebox_support.tui.processes import graphical_browser
 from cebox_support.tui.reply import check_in_flight, has_in_flight, send_reply
 from cebox_support.tui.session import Workspace, background
 from cebox_support.tui.worker_errors import worker_failure
@@ -39,12 +38,11 @@ from cebox_support.widgets.title_bar import TitleBar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker
 
 
-class TicketScreen(Screen[None]):
+class TicketScreen(SolutionAnswers):
     # Most needed first: a narrow key bar drops keys from the end (F1 always stays).
     BINDINGS = [
         Binding("escape,backspace", "back", _("Back"), id="ticket.back"),
@@ -292,7 +290,7 @@ class TicketScreen(Screen[None]):
 
     async def action_open_browser(self) -> None:
         url = self.workspace.client.ticket_url(self.ticket_id)
-        browser = _graphical_browser()
+        browser = graphical_browser()
         if browser is None:
             self.app.copy_to_clipboard(url)
             self.notify(
@@ -443,86 +441,3 @@ class TicketScreen(Screen[None]):
             await self._fetch()
         else:
             self._fetched = False  # the server may have changed the status: a new baseline
-
-    # -- solution ---------------------------------------------------------------------
-
-    def action_approve(self) -> None:
-        if self.answering or self.detail is None or self.detail.pending_solution is None:
-            return
-        self._approve()
-
-    @work(group="ticket-answer", exit_on_error=False)
-    async def _approve(self) -> None:
-        confirmed = await self.app.push_screen_wait(
-            ConfirmScreen(
-                _("Approve the solution"),
-                _("Approving the solution closes ticket #{id}. Approve it?").format(
-                    id=self.ticket_id
-                ),
-                yes=_("Approve and close"),
-            )
-        )
-        if not confirmed:
-            return
-        await self._answer(
-            lambda c: c.approve_solution(self.ticket_id),
-            done=_("Solution approved: the ticket is closed."),
-            title=_("Approve the solution"),
-        )
-
-    def action_refuse(self) -> None:
-        if self.answering or self.detail is None or self.detail.pending_solution is None:
-            return
-        self._refuse()
-
-    @work(group="ticket-answer", exit_on_error=False)
-    async def _refuse(self) -> None:
-        from cebox_support.screens.refuse import RefuseScreen
-
-        reason = await self.app.push_screen_wait(RefuseScreen(self.ticket_id, self._refusal))
-        if not reason:
-            return
-        self._refusal = reason
-        if await self._answer(
-            lambda c: c.refuse_solution(self.ticket_id, reason),
-            done=_("Solution refused: the ticket is back with the support team."),
-            title=_("Refuse the solution"),
-        ):
-            self._refusal = ""
-
-    async def _answer(self, call: Any, *, done: str, title: str) -> bool:
-        """True once the server has the answer. After an unconfirmed one the ticket is
-        reloaded, so approve/refuse are offered again only if it did not arrive."""
-        self.answering = True
-        self.reply.set_answering(True)
-        try:
-            await self.workspace.call(call)
-        except GlpiError as error:
-            self.post_message(ShowError(str(error), title))
-            if getattr(error, "uncertain", False):
-                await self._fetch()
-            return False
-        finally:
-            self.answering = False
-            self.reply.set_answering(False)
-        self.notify(done)
-        self.post_message(TicketChanged(self.ticket_id))
-        await self._fetch()
-        return True
-
-
-def _graphical_browser() -> webbrowser.BaseBrowser | None:
-    """A browser that does not take over this terminal (not lynx or w3m)."""
-    try:
-        browser = webbrowser.get()
-    except webbrowser.Error:
-        return None
-    if type(browser) is webbrowser.GenericBrowser:
-        return None
-    name = getattr(browser, "name", "")
-    if isinstance(browser, webbrowser.GenericBrowser | webbrowser.UnixBrowser) and name:
-        found = resolve(name)  # as every program we start: never from the current folder
-        if found is None:
-            return None
-        browser.name = found
-    return browser

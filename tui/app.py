@@ -82,7 +82,7 @@ class CeboxApp(PlainToastsApp[int]):
         previous, self.workspace = self.workspace, workspace
         if previous is not None and previous is not workspace:
             self.run_worker(close(previous), group="close-profile", exit_on_error=False)
-        workspace.install(self.now, self.settings, partial(self._relogin, workspace))
+        workspace.install(self.now, self.settings, partial(nav.relogin, self, workspace))
         while len(self.screen_stack) > 2:
             self.pop_screen()
         first = nav.first_screen(workspace)
@@ -90,11 +90,6 @@ class CeboxApp(PlainToastsApp[int]):
         if self.open_ticket_id is not None and not workspace.me.password_expired:
             self.route(nav.opening(self.open_ticket_id))
             self.open_ticket_id = None
-
-    async def _relogin(self, workspace: Workspace) -> bool:
-        from cebox_support.screens.relogin import ReloginScreen
-
-        return await self.push_screen_wait(ReloginScreen(workspace)) is True
 
     @on(m.TicketChanged)
     @on(m.TicketCreated)

@@ -96,6 +96,13 @@ def help_for(screen: Screen[Any]) -> Screen[Any] | None:
     return None if isinstance(screen, HelpScreen) else HelpScreen(screen)
 
 
+async def relogin(app: App[Any], workspace: Workspace) -> bool:
+    """The session died under a call: ask for the password again (True once signed in)."""
+    from cebox_support.screens.relogin import ReloginScreen
+
+    return await app.push_screen_wait(ReloginScreen(workspace)) is True
+
+
 def first_screen(workspace: Workspace) -> Screen[Any]:
     """After signing in: the dashboard, or the new password GLPI demands first."""
     from cebox_support.screens.dashboard import DashboardScreen

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import webbrowser
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,3 +62,20 @@ def start_detached(command: Sequence[str]) -> subprocess.Popen[bytes]:
         close_fds=True,
         cwd=safe_cwd(),
     )
+
+
+def graphical_browser() -> webbrowser.BaseBrowser | None:
+    """A browser that does not take over this terminal (not lynx or w3m)."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return None
+    if type(browser) is webbrowser.GenericBrowser:
+        return None
+    name = getattr(browser, "name", "")
+    if isinstance(browser, webbrowser.GenericBrowser | webbrowser.UnixBrowser) and name:
+        found = resolve(name)  # as every program we start: never from the current folder
+        if found is None:
+            return None
+        browser.name = found
+    return browser

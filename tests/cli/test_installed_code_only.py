@@ -120,7 +120,7 @@ def test_the_browser_is_never_a_program_of_the_current_folder(
 ) -> None:
     import webbrowser
 
-    from cebox_support.screens.ticket import _graphical_browser
+    from cebox_support.tui.processes import graphical_browser as _graphical_browser
 
     planted = tmp_path / "xdg-open"
     planted.write_text("#!/bin/sh\ntouch planted\n")
