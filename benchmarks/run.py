@@ -358,7 +358,7 @@ UI_CHILD = """
                 painted = []
                 display = app._display
                 def on_frame(screen, renderable):
-                    if renderable is not None and type(screen).__name__ == "NewTicketScreen":
+                    if renderable is not None and type(screen).__name__ in ("NewTicketScreen", "ServerFormScreen"):
                         painted.append(time.perf_counter())
                     return display(screen, renderable)
                 app._display = on_frame
