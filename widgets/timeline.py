@@ -277,12 +277,10 @@ class Timeline(VerticalScroll):
             await self.show_items(self._items, me_id=self.me_id, names=self.names)
 
     def _scroll_newest(self) -> None:
-        # At once after this refresh: a deferred scroll_end waits one refresh more and, on
-        # a busy machine, read the height before the older entries were laid out.
         if self.newest_first:
-            self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
+            self.call_after_refresh(self.scroll_home, animate=False)
         else:
-            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+            self.call_after_refresh(self.scroll_end, animate=False)
 
 
 def _sort_key(item: TimelineItem) -> tuple[float, int, int]:
