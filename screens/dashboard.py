@@ -12,19 +12,19 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from cebox_support.screens.dashboard_text import dashboard_help, empty_message, status_text
 from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.api.models import TicketFilter, TicketPage, TicketSummary
 from cebox_support.tui.i18n import _
 from cebox_support.tui.messages import NewTicket, OpenTicket, TicketChanged, TicketCreated
 from cebox_support.tui.notify import News, Snapshot, news, snapshot
 from cebox_support.tui.offline import copies_for, unreachable
-from cebox_support.tui.render_text import exact_time
 from cebox_support.tui.session import Workspace, background
 from cebox_support.tui.worker_errors import worker_failure
 from cebox_support.widgets.filter_tabs import FILTERS, FilterTabs
 from cebox_support.widgets.key_bar import KeyBar
 from cebox_support.widgets.offline_banner import OfflineBanner
-from cebox_support.widgets.ticket_table import PAGE, SORT_KEYS, TicketTable, sort_label
+from cebox_support.widgets.ticket_table import PAGE, SORT_KEYS, TicketTable
 from cebox_support.widgets.title_bar import TitleBar
 from rich.text import Text
 from textual import on, work
@@ -155,17 +155,7 @@ class DashboardScreen(Screen[None]):
             self._auto = self.set_interval(seconds, self._refresh_tick)
 
     def help_text(self) -> str:
-        return _(
-            "Your tickets, where you are a requester or an observer; the newest update first.\n\n"
-            "- **Enter** opens the ticket under the cursor; **g** goes to a ticket by number "
-            "or by a link pasted from an e-mail.\n"
-            "- **1**–**5** or **←**/**→** switch between open, awaiting my approval, solved, "
-            "closed and all tickets.\n"
-            "- **/** searches titles and descriptions; **Escape** returns to the list.\n"
-            "- **s** sorts by the next column, **S** reverses the order.\n"
-            "- A **●** marks a ticket updated since you last opened it.\n"
-            "- **n** declares an incident or opens a request; **r** reloads."
-        )
+        return dashboard_help()
 
     @property
     def table(self) -> TicketTable:
@@ -333,22 +323,7 @@ class DashboardScreen(Screen[None]):
         box.display = empty
         if not empty:
             return
-        if self.text:
-            message = _("No ticket matches “{text}”. Press Escape to clear the search.").format(
-                text=self.text
-            )
-        elif not self.counts.get(TicketFilter.ALL):
-            message = _("No tickets yet — press n to declare an incident.")
-        elif self.filter is TicketFilter.APPROVAL:
-            message = _(
-                "No solution is waiting for your approval. Press 5 to see all your tickets."
-            )
-        else:
-            message = _(
-                "No tickets in “{filter}”. Press 5 to see all your tickets, or n to declare "
-                "an incident."
-            ).format(filter=self.filter.label)
-        box.update(message)
+        box.update(empty_message(self.text, self.counts, self.filter))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly never leaves "Loading…" on screen."""
@@ -364,29 +339,15 @@ class DashboardScreen(Screen[None]):
             line.update(Text(error), layout=False)
             return
         table = self.table
-        order = f"{sort_label(self.sort_key)} {'▼' if self.descending else '▲'}"
-        parts: list[str] = []
-        if loading or table.total is None:
-            parts.append(_("Loading…"))
-        elif table.total:
-            parts.append(_("{n} of {total}").format(n=table.position + 1, total=table.total))
-        ticket = table.current() if table.total else None
-        if ticket is not None:
-            parts.append(self._details(ticket))
-        parts.append(_("sorted by {order}").format(order=order))
-        line.update(Text(" · ".join(parts)), layout=False)
-
-    def _details(self, ticket: TicketSummary) -> str:
-        facts = [f"#{ticket.id}"]
-        if ticket.type is not None:
-            facts.append(ticket.type.label)
-        if ticket.category:
-            facts.append(ticket.category)
-        if ticket.priority is not None:
-            facts.append(_("priority {p}").format(p=ticket.priority.label.lower()))
-        if ticket.date_mod is not None:
-            facts.append(_("updated {when}").format(when=exact_time(ticket.date_mod)))
-        return " · ".join(facts)
+        text = status_text(
+            loading=loading,
+            total=table.total,
+            position=table.position,
+            ticket=table.current() if table.total else None,
+            sort_key=self.sort_key,
+            descending=self.descending,
+        )
+        line.update(Text(text), layout=False)
 
     @on(TicketTable.TicketFocused)
     def _focused(self, message: TicketTable.TicketFocused) -> None:
