@@ -221,14 +221,13 @@ async def sign_in(
             write_secret(user_token_path(profile_name), user_token, server=client.api_url)
         web = None
     else:
-        # The web session the forms need on GLPI 11 opens alongside, with the same
-        # password, so that no form ever waits for it (the password is not kept).
-        web = _send_now(_open_web_session(client, profile.login, password or ""))
-        try:
-            me = await client.login(profile.login, password or "")
-        except BaseException:
-            web.cancel()
-            raise
+        me = await client.login(profile.login, password or "")
+        # The web session the forms need on GLPI 11 opens alongside the first screen's
+        # reads, with the same password (not kept), so that no form waits for it. GLPI 10
+        # needs none: its password is not sent to a web login for nothing.
+        web = None
+        if (client.glpi_major or 10) >= 11:
+            web = _send_now(_open_web_session(client, profile.login, password or ""))
     workspace = Workspace(profile_name, profile, client, me, keep_session=cache_session)
     workspace.web_opening = web
     if client.web_cookie and client.on_web_cookie is not None:

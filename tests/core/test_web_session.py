@@ -77,3 +77,15 @@ async def test_a_password_sign_in_opens_the_web_session_alongside(
     assert read_web_cookie("alongside", elsewhere.url) is None
     await sign_out(workspace)
     assert not web_cookie_path("alongside").exists()
+
+
+async def test_a_glpi_10_sign_in_opens_no_web_session(fresh_helpdesk: Any) -> None:
+    """GLPI 10 needs no web session for its forms: the password goes to the API only."""
+    from cebox_support.tui.session import settle_web_session
+
+    profile = Profile(url=fresh_helpdesk.api_url, login="post-only")
+    workspace = await sign_in("ten", profile, password="postonly", cache_session=False)
+    await settle_web_session(workspace)
+    web = [e.path for e in fresh_helpdesk.request_log if "apirest.php" not in e.path]
+    assert web == [] and workspace.client.web_cookie is None
+    await sign_out(workspace)
