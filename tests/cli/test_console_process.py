@@ -140,7 +140,8 @@ def drafts(home: Path) -> list[dict[str, object]]:
 def reply_typed(console: Callable[..., Console], words: str) -> Console:
     """The demo console on ticket 5's reply box, `words` just typed (no time to save)."""
     c = console(str(BIN), "--demo", "--lang", "en")
-    c.screen_shows("Awaiting my approval")
+    # The tabs are drawn before the rows: Enter waits for the first row's title.
+    c.screen_shows("Awaiting my approval", "Demande de cr")
     c.type("\r")  # the first ticket
     c.screen_shows("Description", "Requester")  # loaded: its keys work
     c.type("r")
