@@ -7,14 +7,14 @@ did not confirm is offered again on the next `x`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cebox_support.screens.confirm import ConfirmScreen
 from cebox_support.tui.api.errors import GlpiError
 from cebox_support.tui.api.models import TicketDetail
+from cebox_support.tui.drafts import already_received, maybe_sent_checking
 from cebox_support.tui.i18n import _
 from cebox_support.tui.messages import ShowError, TicketChanged
 from cebox_support.tui.session import Workspace
+from cebox_support.tui.solution_answer import answer_solution
 from cebox_support.widgets.reply_box import ReplyBox
 from textual import work
 from textual.screen import Screen
@@ -52,7 +52,7 @@ class SolutionAnswers(Screen[None]):
         if not confirmed:
             return
         await self._answer(
-            lambda c: c.approve_solution(self.ticket_id),
+            approve=True,
             done=_("Solution approved: the ticket is closed."),
             title=_("Approve the solution"),
         )
@@ -71,19 +71,30 @@ class SolutionAnswers(Screen[None]):
             return
         self._refusal = reason
         if await self._answer(
-            lambda c: c.refuse_solution(self.ticket_id, reason),
+            approve=False,
+            reason=reason,
             done=_("Solution refused: the ticket is back with the support team."),
             title=_("Refuse the solution"),
         ):
             self._refusal = ""
 
-    async def _answer(self, call: Any, *, done: str, title: str) -> bool:
+    async def _answer(self, *, approve: bool, reason: str = "", done: str, title: str) -> bool:
         """True once the server has the answer. After an unconfirmed one the ticket is
-        reloaded, so approve/refuse are offered again only if it did not arrive."""
+        reloaded; answering again first looks whether the earlier one arrived meanwhile
+        (`answer_solution`), so it is never posted twice."""
         self.answering = True
         self.reply.set_answering(True)
+        pending = self.detail.pending_solution if self.detail is not None else None
         try:
-            await self.workspace.call(call)
+            if await answer_solution(
+                self.workspace,
+                self.ticket_id,
+                approve=approve,
+                reason=reason,
+                solution_id=pending.id if pending is not None else None,
+                checking=lambda: self.notify(maybe_sent_checking()),
+            ):
+                done = already_received()
         except GlpiError as error:
             self.post_message(ShowError(str(error), title))
             if getattr(error, "uncertain", False):

@@ -163,3 +163,43 @@ def test_reply_killed_in_flight_then_run_again_posts_once(
     assert ("Already received" in again.stderr) is saved
     assert len(mine(skewed, text)) == 1
     assert list(state.glob("acme/*/in-flight/*.json")) == []
+
+
+@pytest.mark.parametrize("after", [True, False], ids=["saved-then-killed", "killed-before-saving"])
+def test_refusal_killed_in_flight_then_run_again_posts_once(
+    skewed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: bool
+) -> None:
+    """`refuse` follows the reply's rule: its record is on disk while it is in flight;
+    run again after the process died, it looks first: "already received" (exit 0)
+    when the server saved it, else it sends. One refusal follow-up in the end."""
+    solved = 2
+    logged_in(skewed, tmp_path, monkeypatch, timeout=20)
+    skewed.set_faults(FaultConfig(hold=(FOLLOWUP_POST,), hold_after=after))
+    reason = "Coupé encore ce matin"
+    argv = command("refuse", str(solved), "--reason", reason)
+    first = subprocess.Popen(
+        argv, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert skewed.wait_held(30), first.stderr.read() if first.poll() is not None else ""
+        state = Path(os.environ["XDG_STATE_HOME"]) / "cebox-support" / "drafts"
+        assert len(list(state.glob(f"acme/*/in-flight/answer-{solved}.*.json"))) == 1
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        first.communicate()
+    skewed.release()
+    skewed.set_faults(None)
+    refusals = [f for f in skewed.store.followups(solved) if reason in f["content"]]
+    saved = len(refusals) == 1
+    assert saved or not after
+
+    again = subprocess.run(argv, env=os.environ.copy(), capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert "Maybe already sent — checking…" in again.stderr
+    assert ("Already received" in again.stderr) is saved
+    refusals = [f for f in skewed.store.followups(solved) if reason in f["content"]]
+    assert len(refusals) == 1
+    assert list(state.glob("acme/*/in-flight/*.json")) == []

@@ -204,10 +204,14 @@ async def _explain_refused_reply(workspace: Workspace, ticket_id: int) -> None:
         )
 
 
-async def _must_await_approval(workspace: Workspace, ticket_id: int) -> None:
-    """Answering a solution that is not pending would only add a stray follow-up."""
+async def _must_await_approval(workspace: Workspace, ticket_id: int) -> int | None:
+    """Answering a solution that is not pending would only add a stray follow-up; its
+    id. Not asked while an earlier answer's outcome is unknown: that is looked up first."""
     from cebox_support.tui.api.errors import NotFound, PermissionDenied
+    from cebox_support.tui.solution_answer import answer_key
 
+    if workspace.drafts.in_flight(answer_key(ticket_id)):
+        return None
     try:
         detail = await workspace.client.get_ticket(ticket_id)
     except (NotFound, PermissionDenied):
@@ -218,12 +222,29 @@ async def _must_await_approval(workspace: Workspace, ticket_id: int) -> None:
                 ticket=ticket_id, status=detail.ticket.status.label
             )
         )
+    return detail.pending_solution.id
+
+
+async def _answer(workspace: Workspace, ticket_id: int, *, approve: bool, reason: str = "") -> None:
+    """Send once: an earlier answer whose outcome nobody saw is looked up first."""
+    from cebox_support.tui.drafts import already_received, maybe_sent_checking
+    from cebox_support.tui.solution_answer import answer_solution
+
+    solution_id = await _must_await_approval(workspace, ticket_id)
+    if await answer_solution(
+        workspace,
+        ticket_id,
+        approve=approve,
+        reason=reason,
+        solution_id=solution_id,
+        checking=lambda: print(f"cebox-support: {maybe_sent_checking()}", file=sys.stderr),
+    ):
+        print(f"cebox-support: {already_received()}", file=sys.stderr)
 
 
 def approve_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     async def action(workspace: Workspace) -> int:
-        await _must_await_approval(workspace, args.ticket)
-        await workspace.client.approve_solution(args.ticket)
+        await _answer(workspace, args.ticket, approve=True)
         workspace.seen.mark_seen(args.ticket)
         print(_("Solution of ticket #{ticket} approved: it is closed.").format(ticket=args.ticket))
         return 0
@@ -236,8 +257,7 @@ def refuse_command(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return fail(_("Give a reason: GLPI does not accept a refusal without one."), EXIT_USAGE)
 
     async def action(workspace: Workspace) -> int:
-        await _must_await_approval(workspace, args.ticket)
-        await workspace.client.refuse_solution(args.ticket, args.reason)
+        await _answer(workspace, args.ticket, approve=False, reason=args.reason)
         workspace.seen.mark_seen(args.ticket)
         print(
             _("Solution of ticket #{ticket} refused: it is back with the support team.").format(
