@@ -196,16 +196,7 @@ class ServerFormScreen(NewTicketScreen):
                 )
             else:
                 message = error.message
-            self.maybe_sent = outcome.maybe_sent
-            self.draft.save()
-            if outcome.maybe_sent:
-                message += " " + _(
-                    "The ticket may have been created all the same: look at your tickets "
-                    "before sending again."
-                )
-            else:
-                message += " " + _("Your answers are kept; press Ctrl+R to try again.")
-            self._show_status(message, error=True)
+            self._failed_send(message, maybe_sent=outcome.maybe_sent)
             return
         self.uploaded.update(str(p) for p in outcome.uploaded)
         for path, failure in outcome.failed:
@@ -281,16 +272,7 @@ class ServerFormScreen(NewTicketScreen):
         if outcome.ticket_id is None:
             assert outcome.error is not None
             message = outcome.error.message
-            self.maybe_sent = outcome.maybe_sent
-            self.draft.save()
-            if outcome.maybe_sent:
-                message += " " + _(
-                    "The ticket may have been created all the same: look at your tickets "
-                    "before sending again."
-                )
-            else:
-                message += " " + _("Your answers are kept; press Ctrl+R to try again.")
-            self._show_status(message, error=True)
+            self._failed_send(message, maybe_sent=outcome.maybe_sent)
             return
         self.uploaded.update(str(p) for p in outcome.uploaded)
         self._finish(SubmissionResult(ticket_id=outcome.ticket_id, uploaded=outcome.uploaded))
@@ -322,3 +304,16 @@ class ServerFormScreen(NewTicketScreen):
         self.refused_offer = False
         self.refresh_bindings()
         self.action_submit()
+
+    def _failed_send(self, message: str, *, maybe_sent: bool) -> None:
+        """A send without a ticket: the answers stay, and the user is told whether to look first."""
+        self.maybe_sent = maybe_sent
+        self.draft.save()
+        if maybe_sent:
+            message += " " + _(
+                "The ticket may have been created all the same: look at your tickets "
+                "before sending again."
+            )
+        else:
+            message += " " + _("Your answers are kept; press Ctrl+R to try again.")
+        self._show_status(message, error=True)
